@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# movcompat top-level Makefile. Every target is a thin wrapper around a
+# script in ci/; run 'make help' for the list.
+#
+#   KERNELS=...   kernel keys from ci/kernels.list, or required|optional|all
+#   MOVCOMPAT_CACHE=DIR  download/chroot cache (default ~/.cache/movcompat)
+
+DEFAULT_KERNEL := 6.1
+KERNELS ?= required
+
+.PHONY: all matrix vmtest test demo deps clean distclean help
+
+all: deps
+	@bash ci/matrix.sh --kernels "$(DEFAULT_KERNEL)" --build-only
+
+matrix: deps
+	@bash ci/matrix.sh --kernels "$(if $(filter command line,$(origin KERNELS)),$(KERNELS),all)" --build-only
+
+vmtest: deps
+	@bash ci/matrix.sh --kernels "$(KERNELS)"
+
+test:
+	@bash ci/test.sh --kernels "$(KERNELS)"
+
+demo: deps
+	@bash ci/demo.sh
+
+deps:
+	@bash ci/deps.sh
+
+clean:
+	rm -rf build
+
+distclean: clean
+	rm -rf "$${MOVCOMPAT_CACHE:-$$HOME/.cache/movcompat}"
+
+help:
+	@echo "make           build everything for the default kernel ($(DEFAULT_KERNEL))"
+	@echo "make matrix    build for every kernel in ci/kernels.list (KERNELS=... to narrow)"
+	@echo "make vmtest    build and boot the VM tests (KERNELS=required by default)"
+	@echo "make test      everything CI checks; ends with 'N passed, N failed'"
+	@echo "make demo      the main job: build for $(DEFAULT_KERNEL), boot it, show the result"
+	@echo "make clean     remove build/ (distclean also removes the download cache)"

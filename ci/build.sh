@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build an out-of-tree module directory for one kernel:
+#   make -C KDIR M=OUTDIR modules
+# The sources are copied (timestamps kept, so rebuilds are incremental) to a
+# per-kernel build directory, by default build/KEY/<module dir name>.
+# Chroot kernels build inside their chroot, in a private mount namespace
+# where the repository and build tree are bind-mounted at the same paths.
+#
+# usage: ci/build.sh KEY MODDIR [OUTDIR] [-- MAKE-ARGS...]
+# exit:  0 built, 1 build failed (log tail printed), 64 bad arguments
+
+. "$(dirname "$0")/lib.sh"
+
+usage="usage: ci/build.sh KEY MODDIR [OUTDIR] [-- MAKE-ARGS...]"
+[ $# -ge 2 ] || mc_die "$usage" 64
+key=$1 src=$2
+shift 2
+out=
+if [ $# -gt 0 ] && [ "$1" != -- ]; then
+	out=$1
+	shift
+fi
+[ "${1:-}" = -- ] && shift
+mc_kernel "$key"
+[ -d "$src" ] || mc_die "module directory '$src' does not exist" 64
+[ -e "$src/Kbuild" ] || [ -e "$src/Makefile" ] ||
+	mc_die "module directory '$src' has no Kbuild or Makefile" 64
+src=$(cd "$src" && pwd)
+name=$(basename "$src")
+out=${out:-$MC_BUILD/$K_KEY/$name}
+kdir=$(mc_kdir)
+if [ -n "$K_CHROOT_SUITE" ]; then
+	croot=$(mc_chroot_dir "$K_CHROOT_SUITE")
+	[ -d "$croot$kdir" ] || mc_die "kernel $K_KEY has no build environment: run 'bash ci/fetch.sh $K_KEY && bash ci/toolchain.sh $K_KEY'" 1
+else
+	[ -d "$kdir" ] || mc_die "kernel $K_KEY has no build environment: run 'bash ci/fetch.sh $K_KEY && bash ci/toolchain.sh $K_KEY'" 1
+fi
+
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+cp -a "$src/." "$out/"
+t=$(mc_now)
+jobs=$(nproc)
+margs=(-C "$kdir" M="$out" CC="$K_CC" MOVCOMPAT_DIR="$MC_TOP" -j"$jobs" "$@" modules)
+
+if [ -z "$K_CHROOT_SUITE" ]; then
+	make "${margs[@]}" >"$out/build.log" 2>&1
+	rc=$?
+else
+	MC_TOP=$MC_TOP MC_BUILD=$MC_BUILD OUT=$out \
+	unshare --mount --propagation private bash -c '
+		set -e
+		c=$1
+		shift
+		for p in "$MC_TOP" "$MC_BUILD" "$OUT"; do
+			mkdir -p "$c$p"
+			mount --bind "$p" "$c$p"
+		done
+		mount -t proc proc "$c/proc"
+		exec chroot "$c" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root make "$@"
+	' bash "$croot" "${margs[@]}" >"$out/build.log" 2>&1
+	rc=$?
+fi
+if [ $rc != 0 ] || ! ls "$out"/*.ko >/dev/null 2>&1; then
+	mc_log "$K_KEY" build "FAIL $name after $(mc_since "$t")s; last lines of $out/build.log:"
+	grep -E 'error|Error|warning' "$out/build.log" | head -n 20 >&2
+	tail -n 5 "$out/build.log" >&2
+	exit 1
+fi
+mc_log "$K_KEY" build "$name: $(cd "$out" && ls ./*.ko | xargs -n1 basename | tr '\n' ' ')in $(mc_since "$t")s"

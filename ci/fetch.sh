@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Resolve and download one or more kernels' packages into the cache, verify
+# their SHA256 (from the suite's index, or the pin in ci/kernels.list for
+# pool-only packages) and extract the kernel image and config.
+#
+# usage: ci/fetch.sh KEY...
+# exit:  0 all fetched, 2 a kernel is unavailable (reason printed), 64 bad key
+
+. "$(dirname "$0")/lib.sh"
+
+INDEX_MAX_AGE=${MOVCOMPAT_INDEX_MAX_AGE:-86400}
+
+# index_file SUITE [refresh]: path of the cached, uncompressed Packages index.
+index_file()
+{
+	local suite=$1 f=$MC_CACHE/index/$1.Packages url age
+	mkdir -p "$MC_CACHE/index"
+	(
+		flock 9
+		# download when missing, older than INDEX_MAX_AGE, or when a
+		# refresh is asked for and the copy is older than ten minutes
+		age=$INDEX_MAX_AGE
+		[ -s "$f" ] && age=$(($(date +%s) - $(stat -c %Y "$f")))
+		stale=$((age >= INDEX_MAX_AGE))
+		[ "${2:-}" = refresh ] && [ "$age" -gt 600 ] && stale=1
+		if [ "$stale" = 1 ]; then
+			url=$(mc_mirror "$suite")/dists/$suite/main/binary-amd64/Packages.xz
+			if curl -sSfL --retry 2 -o "$f.xz.tmp" "$url" 2>"$f.err" &&
+			   xz -dc "$f.xz.tmp" >"$f.tmp"; then
+				mv "$f.tmp" "$f"
+			elif [ -s "$f" ]; then
+				echo "index of $suite could not be refreshed ($(head -c 200 "$f.err")); using the cached one" >&2
+			fi
+			rm -f "$f.xz.tmp" "$f.tmp" "$f.err"
+		fi
+	) 9>"$f.lock"
+	[ -s "$f" ] && echo "$f"
+}
+
+# lookup INDEX PACKAGE VERSION: "Filename SHA256" of that package version.
+lookup()
+{
+	awk -v p="$2" -v v="$3" '
+		/^Package: / { pk = $2; ver = ""; fn = ""; sh = "" }
+		/^Version: / { ver = $2 }
+		/^Filename: / { fn = $2 }
+		/^SHA256: / { sh = $2 }
+		/^$/ { if (pk == p && ver == v && fn != "") { print fn, sh; done = 1; exit } }
+		END { if (!done && pk == p && ver == v && fn != "") print fn, sh }' "$1"
+}
+
+urlenc() { sed -e 's/+/%2B/g' -e 's/~/%7E/g' <<<"$1"; }
+
+# resolve ROLE PACKAGE: sets R_URL R_SHA R_FILE or returns 1 with R_WHY.
+resolve()
+{
+	local role=$1 pkg=$2 idx hit arch=amd64 mirror
+	R_WHY=
+	if [ "$K_SUITE" = pool ]; then
+		R_SHA=$(tr ',' '\n' <<<"$K_SHA" | awk -F= -v r="$role" '$1 == r { print $2 }')
+		if [ -z "$R_SHA" ]; then
+			R_WHY="no sha256 pin for '$role' in ci/kernels.list"
+			return 1
+		fi
+		[ "$role" = common ] && arch=all
+		R_FILE=${pkg}_${K_VER}_$arch.deb
+		mirror=$(mc_mirror main) || return 1
+		R_URL=$mirror/pool/main/l/linux/$(urlenc "$R_FILE")
+		return 0
+	fi
+	idx=$(index_file "$K_SUITE")
+	if [ -z "$idx" ]; then
+		R_WHY="index of suite $K_SUITE could not be downloaded from $(mc_mirror "$K_SUITE")"
+		return 1
+	fi
+	hit=$(lookup "$idx" "$pkg" "$K_VER")
+	if [ -z "$hit" ]; then
+		idx=$(index_file "$K_SUITE" refresh)
+		hit=$(lookup "$idx" "$pkg" "$K_VER")
+	fi
+	if [ -z "$hit" ]; then
+		R_WHY="$pkg $K_VER is not in suite $K_SUITE any more"
+		return 1
+	fi
+	R_SHA=${hit#* }
+	R_FILE=$(basename "${hit% *}")
+	R_URL=$(mc_mirror "$K_SUITE")/$(urlenc "${hit% *}")
+}
+
+# fetch_one KEY: download, verify, extract. Prints one progress line.
+fetch_one()
+{
+	local t role pkg deb got n=0 dl=0 bytes=0 why
+	mc_kernel "$1"
+	t=$(mc_now)
+	mkdir -p "$MC_CACHE/debs" "$K_DIR/boot"
+	: >"$K_DIR/debs.list.tmp"
+	while read -r role pkg; do
+		n=$((n + 1))
+		if ! resolve "$role" "$pkg"; then
+			mc_log "$K_KEY" fetch "UNAVAILABLE: $R_WHY"
+			mc_result "$K_KEY" fetch UNAVAILABLE "$(mc_since "$t")" "$R_WHY"
+			return 2
+		fi
+		deb=$MC_CACHE/debs/$R_FILE
+		if [ -s "$deb" ] && [ -s "$deb.sha256" ] && [ "$(cat "$deb.sha256")" = "$R_SHA" ]; then
+			:
+		else
+			if ! curl -sSfL --retry 2 -o "$deb.tmp" "$R_URL" 2>"$deb.err"; then
+				why="download of $R_FILE failed: $(tr '\n' ' ' <"$deb.err" | head -c 200)"
+				rm -f "$deb.tmp" "$deb.err"
+				mc_log "$K_KEY" fetch "UNAVAILABLE: $why"
+				mc_result "$K_KEY" fetch UNAVAILABLE "$(mc_since "$t")" "$why"
+				return 2
+			fi
+			rm -f "$deb.err"
+			got=$(sha256sum "$deb.tmp" | cut -d' ' -f1)
+			if [ "$got" != "$R_SHA" ]; then
+				rm -f "$deb.tmp"
+				why="SHA256 mismatch for $R_FILE: expected $R_SHA, got $got"
+				mc_log "$K_KEY" fetch "UNAVAILABLE: $why"
+				mc_result "$K_KEY" fetch UNAVAILABLE "$(mc_since "$t")" "$why"
+				return 2
+			fi
+			mv "$deb.tmp" "$deb"
+			echo "$R_SHA" >"$deb.sha256"
+			dl=$((dl + 1))
+			bytes=$((bytes + $(stat -c %s "$deb")))
+		fi
+		echo "$role $deb" >>"$K_DIR/debs.list.tmp"
+	done < <(mc_kernel_packages)
+	mv "$K_DIR/debs.list.tmp" "$K_DIR/debs.list"
+	extract_boot || return 2
+	if [ $dl = 0 ]; then
+		mc_log "$K_KEY" fetch "cache hit ($n packages) $(mc_since "$t")s"
+		mc_result "$K_KEY" fetch PASS "$(mc_since "$t")" "cache hit"
+	else
+		mc_log "$K_KEY" fetch "downloaded $dl of $n packages ($((bytes / 1048576)) MiB) in $(mc_since "$t")s"
+		mc_result "$K_KEY" fetch PASS "$(mc_since "$t")" "downloaded $dl"
+	fi
+}
+
+deb_of() { awk -v r="$1" '$1 == r { print $2 }' "$K_DIR/debs.list"; }
+
+# extract_boot: vmlinuz and config into $K_DIR/boot (once per package set).
+extract_boot()
+{
+	local stamp tmp
+	stamp=$(sha256sum "$K_DIR/debs.list" | cut -c1-16)
+	[ -s "$K_DIR/boot/vmlinuz" ] && [ "$(cat "$K_DIR/boot/.stamp" 2>/dev/null)" = "$stamp" ] && return 0
+	tmp=$(mktemp -d)
+	if [ "$K_LAYOUT" = binary ]; then
+		dpkg-deb --fsys-tarfile "$(deb_of image)" | tar -x -C "$tmp" --wildcards '*/vmlinuz*' &&
+		dpkg-deb --fsys-tarfile "$(deb_of config)" | tar -x -C "$tmp" --wildcards '*/config*'
+	else
+		dpkg-deb --fsys-tarfile "$(deb_of image)" | tar -x -C "$tmp" --wildcards './boot/*'
+	fi
+	local vml cfg
+	vml=$(find "$tmp" -name "vmlinuz*" -type f | head -n1)
+	cfg=$(find "$tmp" -name "config*" -type f | head -n1)
+	if [ -z "$vml" ] || [ -z "$cfg" ]; then
+		rm -rf "$tmp"
+		mc_log "$K_KEY" fetch "UNAVAILABLE: no vmlinuz/config inside the image packages"
+		mc_result "$K_KEY" fetch UNAVAILABLE 0 "no vmlinuz/config in image packages"
+		return 1
+	fi
+	cp "$vml" "$K_DIR/boot/vmlinuz"
+	cp "$cfg" "$K_DIR/boot/config"
+	rm -rf "$tmp"
+	echo "$stamp" >"$K_DIR/boot/.stamp"
+}
+
+[ $# -gt 0 ] || mc_die "usage: ci/fetch.sh KEY... (keys from ci/kernels.list)" 64
+mc_need curl curl
+mc_need xz xz-utils
+rc=0
+for key in "$@"; do
+	(mc_kernel "$key") || exit 64
+	fetch_one "$key" || rc=2
+done
+exit $rc

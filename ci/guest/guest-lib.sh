@@ -1,0 +1,49 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
+#
+# Helpers for guest test scripts (busybox sh). Each check prints one line
+#   MCT PASS <name> [detail]   or   MCT FAIL <name> <why>
+# and the host side counts them. Counts live in files, so checks may run in
+# subshells.
+
+T_DIR=/tmp/mct
+mkdir -p $T_DIR
+: >$T_DIR/pass
+: >$T_DIR/fail
+
+t_pass() { echo "MCT PASS $*"; echo x >>$T_DIR/pass; }
+t_fail() { echo "MCT FAIL $*"; echo x >>$T_DIR/fail; }
+
+# t_check NAME CMD...: pass when CMD succeeds.
+t_check()
+{
+	_n=$1
+	shift
+	if _o=$("$@" 2>&1); then t_pass "$_n"; else t_fail "$_n" "'$*' failed: $_o"; fi
+}
+
+# t_load MODULE [PARAMS...]: insmod /modules/MODULE.ko, fail the test if it
+# does not load.
+t_load()
+{
+	_m=$1
+	shift
+	t_check "insmod-$_m" insmod "/modules/$_m.ko" "$@"
+}
+
+t_unload() { t_check "rmmod-$1" rmmod "$1"; }
+
+# t_info TEXT: a figure or note for the host's report (not a check).
+t_info() { echo "MCT INFO $*"; }
+
+t_finish()
+{
+	# the whole kernel log, whatever the console loglevel let through,
+	# for the host's error scan
+	echo "MOVCOMPAT-DMESG-BEGIN"
+	dmesg
+	echo "MOVCOMPAT-DMESG-END"
+	echo "MOVCOMPAT-RESULT pass=$(wc -l <$T_DIR/pass) fail=$(wc -l <$T_DIR/fail)"
+	sync
+	poweroff -f
+}

@@ -1,0 +1,187 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Common helpers for movcompat's ci/ scripts: paths, the kernel list,
+# progress lines, the Debian mirror taken from the machine's apt setup,
+# and the per-kernel result records the summary table is made from.
+#
+# Source it; do not run it.
+
+set -o pipefail
+
+MC_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+MC_CI=$MC_TOP/ci
+MC_CACHE=${MOVCOMPAT_CACHE:-$HOME/.cache/movcompat}
+MC_BUILD=${MOVCOMPAT_BUILD:-$MC_TOP/build}
+MC_RESULTS=$MC_BUILD/results
+MC_KERNEL_LIST=${MOVCOMPAT_KERNEL_LIST:-$MC_CI/kernels.list}
+MC_DEFAULT_KERNEL=6.1
+MC_T0=${MC_T0:-$(date +%s.%N)}
+export MC_T0
+
+# Print one progress line: KERNEL STEP MESSAGE, with the seconds since the
+# run started in front.
+mc_log()
+{
+	local kernel=$1 step=$2
+	shift 2
+	printf '[%7ss] %-9s %-9s %s\n' "$(mc_since "$MC_T0")" "$kernel" "$step" "$*" >&2
+}
+
+# One clear line on stderr, then exit with the given status (default 1).
+mc_die()
+{
+	echo "movcompat: error: $1" >&2
+	exit "${2:-1}"
+}
+
+mc_now() { date +%s.%N; }
+mc_since() { awk -v a="$(date +%s.%N)" -v b="$1" 'BEGIN { printf "%.1f", a - b }'; }
+
+# ---------------------------------------------------------------- kernel list
+
+# mc_kernel_rows: the data rows of the kernel list (no comments, no blanks).
+mc_kernel_rows()
+{
+	[ -r "$MC_KERNEL_LIST" ] || mc_die "kernel list $MC_KERNEL_LIST not readable"
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$MC_KERNEL_LIST"
+}
+
+# mc_kernel_keys [required|optional|all]
+mc_kernel_keys()
+{
+	local which=${1:-required}
+	mc_kernel_rows | awk -v w="$which" 'w == "all" || $8 == w { print $1 }'
+}
+
+# mc_kernel KEY: set K_KEY K_REL K_VER K_SUITE K_KBUILD K_LAYOUT K_ENV K_NEED
+# K_SHA K_BASE K_CC K_CHROOT_SUITE for one kernel; dies on an unknown key.
+mc_kernel()
+{
+	local row
+	row=$(mc_kernel_rows | awk -v k="$1" '$1 == k')
+	if [ -z "$row" ]; then
+		mc_die "unknown kernel key '$1' (known: $(mc_kernel_keys all | tr '\n' ' ')- see ci/kernels.list)" 64
+	fi
+	read -r K_KEY K_REL K_VER K_SUITE K_KBUILD K_LAYOUT K_ENV K_NEED K_SHA <<<"$row"
+	K_BASE=${K_REL%-cloud-amd64}
+	K_CC=${K_ENV#*:}
+	case $K_ENV in
+	host:*) K_CHROOT_SUITE= ;;
+	chroot-*) K_CHROOT_SUITE=${K_ENV%%:*}; K_CHROOT_SUITE=${K_CHROOT_SUITE#chroot-} ;;
+	*) mc_die "kernel $1: bad env column '$K_ENV' in $MC_KERNEL_LIST" ;;
+	esac
+	K_DIR=$MC_CACHE/kernels/$K_REL
+}
+
+# mc_expand_kernels "LIST": turn a KERNELS= value into keys. Accepts keys,
+# "required" (default), "optional" and "all"; validates every key.
+mc_expand_kernels()
+{
+	local w out=
+	for w in ${1:-required}; do
+		case $w in
+		required|optional|all) out="$out $(mc_kernel_keys "$w" | tr '\n' ' ')" ;;
+		default) out="$out $MC_DEFAULT_KERNEL" ;;
+		*) (mc_kernel "$w") || exit 64; out="$out $w" ;;
+		esac
+	done
+	echo $out
+}
+
+# mc_kernel_packages: "role package" lines for the current kernel.
+mc_kernel_packages()
+{
+	if [ "$K_LAYOUT" = binary ]; then
+		echo "image linux-binary-$K_REL"
+		echo "config linux-base-$K_REL"
+	else
+		echo "image linux-image-$K_REL-unsigned"
+	fi
+	echo "headers linux-headers-$K_REL"
+	echo "common linux-headers-$K_BASE-common"
+	echo "kbuild $K_KBUILD"
+}
+
+# Where modules for KEY are built (inside the chroot the same path is
+# bind-mounted, so paths are identical inside and outside).
+mc_kdir()
+{
+	if [ -n "$K_CHROOT_SUITE" ]; then
+		echo "/usr/src/linux-headers-$K_REL"
+	else
+		echo "$K_DIR/root/usr/src/linux-headers-$K_REL"
+	fi
+}
+
+mc_chroot_dir() { echo "$MC_CACHE/chroots/$1"; }
+
+# ---------------------------------------------------------------- mirrors
+
+# mc_mirror SUITE: the archive URI for a suite, from the machine's apt
+# configuration (deb822 debian.sources, else sources.list). Security suites
+# use the URI apt has for its security suite. MOVCOMPAT_MIRROR and
+# MOVCOMPAT_SECURITY_MIRROR override.
+mc_mirror()
+{
+	local suite=$1 kind=main uri=
+	case $suite in *-security) kind=security ;; esac
+	if [ $kind = security ] && [ -n "${MOVCOMPAT_SECURITY_MIRROR:-}" ]; then
+		echo "$MOVCOMPAT_SECURITY_MIRROR"; return
+	fi
+	if [ $kind = main ] && [ -n "${MOVCOMPAT_MIRROR:-}" ]; then
+		echo "$MOVCOMPAT_MIRROR"; return
+	fi
+	uri=$(mc_apt_uris | awk -v k=$kind '$1 == k { print $2; exit }')
+	if [ -z "$uri" ] && [ $kind = security ]; then
+		uri=$(mc_apt_uris | awk '$1 == "main" { print $2; exit }')
+		[ -n "$uri" ] && uri=${uri%/}-security
+	fi
+	[ -n "$uri" ] || mc_die "no Debian mirror found in apt's configuration (/etc/apt/sources.list.d/debian.sources or /etc/apt/sources.list); set MOVCOMPAT_MIRROR=URI"
+	echo "${uri%/}"
+}
+
+# mc_apt_uris: "main URI" / "security URI" lines from apt's sources.
+mc_apt_uris()
+{
+	local f
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -r "$f" ] || continue
+		awk '
+			/^[[:space:]]*$/ { if (u != "") emit(); u = ""; s = ""; t = ""; next }
+			/^URIs:/ { u = $2 }
+			/^Suites:/ { s = $0 }
+			/^Types:/ { t = $0 }
+			function emit() {
+				if (t !~ /deb( |$)/) return
+				print (s ~ /-security/ ? "security" : "main"), u
+			}
+			END { if (u != "") emit() }' "$f"
+	done
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		[ -r "$f" ] || continue
+		awk '$1 == "deb" {
+			u = ""; s = ""
+			for (i = 2; i <= NF; i++) if ($i !~ /^\[/ && $i !~ /\]$/) { if (u == "") u = $i; else if (s == "") s = $i }
+			print (s ~ /-security/ ? "security" : "main"), u }' "$f"
+	done
+}
+
+# ---------------------------------------------------------------- results
+
+# mc_result KERNEL STEP STATUS SECONDS DETAIL: append one machine-readable
+# record (tab separated) to build/results/results.tsv.
+mc_result()
+{
+	mkdir -p "$MC_RESULTS"
+	printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" >>"$MC_RESULTS/results.tsv"
+}
+
+# mc_need CMD PACKAGE...: die with what to do when a command is missing.
+mc_need()
+{
+	local cmd=$1
+	shift
+	command -v "$cmd" >/dev/null 2>&1 ||
+		mc_die "'$cmd' not found: run 'bash ci/deps.sh' (installs $*)"
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Everything CI checks (make test): host packages, the kernel matrix with
+# every VM test, the harness's own bad-input tests. Ends with a table of what
+# failed and the closing line "N passed, N failed[, N skipped]".
+# Results: build/results/tests.tsv (suite kernel test status seconds detail).
+#
+# usage: ci/test.sh [--kernels "KEYS|required|optional|all"]
+
+. "$(dirname "$0")/lib.sh"
+
+kernels=required
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernels) kernels=$2; shift 2 ;;
+	*) mc_die "unknown option '$1'; usage: ci/test.sh [--kernels KEYS]" 64 ;;
+	esac
+done
+mc_expand_kernels "$kernels" >/dev/null || exit 64
+mkdir -p "$MC_RESULTS"
+: >"$MC_RESULTS/tests.tsv"
+: >"$MC_RESULTS/results.tsv"
+
+bash "$MC_CI/deps.sh" || mc_die "host packages missing; see above"
+bash "$MC_CI/matrix.sh" --kernels "$kernels"
+bash "$MC_TOP/tests/harness/cli-tests.sh" "$MC_DEFAULT_KERNEL"
+
+r=$MC_RESULTS/tests.tsv
+pass=$(awk -F'\t' '$4 == "PASS"' "$r" | wc -l)
+fail=$(awk -F'\t' '$4 == "FAIL"' "$r" | wc -l)
+skip=$(awk -F'\t' '$4 == "SKIP"' "$r" | wc -l)
+if [ "$fail" != 0 ]; then
+	echo
+	echo "Failed:"
+	awk -F'\t' '$4 == "FAIL" { printf "  %-8s %-9s %-28s %s\n", $1, $2, $3, $6 }' "$r"
+fi
+echo
+echo "results: $r (took $(mc_since "$MC_T0")s)"
+if [ "$skip" != 0 ]; then
+	echo "$pass passed, $fail failed, $skip skipped"
+else
+	echo "$pass passed, $fail failed"
+fi
+[ "$fail" = 0 ]

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Prepare the build environment of one or more (already fetched) kernels:
+#  - host:gcc-12 kernels: headers, common and kbuild unpacked into a private
+#    root in the cache, the flavour Makefile's absolute include fixed;
+#  - chroot-SUITE:gcc-N kernels: a cached debootstrap chroot of SUITE with
+#    that compiler, the headers unpacked inside it at their normal paths.
+# debootstrap runs in a private mount namespace, so no mount stays behind.
+#
+# usage: ci/toolchain.sh KEY...
+
+. "$(dirname "$0")/lib.sh"
+
+deb_of() { awk -v r="$1" '$1 == r { print $2 }' "$K_DIR/debs.list"; }
+
+host_root()
+{
+	local root=$K_DIR/root stamp t
+	stamp=$(sha256sum "$K_DIR/debs.list" | cut -c1-16)
+	if [ "$(cat "$root/.stamp" 2>/dev/null)" = "$stamp" ]; then
+		mc_log "$K_KEY" toolchain "cache hit (host $K_CC, headers in $root)"
+		return 0
+	fi
+	mc_need "$K_CC" "$K_CC"
+	t=$(mc_now)
+	rm -rf "$root"
+	mkdir -p "$root"
+	for role in headers common kbuild; do
+		dpkg -x "$(deb_of $role)" "$root" || return 1
+	done
+	# The flavour Makefile includes the common tree by absolute path
+	# (7.x also sets KBUILD_OUTPUT): point both into the private root.
+	sed -i -e "s|^include /usr/src/|include $root/usr/src/|" \
+	       -e "s|KBUILD_OUTPUT=/usr/src/|KBUILD_OUTPUT=$root/usr/src/|" \
+	       "$root/usr/src/linux-headers-$K_REL/Makefile"
+	echo "$stamp" >"$root/.stamp"
+	mc_log "$K_KEY" toolchain "unpacked headers for host $K_CC in $(mc_since "$t")s"
+}
+
+make_chroot()
+{
+	local suite=$1 cc=$2 dir t mirror
+	dir=$(mc_chroot_dir "$suite")
+	[ -e "$dir/.movcompat-ok" ] && return 0
+	mc_need debootstrap debootstrap
+	mc_need unshare util-linux
+	mirror=$(mc_mirror "$suite")
+	t=$(mc_now)
+	mc_log "$K_KEY" toolchain "debootstrap $suite with $cc (about a minute, once)"
+	rm -rf "$dir.tmp"
+	mkdir -p "$(dirname "$dir")"
+	if ! unshare --mount --propagation private \
+		debootstrap --variant=minbase \
+		--include="$cc,make,libc6-dev,pahole,libelf1t64,libssl3t64,zlib1g,kmod,bc" \
+		"$suite" "$dir.tmp" "$mirror" >"$dir.log" 2>&1; then
+		mc_log "$K_KEY" toolchain "debootstrap of $suite failed; last lines of $dir.log:"
+		tail -n 5 "$dir.log" >&2
+		return 1
+	fi
+	rm -rf "$dir"
+	mv "$dir.tmp" "$dir"
+	touch "$dir/.movcompat-ok"
+	mc_log "$K_KEY" toolchain "chroot $suite ready in $(mc_since "$t")s"
+}
+
+chroot_headers()
+{
+	local dir stamp t role
+	dir=$(mc_chroot_dir "$K_CHROOT_SUITE")
+	stamp=$(sha256sum "$K_DIR/debs.list" | cut -c1-16)
+	if [ "$(cat "$dir/usr/src/.movcompat-$K_REL" 2>/dev/null)" = "$stamp" ]; then
+		mc_log "$K_KEY" toolchain "cache hit (chroot $K_CHROOT_SUITE, $K_CC)"
+		return 0
+	fi
+	t=$(mc_now)
+	for role in headers common kbuild; do
+		# tar, not dpkg -x: keep the chroot's lib -> usr/lib symlinks
+		dpkg-deb --fsys-tarfile "$(deb_of $role)" |
+			tar -x --keep-directory-symlink -C "$dir" || return 1
+	done
+	echo "$stamp" >"$dir/usr/src/.movcompat-$K_REL"
+	mc_log "$K_KEY" toolchain "unpacked headers into chroot $K_CHROOT_SUITE in $(mc_since "$t")s"
+}
+
+prepare_one()
+{
+	local t
+	mc_kernel "$1"
+	t=$(mc_now)
+	[ -s "$K_DIR/debs.list" ] || mc_die "kernel $K_KEY is not fetched: run 'bash ci/fetch.sh $K_KEY' first"
+	if [ -z "$K_CHROOT_SUITE" ]; then
+		host_root || return 1
+	else
+		(
+			flock 9
+			make_chroot "$K_CHROOT_SUITE" "$K_CC" && chroot_headers
+		) 9>"$MC_CACHE/chroots/.lock" || return 1
+	fi
+	mc_result "$K_KEY" toolchain PASS "$(mc_since "$t")" "$K_ENV"
+}
+
+[ $# -gt 0 ] || mc_die "usage: ci/toolchain.sh KEY..." 64
+mkdir -p "$MC_CACHE/chroots"
+rc=0
+for key in "$@"; do
+	(mc_kernel "$key") || exit 64
+	prepare_one "$key" || { mc_result "$key" toolchain FAIL 0 "toolchain"; rc=1; }
+done
+exit $rc

@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot one kernel under QEMU (TCG) with a busybox initramfs holding the given
+# modules and a guest test script, stream the console with timestamps, take
+# the result from the guest, and scan the console for kernel errors
+# (ci/console-errors.txt). A boot is retried only when the kernel died before
+# /init ran; every retry is reported.
+#
+# usage: ci/vm.sh KEY --guest SCRIPT [--module FILE.ko]... [--name NAME]
+#                 [--timeout SECONDS] [--mem MB] [--append "KERNEL ARGS"]
+#                 [--env VAR=VALUE]... [--retries N] [--expect-console-error]
+# exit:  0 pass; 1 guest test failed; 2 kernel error on the console;
+#        3 QEMU timeout; 4 kernel died before /init on every try; 64 usage
+# Writes build/KEY/vm-NAME/{console.log,result.env}.
+
+. "$(dirname "$0")/lib.sh"
+
+usage="usage: ci/vm.sh KEY --guest SCRIPT [--module KO]... [--name NAME] [--timeout S] [--mem MB] [--append ARGS] [--env V=X]... [--retries N] [--expect-console-error]"
+[ $# -ge 1 ] || mc_die "$usage" 64
+key=$1
+shift
+guest= name= timeout=${MOVCOMPAT_VM_TIMEOUT:-120} mem=1024 append= retries=3 expect_err=0
+modules=() envs=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--guest) guest=$2; shift 2 ;;
+	--module) modules+=("$2"); shift 2 ;;
+	--name) name=$2; shift 2 ;;
+	--timeout) timeout=$2; shift 2 ;;
+	--mem) mem=$2; shift 2 ;;
+	--append) append=$2; shift 2 ;;
+	--env) envs+=("$2"); shift 2 ;;
+	--retries) retries=$2; shift 2 ;;
+	--expect-console-error) expect_err=1; shift ;;
+	*) mc_die "unknown option '$1'; $usage" 64 ;;
+	esac
+done
+mc_kernel "$key"
+[ -n "$guest" ] || mc_die "no --guest script given; $usage" 64
+[ -r "$guest" ] || mc_die "guest script '$guest' does not exist" 64
+for m in "${modules[@]}"; do
+	[ -r "$m" ] || mc_die "module '$m' does not exist (build it first: ci/build.sh $key DIR)" 64
+done
+[ -s "$K_DIR/boot/vmlinuz" ] || mc_die "kernel $K_KEY is not fetched: run 'bash ci/fetch.sh $K_KEY'" 1
+mc_need qemu-system-x86_64 qemu-system-x86
+mc_need cpio cpio
+name=${name:-$(basename "$guest" .sh)}
+out=$MC_BUILD/$K_KEY/vm-$name
+rm -rf "$out"
+mkdir -p "$out"
+
+# ------------------------------------------------------------ initramfs
+make_initramfs()
+{
+	local r=$out/initramfs m
+	mkdir -p "$r"/{bin,sbin,etc,proc,sys,dev,tmp,modules,lib/movcompat}
+	cp /bin/busybox "$r/bin/busybox"
+	cp "$MC_CI/guest/init" "$r/init"
+	cp "$MC_CI/guest/guest-lib.sh" "$r/lib/movcompat/guest-lib.sh"
+	cp "$guest" "$r/test.sh"
+	chmod 0755 "$r/init"
+	for m in "${modules[@]}"; do
+		cp "$m" "$r/modules/"
+	done
+	: >"$r/etc/movcompat.env"
+	for e in "${envs[@]}"; do
+		printf '%s=%q\n' "${e%%=*}" "${e#*=}" >>"$r/etc/movcompat.env"
+	done
+	(cd "$r" && find . | cpio -o -H newc --quiet | gzip -1) >"$out/initrd.gz"
+}
+make_initramfs
+
+# ------------------------------------------------------------ one boot
+# boot_once N: runs QEMU, streams the console to the terminal and to
+# console.log with timestamps; sets B_TIMEOUT=1 when killed by the timeout.
+boot_once()
+{
+	local try=$1 fifo=$out/console.fifo qpid wpid spid t0
+	rm -f "$fifo"
+	mkfifo "$fifo"
+	t0=$EPOCHREALTIME
+	(
+		while IFS= read -r line; do
+			line=${line//$'\r'/}
+			ts=$(awk -v a="$EPOCHREALTIME" -v b="$t0" 'BEGIN { printf "%7.2f", a - b }')
+			printf '[%s +%ss] %s\n' "$K_KEY" "$ts" "$line" >>"$out/console.log"
+			[ "${MOVCOMPAT_QUIET:-0}" = 1 ] || printf '  [%s +%ss] %s\n' "$K_KEY" "$ts" "$line" >&2
+		done < <(sed -u -e 's/\x1b\[[0-9;?]*[a-zA-Z]//g' -e 's/\x1bc//g' "$fifo")
+	) &
+	spid=$!
+	echo "=== boot $try of $K_KEY ($K_REL) ===" >>"$out/console.log"
+	qemu-system-x86_64 -accel "${MOVCOMPAT_ACCEL:-tcg}" -smp 2 -m "$mem" -nographic -no-reboot \
+		-kernel "$K_DIR/boot/vmlinuz" -initrd "$out/initrd.gz" \
+		-append "console=ttyS0 panic=-1 loglevel=5 $append" \
+		</dev/null >"$fifo" 2>&1 &
+	qpid=$!
+	( sleep "$timeout" && kill "$qpid" 2>/dev/null && touch "$out/timed-out" ) &
+	wpid=$!
+	wait "$qpid" 2>/dev/null
+	kill "$wpid" 2>/dev/null
+	wait "$wpid" 2>/dev/null
+	wait "$spid"
+	rm -f "$fifo"
+	B_TIMEOUT=0
+	[ -e "$out/timed-out" ] && B_TIMEOUT=1
+	rm -f "$out/timed-out"
+}
+
+# the lines of the last boot only
+last_boot() { awk '/^=== boot /{ buf = "" } { buf = buf $0 "\n" } END { printf "%s", buf }' "$out/console.log"; }
+
+t=$(mc_now)
+: >"$out/console.log"
+try=1
+while :; do
+	boot_once "$try"
+	last_boot >"$out/last.log"
+	grep -q 'MOVCOMPAT-INIT' "$out/last.log" && break
+	why="kernel died before /init"
+	[ "$B_TIMEOUT" = 1 ] && why="no /init after ${timeout}s"
+	if [ "$try" -ge "$retries" ]; then
+		mc_log "$K_KEY" boot "FAIL: $why on all $try tries; see $out/console.log"
+		status=EARLY_DEATH rc=4
+		break
+	fi
+	mc_log "$K_KEY" boot "RETRY $try of $retries: $why (last line: $(tail -n 1 "$out/last.log" | cut -c1-100))"
+	try=$((try + 1))
+done
+secs=$(mc_since "$t")
+
+errline=$(grep -v -i -e 'command line:' -e '=== boot ' -e 'MCT ' "$out/last.log" |
+	grep -E -f <(grep -v '^#' "$MC_CI/console-errors.txt") | head -n 1)
+result=$(grep -o 'MOVCOMPAT-RESULT pass=[0-9]* fail=[0-9]*' "$out/last.log" | tail -n 1)
+npass=$(sed -n 's/.*pass=\([0-9]*\).*/\1/p' <<<"$result")
+nfail=$(sed -n 's/.*fail=\([0-9]*\)/\1/p' <<<"$result")
+
+if [ "${status:-}" != EARLY_DEATH ]; then
+	if [ -n "$errline" ]; then
+		status=CONSOLE_ERROR rc=2 reason="kernel error on console: ${errline#*] }"
+	elif [ "$B_TIMEOUT" = 1 ]; then
+		status=TIMEOUT rc=3 reason="QEMU timeout: guest did not finish within ${timeout}s"
+	elif [ -z "$result" ]; then
+		status=FAIL rc=1 reason="guest ended without a result line"
+	elif [ "$nfail" != 0 ] || [ "$npass" = 0 ]; then
+		status=FAIL rc=1 reason="guest checks: $npass passed, $nfail failed: $(grep -m1 'MCT FAIL' "$out/last.log" | sed 's/.*MCT FAIL //')"
+	else
+		status=PASS rc=0 reason="guest checks: $npass passed"
+	fi
+else
+	reason="kernel died before /init on $try boots"
+fi
+
+if [ $expect_err = 1 ]; then
+	if [ $status = CONSOLE_ERROR ]; then
+		reason="detector fired as expected: ${errline#*] }"
+		status=PASS rc=0
+	else
+		reason="detector did NOT fire (status $status): a kernel warning would go unnoticed"
+		status=FAIL rc=1
+	fi
+fi
+
+{
+	echo "status=$status"
+	printf 'reason=%q\n' "$reason"
+	echo "boots=$try"
+	echo "seconds=$secs"
+	echo "checks_passed=${npass:-0}"
+	echo "checks_failed=${nfail:-0}"
+} >"$out/result.env"
+grep 'MCT INFO' "$out/last.log" | sed 's/.*MCT INFO /info: /' >"$out/info.txt"
+mc_log "$K_KEY" boot "$name: $status in ${secs}s, $try boot(s): $reason"
+exit $rc

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Tests of the harness's own behaviour on bad input and failure: each runs a
+# ci/ script the way a user would and checks its exit status and message.
+# Appends one row per test to build/results/tests.tsv (suite "harness").
+
+. "$(dirname "$0")/../../ci/lib.sh"
+
+KEY=${1:-$MC_DEFAULT_KERNEL}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# expect NAME STATUS PATTERN CMD...: CMD must exit with STATUS and print a
+# line matching PATTERN (extended regex) on stdout or stderr.
+expect()
+{
+	local name=$1 want=$2 pat=$3 t rc
+	shift 3
+	t=$(mc_now)
+	"$@" >"$tmp/out" 2>&1
+	rc=$?
+	if [ "$rc" = "$want" ] && grep -Eq -- "$pat" "$tmp/out"; then
+		printf 'harness\t%s\t%s\tPASS\t%s\t%s\n' "$KEY" "$name" "$(mc_since "$t")" \
+			"exit $rc: $(grep -Em1 -- "$pat" "$tmp/out" | cut -c1-120)" >>"$MC_RESULTS/tests.tsv"
+		mc_log "$KEY" cli-test "PASS $name"
+	else
+		printf 'harness\t%s\t%s\tFAIL\t%s\t%s\n' "$KEY" "$name" "$(mc_since "$t")" \
+			"wanted exit $want and /$pat/, got exit $rc: $(tail -n 1 "$tmp/out" | cut -c1-160)" >>"$MC_RESULTS/tests.tsv"
+		mc_log "$KEY" cli-test "FAIL $name (wanted exit $want and /$pat/, got exit $rc)"
+		sed 's/^/    /' "$tmp/out" | tail -n 5 >&2
+	fi
+}
+
+mkdir -p "$MC_RESULTS"
+C=$MC_CI
+
+expect unknown-kernel-key 64 "unknown kernel key 'no-such-kernel'" \
+	bash "$C/build.sh" no-such-kernel "$MC_TOP/tests/harness/smoke"
+expect unknown-kernel-in-KERNELS 64 "unknown kernel key '9.99'" \
+	bash "$C/matrix.sh" --kernels "6.1 9.99"
+expect missing-module-dir 64 "module directory '$tmp/nope' does not exist" \
+	bash "$C/build.sh" "$KEY" "$tmp/nope"
+expect missing-guest-script 64 "guest script '$tmp/nope.sh' does not exist" \
+	bash "$C/vm.sh" "$KEY" --guest "$tmp/nope.sh"
+expect qemu-timeout 3 "QEMU timeout: guest did not finish within 20s" \
+	env MOVCOMPAT_QUIET=1 bash "$C/vm.sh" "$KEY" --name cli-timeout --timeout 20 \
+	--guest "$MC_TOP/tests/harness/guest-hang.sh"
+
+# A kernel whose packages cannot be had: UNAVAILABLE with the reason; a
+# required one fails the run, an optional one does not.
+mc_kernel_rows | awk -v k="$KEY" '$1 == k { $1 = "ghost"; $2 = "ghost-" $2; $3 = "0.0.0-0"; $8 = "required"; print }' >"$tmp/req.list"
+sed 's/ required / optional /' "$tmp/req.list" >"$tmp/opt.list"
+expect unavailable-kernel-reason 2 "ghost +fetch +UNAVAILABLE: .* 0\.0\.0-0 is not in suite" \
+	env MOVCOMPAT_KERNEL_LIST="$tmp/req.list" bash "$C/fetch.sh" ghost
+expect unavailable-required-fails 1 "ghost +UNAVAILABLE .*required" \
+	env MOVCOMPAT_KERNEL_LIST="$tmp/req.list" MOVCOMPAT_BUILD="$tmp/b1" \
+	bash "$C/matrix.sh" --kernels ghost
+expect unavailable-optional-skips 0 "ghost +UNAVAILABLE .*optional" \
+	env MOVCOMPAT_KERNEL_LIST="$tmp/opt.list" MOVCOMPAT_BUILD="$tmp/b2" \
+	bash "$C/matrix.sh" --kernels ghost
+
+# No package-archive host name may appear in the repository: take the hosts
+# from apt's own configuration (never spelled out here) and grep for them.
+hosts=$(mc_apt_uris | awk '{ print $2 }' | sed -E 's|^[a-z]+://||; s|/.*||' | sort -u)
+hits=
+for h in $hosts; do
+	hits="$hits$(git -C "$MC_TOP" grep -n -F "$h" -- . 2>/dev/null | head -n 3)"
+done
+expect no-archive-host-in-repo 0 "clean" \
+	bash -c "[ -n '$hosts' ] && [ -z \"\$1\" ] && echo clean || { echo \"hosts: $hosts; hits: \$1\"; exit 1; }" _ "$hits"
