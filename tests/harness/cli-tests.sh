@@ -52,7 +52,7 @@ expect qemu-timeout 3 "QEMU timeout: guest did not finish within 20s" \
 mc_kernel_rows | awk -v k="$KEY" '$1 == k { $1 = "ghost"; $2 = "ghost-" $2; $3 = "0.0.0-0"; $8 = "required"; print }' >"$tmp/req.list"
 sed 's/ required / optional /' "$tmp/req.list" >"$tmp/opt.list"
 expect unavailable-kernel-reason 2 "ghost +fetch +UNAVAILABLE: .* 0\.0\.0-0 is not in suite" \
-	env MOVCOMPAT_KERNEL_LIST="$tmp/req.list" bash "$C/fetch.sh" ghost
+	env MOVCOMPAT_KERNEL_LIST="$tmp/req.list" MOVCOMPAT_BUILD="$tmp/b0" bash "$C/fetch.sh" ghost
 expect unavailable-required-fails 1 "ghost +UNAVAILABLE .*required" \
 	env MOVCOMPAT_KERNEL_LIST="$tmp/req.list" MOVCOMPAT_BUILD="$tmp/b1" \
 	bash "$C/matrix.sh" --kernels ghost
