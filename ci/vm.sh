@@ -90,9 +90,9 @@ boot_once()
 	) &
 	spid=$!
 	echo "=== boot $try of $K_KEY ($K_REL) ===" >>"$out/console.log"
-	qemu-system-x86_64 -accel "${MOVCOMPAT_ACCEL:-tcg}" -smp 2 -m "$mem" -nographic -no-reboot \
+	qemu-system-x86_64 -accel "${MOVCOMPAT_ACCEL:-tcg}" -smp "${MOVCOMPAT_SMP:-2}" -m "$mem" -nographic -no-reboot \
 		-kernel "$K_DIR/boot/vmlinuz" -initrd "$out/initrd.gz" \
-		-append "console=ttyS0 panic=-1 loglevel=5 $append" \
+		-append "console=ttyS0 panic=-1 loglevel=5 ${MOVCOMPAT_BOOT_ARGS:-} $append" \
 		</dev/null >"$fifo" 2>&1 &
 	qpid=$!
 	( sleep "$timeout" && kill "$qpid" 2>/dev/null && touch "$out/timed-out" ) &

@@ -43,8 +43,8 @@ expect missing-module-dir 64 "module directory '$tmp/nope' does not exist" \
 	bash "$C/build.sh" "$KEY" "$tmp/nope"
 expect missing-guest-script 64 "guest script '$tmp/nope.sh' does not exist" \
 	bash "$C/vm.sh" "$KEY" --guest "$tmp/nope.sh"
-expect qemu-timeout 3 "QEMU timeout: guest did not finish within 20s" \
-	env MOVCOMPAT_QUIET=1 bash "$C/vm.sh" "$KEY" --name cli-timeout --timeout 20 \
+expect qemu-timeout 3 "QEMU timeout: guest did not finish within 8s" \
+	env MOVCOMPAT_QUIET=1 bash "$C/vm.sh" "$KEY" --name cli-timeout --timeout 8 \
 	--guest "$MC_TOP/tests/harness/guest-hang.sh"
 
 # A kernel whose packages cannot be had: UNAVAILABLE with the reason; a

@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * PROBE: MOVCOMPAT_HAVE_AOPS_ISOLATE_PAGE
+ * address_space_operations has isolate_page/migratepage/putback_page.
+ * Upstream: v4.8 (non-LRU movable pages); removed in v6.0 ("fs: Remove aops->migratepage()")
+ */
+#include <linux/fs.h>
+
+static bool p_isolate(struct page *page, isolate_mode_t mode) { return false; }
+static void p_putback(struct page *page) { }
+static int p_migrate(struct address_space *m, struct page *n, struct page *o, enum migrate_mode mode) { return 0; }
+const struct address_space_operations movcompat_probe = {
+	.isolate_page = p_isolate,
+	.migratepage = p_migrate,
+	.putback_page = p_putback,
+};

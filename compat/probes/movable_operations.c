@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * PROBE: MOVCOMPAT_HAVE_MOVABLE_OPERATIONS
+ * struct movable_operations exists (callback table split from address_space_operations).
+ * Upstream: 68f2736a8583 "mm: Convert all PageMovable users to movable_operations", v6.0; RHEL 9 5.14 backport
+ */
+#include <linux/migrate.h>
+
+static bool p_isolate(struct page *page, isolate_mode_t mode) { return false; }
+static int p_migrate(struct page *dst, struct page *src, enum migrate_mode mode) { return 0; }
+static void p_putback(struct page *page) { }
+const struct movable_operations movcompat_probe = {
+	.isolate_page = p_isolate,
+	.migrate_page = p_migrate,
+	.putback_page = p_putback,
+};
