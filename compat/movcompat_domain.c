@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * movcompat domains: registration and teardown, common to every backend.
+ * The aops backend's address_space lives in movcompat_aops.c.
+ */
+#include <linux/bug.h>
+#include <linux/printk.h>
+#include <movcompat/movcompat.h>
+#include "movcompat_internal.h"
+
+/**
+ * movcompat_domain_init() - register a driver's movable page callbacks.
+ * @dom: the domain to initialise (embedded in the driver's state).
+ * @ops: the callbacks; all three must be set; must outlive the domain.
+ * @name: short name used in messages.
+ *
+ * Return: 0, -EINVAL if @ops is incomplete, -ENOMEM.
+ */
+int movcompat_domain_init(struct movcompat_domain *dom,
+			  const struct movable_operations *ops,
+			  const char *name)
+{
+	if (!ops || !ops->isolate_page || !ops->migrate_page ||
+	    !ops->putback_page) {
+		pr_err("movcompat: domain %s: isolate_page, migrate_page and putback_page must all be set\n",
+		       name ? name : "(unnamed)");
+		return -EINVAL;
+	}
+	dom->ops = ops;
+	dom->name = name ? name : "movcompat";
+	atomic_long_set(&dom->nr_movable, 0);
+	return movcompat_backend_domain_init(dom);
+}
+
+/**
+ * movcompat_domain_destroy() - tear a domain down.
+ * @dom: the domain.
+ *
+ * Every page must have been released with movcompat_page_release() first:
+ * then no page points at the domain and no callback can run any more, even
+ * while compaction is running. If pages are still marked movable this warns
+ * and keeps the backend's mapping allocated (leaks it) rather than leave
+ * the kernel a dangling pointer.
+ */
+void movcompat_domain_destroy(struct movcompat_domain *dom)
+{
+	long left = atomic_long_read(&dom->nr_movable);
+
+	if (WARN(left, "movcompat: domain %s destroyed with %ld pages still movable; leaking its mapping\n",
+		 dom->name, left))
+		return;
+	movcompat_backend_domain_destroy(dom);
+}

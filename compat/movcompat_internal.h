@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Interfaces between movcompat's common code and its backends. */
+#ifndef _MOVCOMPAT_INTERNAL_H
+#define _MOVCOMPAT_INTERNAL_H
+
+#include <movcompat/movcompat.h>
+
+#ifdef MOVCOMPAT_BACKEND_AOPS
+int movcompat_backend_domain_init(struct movcompat_domain *dom);
+void movcompat_backend_domain_destroy(struct movcompat_domain *dom);
+#else
+/* mops and none need no per-domain kernel object */
+static inline int movcompat_backend_domain_init(struct movcompat_domain *dom)
+{
+	return 0;
+}
+
+static inline void
+movcompat_backend_domain_destroy(struct movcompat_domain *dom)
+{
+}
+#endif
+
+#endif /* _MOVCOMPAT_INTERNAL_H */

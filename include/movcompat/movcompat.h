@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * movcompat - movable driver pages on every kernel era, from one driver source.
+ *
+ * A driver describes how to move its pages with the kernel's own
+ * struct movable_operations (movcompat provides the struct where the kernel
+ * lacks it) and registers it once as a movable "domain". Per page it calls
+ * movcompat_page_make_movable() when the page enters service,
+ * movcompat_page_migrated() from its migrate_page callback on success, and
+ * movcompat_page_release() when the page leaves service. movcompat picks the
+ * backend from compile-time probes of the target kernel (never from its
+ * version number):
+ *
+ *   aops  4.8-5.19: a per-domain address_space whose a_ops trampoline to the
+ *         driver's callbacks; __SetPageMovable(page, mapping)
+ *   mops  6.0-6.16 (and backports such as RHEL 9): __SetPageMovable(page, ops)
+ *         with the driver's own ops, inline, no added indirection
+ *   none  kernels with no driver hook (6.17+, < 4.8): pages are allocated
+ *         outside ZONE_MOVABLE/CMA and are not movable;
+ *         movcompat_domain_pages_movable() says so at run time
+ *
+ * Callback contract (all backends), as the kernel defines it:
+ *  - isolate_page(page, mode): page locked; return true if the driver lets
+ *    the page go for migration. The VM owns page->lru until putback/migrate.
+ *  - migrate_page(dst, src, mode): both pages locked; copy the contents,
+ *    move the driver's references to @dst, call movcompat_page_migrated()
+ *    and return 0. -EAGAIN: try again later; other errors: permanent, the
+ *    VM calls putback_page(). Never touch src->lru.
+ *  - putback_page(page): page locked; isolation is cancelled.
+ */
+#ifndef _MOVCOMPAT_MOVCOMPAT_H
+#define _MOVCOMPAT_MOVCOMPAT_H
+
+#include <linux/atomic.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/migrate.h>
+#include <linux/pagemap.h>
+#include "movcompat_config.h"
+
+/* ---- backend choice (compile time, from the probes) ------------------ */
+#if defined(MOVCOMPAT_FORCE_BACKEND_NONE)
+#define MOVCOMPAT_BACKEND_NONE 1
+#elif defined(MOVCOMPAT_HAVE_SETPAGEMOVABLE_OPS) && \
+	defined(MOVCOMPAT_HAVE_MOVABLE_OPERATIONS) && \
+	defined(MOVCOMPAT_USABLE_SETPAGEMOVABLE) && \
+	defined(MOVCOMPAT_USABLE_CLEARPAGEMOVABLE)
+#define MOVCOMPAT_BACKEND_MOPS 1
+#elif defined(MOVCOMPAT_HAVE_SETPAGEMOVABLE_MAPPING) && \
+	defined(MOVCOMPAT_HAVE_AOPS_ISOLATE_PAGE) && \
+	defined(MOVCOMPAT_USABLE_SETPAGEMOVABLE) && \
+	defined(MOVCOMPAT_USABLE_CLEARPAGEMOVABLE)
+#define MOVCOMPAT_BACKEND_AOPS 1
+#else
+#define MOVCOMPAT_BACKEND_NONE 1
+#endif
+
+#ifndef MOVCOMPAT_HAVE_MOVABLE_OPERATIONS
+/**
+ * struct movable_operations - how a driver moves its pages (provided by
+ * movcompat on kernels older than 6.0; identical to the kernel's own).
+ * @isolate_page: page locked; true if the page may be migrated.
+ * @migrate_page: both pages locked; move @src to @dst; 0, -EAGAIN or error.
+ * @putback_page: page locked; migration of an isolated page was abandoned.
+ */
+struct movable_operations {
+	bool (*isolate_page)(struct page *page, isolate_mode_t mode);
+	int (*migrate_page)(struct page *dst, struct page *src,
+			    enum migrate_mode mode);
+	void (*putback_page)(struct page *page);
+};
+#endif
+
+/**
+ * struct movcompat_domain - a set of driver pages sharing one ops table.
+ * @ops: the driver's callbacks; must stay valid until
+ *	movcompat_domain_destroy() returns.
+ * @name: short name for messages.
+ * @nr_movable: pages currently marked movable through this domain.
+ * @mapping: (aops backend only) the address_space the pages point to.
+ *
+ * Embed it in the driver's state; initialise with movcompat_domain_init().
+ * Fields are private to movcompat.
+ */
+struct movcompat_domain {
+	const struct movable_operations *ops;
+	const char *name;
+	atomic_long_t nr_movable;
+#ifdef MOVCOMPAT_BACKEND_AOPS
+	struct address_space *mapping;
+#endif
+};
+
+int movcompat_domain_init(struct movcompat_domain *dom,
+			  const struct movable_operations *ops,
+			  const char *name);
+void movcompat_domain_destroy(struct movcompat_domain *dom);
+
+/**
+ * movcompat_backend_name() - the backend this module was built with.
+ *
+ * Return: "aops", "mops" or "none".
+ */
+static inline const char *movcompat_backend_name(void)
+{
+#if defined(MOVCOMPAT_BACKEND_MOPS)
+	return "mops";
+#elif defined(MOVCOMPAT_BACKEND_AOPS)
+	return "aops";
+#else
+	return "none";
+#endif
+}
+
+/**
+ * movcompat_domain_pages_movable() - can the kernel move this domain's pages?
+ * @dom: the domain.
+ *
+ * False on kernels without a driver hook (or with CONFIG_COMPACTION off,
+ * where the kernel's movable-page calls are empty stubs).
+ *
+ * Return: true if pages made movable through @dom can be migrated.
+ */
+static inline bool
+movcompat_domain_pages_movable(const struct movcompat_domain *dom)
+{
+#ifdef MOVCOMPAT_BACKEND_NONE
+	return false;
+#else
+	return IS_ENABLED(CONFIG_COMPACTION) && IS_ENABLED(CONFIG_MIGRATION);
+#endif
+}
+
+/**
+ * movcompat_gfp() - allocation flags for a page of this domain.
+ * @dom: the domain.
+ * @gfp: the flags the driver would use without movcompat (e.g. GFP_USER).
+ *
+ * Adds __GFP_MOVABLE when the kernel can move the domain's pages and
+ * removes it when it cannot, so pages the kernel cannot migrate never land
+ * in ZONE_MOVABLE or CMA.
+ *
+ * Return: the flags to allocate with.
+ */
+static inline gfp_t movcompat_gfp(const struct movcompat_domain *dom, gfp_t gfp)
+{
+	if (movcompat_domain_pages_movable(dom))
+		return gfp | __GFP_MOVABLE;
+	return gfp & ~__GFP_MOVABLE;
+}
+
+/**
+ * movcompat_alloc_page() - allocate one order-0 page for the domain.
+ * @dom: the domain.
+ * @gfp: base flags (see movcompat_gfp()).
+ *
+ * Return: the page (refcount 1, the driver's reference) or NULL.
+ */
+static inline struct page *movcompat_alloc_page(struct movcompat_domain *dom,
+						gfp_t gfp)
+{
+	return alloc_page(movcompat_gfp(dom, gfp));
+}
+
+/* ---- per-page state changes ------------------------------------------ */
+#if defined(MOVCOMPAT_BACKEND_MOPS)
+static inline void movcompat__mark(struct movcompat_domain *dom,
+				   struct page *page)
+{
+	__SetPageMovable(page, dom->ops);
+}
+#elif defined(MOVCOMPAT_BACKEND_AOPS)
+static inline void movcompat__mark(struct movcompat_domain *dom,
+				   struct page *page)
+{
+	__SetPageMovable(page, dom->mapping);
+}
+#else
+static inline void movcompat__mark(struct movcompat_domain *dom,
+				   struct page *page)
+{
+}
+#endif
+
+/* __ClearPageMovable() clears the owner (mapping/ops) and keeps the
+ * "movable type" bit, so a VM holding the page isolated sees that the
+ * driver released it and frees it instead of putting it back.
+ */
+static inline void movcompat__unmark(struct page *page)
+{
+#ifndef MOVCOMPAT_BACKEND_NONE
+	__ClearPageMovable(page);
+#endif
+}
+
+/**
+ * movcompat_page_make_movable() - put a page into the domain's service.
+ * @dom: the domain.
+ * @page: an order-0 page the driver holds a reference to, locked by the
+ *	caller (trylock_page() always succeeds on a freshly allocated page).
+ *
+ * From now on the kernel may isolate and migrate the page through the
+ * domain's callbacks. page->mapping belongs to the VM; page->private stays
+ * the driver's.
+ */
+static inline void movcompat_page_make_movable(struct movcompat_domain *dom,
+					       struct page *page)
+{
+	VM_BUG_ON_PAGE(!PageLocked(page), page);
+	movcompat__mark(dom, page);
+	atomic_long_inc(&dom->nr_movable);
+}
+
+/**
+ * movcompat_page_migrated() - finish a successful migration.
+ * @dom: the domain.
+ * @dst: the destination page (locked by the VM).
+ * @src: the source page (locked by the VM).
+ *
+ * Call from the driver's migrate_page callback after copying the contents
+ * and moving the driver's references to @dst, then return 0. Makes @dst
+ * movable and takes the driver's reference on it, releases @src from the
+ * domain and drops the driver's reference on it. Do not touch @src after.
+ */
+static inline void movcompat_page_migrated(struct movcompat_domain *dom,
+					   struct page *dst, struct page *src)
+{
+	get_page(dst);
+	movcompat__mark(dom, dst);
+	movcompat__unmark(src);
+	put_page(src);
+}
+
+/**
+ * movcompat_page_release() - take a page out of service and drop it.
+ * @dom: the domain.
+ * @page: a page made movable through @dom, not locked by the caller; the
+ *	driver must already have removed it from its own structures.
+ *
+ * Clears the page's movable owner under the page lock (the rule of every
+ * era; it waits for a migration of this page in progress) and drops the
+ * driver's reference. If the VM holds the page isolated at that moment it
+ * notices the release and frees the page instead of putting it back, so no
+ * callback of the domain runs for this page after this returns. May sleep.
+ */
+static inline void movcompat_page_release(struct movcompat_domain *dom,
+					  struct page *page)
+{
+	lock_page(page);
+	movcompat__unmark(page);
+	unlock_page(page);
+	atomic_long_dec(&dom->nr_movable);
+	put_page(page);
+}
+
+#endif /* _MOVCOMPAT_MOVCOMPAT_H */

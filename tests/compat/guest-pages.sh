@@ -1,0 +1,77 @@
+# SPDX-License-Identifier: GPL-2.0
+# Guest side of the compat-API test (needs --mem 2048, movablecore=1G):
+# load mc_pages, compact fragmented memory, offline memory blocks holding its
+# pages, verify every page, check the callback counts against
+# /proc/vmstat's pgmigrate_success, unload.
+D=/sys/kernel/debug/mc_pages
+vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
+stat() { awk -v k="$1" '$1 == k { print $2 }' $D/stats; }
+
+t_load mc_pages npages=${MC_NPAGES:-16384}
+[ -d $D ] || { t_fail mc_pages-debugfs "no $D"; return 0 2>/dev/null || exit 0; }
+backend=$(stat backend)
+movable=$(stat movable)
+t_info "backend=$backend movable=$movable pages=$(stat pages)"
+case "$backend" in
+aops|mops) [ "$movable" = 1 ] && t_pass backend-movable || t_fail backend-movable "backend $backend but movable=$movable" ;;
+none) [ "$movable" = 0 ] && t_pass backend-not-movable || t_fail backend-not-movable "backend none but movable=$movable" ;;
+esac
+v=$(cat $D/verify)
+[ "$v" = "checked $(stat pages) bad 0" ] && t_pass verify-after-load || t_fail verify-after-load "$v"
+
+# 1. compaction on fragmented memory
+vm0=$(vmstat pgmigrate_success)
+m0=$(stat migrated)
+echo 1 >/proc/sys/vm/compact_memory
+m1=$(stat migrated)
+vm1=$(vmstat pgmigrate_success)
+by_compaction=$((m1 - m0))
+t_info "compaction: driver migrated $by_compaction, pgmigrate_success +$((vm1 - vm0))"
+
+# 2. offline the memory blocks holding most of our pages (next on EBUSY)
+bs=$(printf '%d' 0x$(cat /sys/devices/system/memory/block_size_bytes))
+ppb=$((bs / 4096))
+blocks=$(awk -v p=$ppb '{ n[int($1 / p)]++ } END { for (b in n) print n[b], b }' $D/pfns | sort -rn | awk '{ print $2 }')
+offlined=0
+tried=0
+for b in $blocks; do
+	f=/sys/devices/system/memory/memory$b/state
+	[ -w $f ] || continue
+	[ "$(cat $f)" = online ] || continue
+	tried=$((tried + 1))
+	before=$(stat migrated)
+	if echo offline >$f 2>/dev/null; then
+		offlined=$((offlined + 1))
+		t_info "offlined memory$b: driver migrated $(( $(stat migrated) - before ))"
+		echo online >$f 2>/dev/null || t_info "memory$b: could not online again"
+		[ $offlined -ge 2 ] && break
+	else
+		t_info "memory$b: offline refused (busy), trying the next block"
+	fi
+	[ $tried -ge 8 ] && break
+done
+m2=$(stat migrated)
+vm2=$(vmstat pgmigrate_success)
+by_offline=$((m2 - m1))
+t_info "offlining: $offlined blocks, driver migrated $by_offline, pgmigrate_success +$((vm2 - vm1))"
+
+if [ "$movable" = 1 ]; then
+	[ $offlined -ge 1 ] && t_pass offline-block || t_fail offline-block "no block holding mc_pages pages could be offlined ($tried tried)"
+	[ $by_offline -gt 0 ] && t_pass migrated-by-offline || t_fail migrated-by-offline "no page migrated by offlining"
+	[ $by_compaction -gt 0 ] && t_pass migrated-by-compaction || t_fail migrated-by-compaction "compaction moved none of our pages"
+	# every driver-side migration is one kernel migration; the kernel may
+	# also have moved other (LRU) pages
+	total=$((m2 - m0))
+	vmd=$((vm2 - vm0))
+	[ $total -le $vmd ] && [ $total -gt 0 ] && t_pass callbacks-vs-vmstat ||
+		t_fail callbacks-vs-vmstat "driver migrated $total, pgmigrate_success delta $vmd"
+	t_info "isolated=$(stat isolated) migrated=$(stat migrated) putback=$(stat putback)"
+	[ $(( $(stat migrated) + $(stat putback) )) -le $(stat isolated) ] && t_pass isolate-accounting ||
+		t_fail isolate-accounting "migrated+putback > isolated"
+else
+	[ $by_compaction = 0 ] && [ $by_offline = 0 ] && t_pass none-not-migrated || t_fail none-not-migrated "pages moved on backend none?"
+fi
+v=$(cat $D/verify)
+[ "$v" = "checked $(stat pages) bad 0" ] && t_pass verify-after-migration || t_fail verify-after-migration "$v"
+t_info "RESULT pages=$(stat pages) compaction=$by_compaction offline=$by_offline bad=$(echo $v | awk '{ print $4 }')"
+t_unload mc_pages
