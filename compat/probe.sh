@@ -24,6 +24,7 @@ probes=$here/probes
 cache=${MOVCOMPAT_PROBE_CACHE:-${HOME:-/tmp}/.cache/movcompat/probes}
 
 die() { echo "movcompat probe: error: $*" >&2; exit 1; }
+[ -z "${MOVCOMPAT_IN_PROBE:-}" ] || die "probe.sh called from inside a probe build (recursion): report this as a movcompat bug"
 [ -f "$kdir/.config" ] || die "$kdir/.config not found: is '$kdir' a configured kernel build or headers tree?"
 [ -f "$kdir/Module.symvers" ] || die "$kdir/Module.symvers not found: export probes need it (install the full headers package)"
 
@@ -49,7 +50,9 @@ done
 	echo "ccflags-y := -Werror=implicit-function-declaration -Werror=incompatible-pointer-types -Werror=int-conversion -Wno-missing-prototypes -Wno-unused-function"
 } >"$work/Kbuild"
 # One kbuild pass, all probes in parallel; -k so failures don't stop others.
-env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS -u MAKEOVERRIDES \
+# A clean environment: when called from a driver's kbuild run, the outer
+# make's exported variables (KBUILD_EXTMOD, MAKEFLAGS, ...) must not leak in.
+env -i PATH="$PATH" HOME="${HOME:-/tmp}" LANG=C MOVCOMPAT_IN_PROBE=1 \
 	make -C "$kdir" M="$work" CC="$cc" -k -j"$(nproc)" $objs >"$work/probe.log" 2>&1 || true
 
 tmp=$out.tmp.$$
