@@ -69,7 +69,9 @@ chroot_headers()
 	local dir stamp t role
 	dir=$(mc_chroot_dir "$K_CHROOT_SUITE")
 	stamp=$(sha256sum "$K_DIR/debs.list" | cut -c1-16)
-	if [ "$(cat "$dir/usr/src/.movcompat-$K_REL" 2>/dev/null)" = "$stamp" ]; then
+	# a kbuild run can rewrite the flavour Makefile (O= wrapper): re-unpack
+	if [ "$(cat "$dir/usr/src/.movcompat-$K_REL" 2>/dev/null)" = "$stamp" ] &&
+	   ! head -n 1 "$dir$(mc_kdir)/Makefile" | grep -q 'Automatically generated'; then
 		mc_log "$K_KEY" toolchain "cache hit (chroot $K_CHROOT_SUITE, $K_CC)"
 		return 0
 	fi

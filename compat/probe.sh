@@ -53,7 +53,7 @@ done
 # A clean environment: when called from a driver's kbuild run, the outer
 # make's exported variables (KBUILD_EXTMOD, MAKEFLAGS, ...) must not leak in.
 env -i PATH="$PATH" HOME="${HOME:-/tmp}" LANG=C MOVCOMPAT_IN_PROBE=1 \
-	make -C "$kdir" M="$work" CC="$cc" -k -j"$(nproc)" $objs >"$work/probe.log" 2>&1 || true
+	make -C "$kdir" M="$work" CC="$cc" -k -j"$(nproc)" modules >"$work/probe.log" 2>&1 || true
 
 tmp=$out.tmp.$$
 {
