@@ -9,7 +9,7 @@
 DEFAULT_KERNEL := 6.1
 KERNELS ?= required
 
-.PHONY: all matrix vmtest test demo deps clean distclean help
+.PHONY: all matrix vmtest test demo deps probes clean distclean help
 
 all: deps
 	@bash ci/matrix.sh --kernels "$(DEFAULT_KERNEL)" --build-only
@@ -29,6 +29,9 @@ demo: deps
 deps:
 	@bash ci/deps.sh
 
+probes: deps
+	@bash ci/probes.sh --kernels "$(KERNELS)"
+
 clean:
 	rm -rf build
 
@@ -40,5 +43,6 @@ help:
 	@echo "make matrix    build for every kernel in ci/kernels.list (KERNELS=... to narrow)"
 	@echo "make vmtest    build and boot the VM tests (KERNELS=required by default)"
 	@echo "make test      everything CI checks; ends with 'N passed, N failed'"
+	@echo "make probes    print the feature-probe table per kernel (KERNELS=...)"
 	@echo "make demo      the main job: build for $(DEFAULT_KERNEL), boot it, show the result"
 	@echo "make clean     remove build/ (distclean also removes the download cache)"

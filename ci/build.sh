@@ -45,24 +45,8 @@ t=$(mc_now)
 jobs=$(nproc)
 margs=(-C "$kdir" M="$out" CC="$K_CC" MOVCOMPAT_DIR="$MC_TOP" -j"$jobs" "$@" modules)
 
-if [ -z "$K_CHROOT_SUITE" ]; then
-	make "${margs[@]}" >"$out/build.log" 2>&1
-	rc=$?
-else
-	MC_TOP=$MC_TOP MC_BUILD=$MC_BUILD OUT=$out \
-	unshare --mount --propagation private bash -c '
-		set -e
-		c=$1
-		shift
-		for p in "$MC_TOP" "$MC_BUILD" "$OUT"; do
-			mkdir -p "$c$p"
-			mount --bind "$p" "$c$p"
-		done
-		mount -t proc proc "$c/proc"
-		exec chroot "$c" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root make "$@"
-	' bash "$croot" "${margs[@]}" >"$out/build.log" 2>&1
-	rc=$?
-fi
+MC_EXTRA_BIND=$out mc_in_env make "${margs[@]}" >"$out/build.log" 2>&1
+rc=$?
 if [ $rc != 0 ] || ! ls "$out"/*.ko >/dev/null 2>&1; then
 	mc_log "$K_KEY" build "FAIL $name after $(mc_since "$t")s; last lines of $out/build.log:"
 	grep -E 'error|Error|warning' "$out/build.log" | head -n 20 >&2

@@ -116,6 +116,30 @@ mc_kdir()
 
 mc_chroot_dir() { echo "$MC_CACHE/chroots/$1"; }
 
+# mc_in_env CMD...: run CMD in the current kernel's build environment: on
+# the host, or in its chroot inside a private mount namespace where the
+# repository, the build tree and $MC_EXTRA_BIND are bind-mounted at their
+# own paths and /proc is mounted (nothing stays mounted afterwards).
+mc_in_env()
+{
+	if [ -z "$K_CHROOT_SUITE" ]; then
+		"$@"
+		return
+	fi
+	MC_TOP=$MC_TOP MC_BUILD=$MC_BUILD MC_EXTRA_BIND=${MC_EXTRA_BIND:-} \
+	unshare --mount --propagation private bash -c '
+		set -e
+		c=$1
+		shift
+		for p in "$MC_TOP" "$MC_BUILD" $MC_EXTRA_BIND; do
+			mkdir -p "$p" "$c$p"
+			mount --bind "$p" "$c$p"
+		done
+		mount -t proc proc "$c/proc"
+		exec chroot "$c" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root "$@"
+	' bash "$(mc_chroot_dir "$K_CHROOT_SUITE")" "$@"
+}
+
 # ---------------------------------------------------------------- mirrors
 
 # mc_mirror SUITE: the archive URI for a suite, from the machine's apt

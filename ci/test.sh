@@ -24,6 +24,7 @@ mkdir -p "$MC_RESULTS"
 
 bash "$MC_CI/deps.sh" || mc_die "host packages missing; see above"
 bash "$MC_CI/matrix.sh" --kernels "$kernels"
+bash "$MC_CI/probes.sh" --kernels "$kernels" --check "$MC_TOP/tests/probes/expected.tsv"
 bash "$MC_TOP/tests/harness/cli-tests.sh" "$MC_DEFAULT_KERNEL"
 
 r=$MC_RESULTS/tests.tsv

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run movcompat's feature probes (compat/probe.sh) for each kernel and print
+# the detected table (features and exports x kernels), with the probe time
+# cold (empty cache) and cached.
+#
+# usage: ci/probes.sh [--kernels KEYS] [--check EXPECTED.tsv]
+# --check compares with a table in the same format and records one test per
+# kernel in build/results/tests.tsv (suite "probes").
+
+. "$(dirname "$0")/lib.sh"
+
+kernels=required check=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernels) kernels=$2; shift 2 ;;
+	--check) check=$2; shift 2 ;;
+	*) mc_die "unknown option '$1'; usage: ci/probes.sh [--kernels KEYS] [--check FILE]" 64 ;;
+	esac
+done
+keys=$(mc_expand_kernels "$kernels") || exit 64
+mkdir -p "$MC_RESULTS"
+table=$MC_RESULTS/probes.tsv
+: >"$table"
+
+# header_to_rows HEADER: "FEATURE VALUE" lines
+header_to_rows()
+{
+	awk '
+		/#define MOVCOMPAT_HAVE_/ { sub("MOVCOMPAT_HAVE_", "", $2); print $2, "Y" }
+		/#undef MOVCOMPAT_HAVE_/ { sub("MOVCOMPAT_HAVE_", "", $3); print $3, "-" }
+		/#define MOVCOMPAT_EXPORT_GPL_ONLY_/ { sub("MOVCOMPAT_EXPORT_GPL_ONLY_", "", $2); kind[$2] = "G"; next }
+		/#define MOVCOMPAT_EXPORT_/ { sub("MOVCOMPAT_EXPORT_", "", $2); kind[$2] = "Y"; order[++n] = $2 }
+		/#undef MOVCOMPAT_EXPORT_/ { sub("MOVCOMPAT_EXPORT_", "", $3); kind[$3] = "-"; order[++n] = $3 }
+		END { for (i = 1; i <= n; i++) print "export:" order[i], kind[order[i]] }
+	' "$1"
+}
+
+for key in $keys; do
+	mc_kernel "$key"
+	bash "$MC_CI/fetch.sh" "$key" >/dev/null 2>&1 && bash "$MC_CI/toolchain.sh" "$key" >/dev/null 2>&1 ||
+		{ mc_log "$key" probes "UNAVAILABLE: kernel could not be fetched/prepared"; continue; }
+	out=$MC_BUILD/$key/probes
+	rm -rf "$out"
+	mkdir -p "$out/cache"
+	t=$(mc_now)
+	mc_in_env env MOVCOMPAT_PROBE_CACHE="$out/cache" sh "$MC_TOP/compat/probe.sh" \
+		"$(mc_kdir)" "$out/movcompat_config.h" "$K_CC" y 2>"$out/probe.err" ||
+		{ mc_log "$key" probes "FAIL: $(tail -n 1 "$out/probe.err")"; continue; }
+	cold=$(mc_since "$t")
+	t=$(mc_now)
+	mc_in_env env MOVCOMPAT_PROBE_CACHE="$out/cache" sh "$MC_TOP/compat/probe.sh" \
+		"$(mc_kdir)" "$out/movcompat_config.h" "$K_CC" y 2>>"$out/probe.err"
+	cached=$(mc_since "$t")
+	mc_log "$key" probes "cold ${cold}s, cached ${cached}s"
+	printf 'time\t%s\tcold=%s cached=%s\n' "$key" "$cold" "$cached" >>"$table"
+	header_to_rows "$out/movcompat_config.h" | while read -r f v; do
+		printf 'probe\t%s\t%s\t%s\n' "$key" "$f" "$v" >>"$table"
+	done
+done
+
+# print: features down, kernels across
+echo
+awk -F'\t' -v keys="$keys" '
+	BEGIN { nk = split(keys, k, " ") }
+	$1 == "probe" { v[$3, $2] = $4; if (!($3 in seen)) { seen[$3] = 1; f[++nf] = $3 } }
+	$1 == "time" { tm[$2] = $3 }
+	END {
+		printf "%-28s", "feature / export"; for (i = 1; i <= nk; i++) printf " %-6s", k[i]; print ""
+		for (j = 1; j <= nf; j++) {
+			printf "%-28s", f[j]
+			for (i = 1; i <= nk; i++) printf " %-6s", ((f[j], k[i]) in v ? v[f[j], k[i]] : "?")
+			print ""
+		}
+		print ""; for (i = 1; i <= nk; i++) printf "probe time %-6s %s\n", k[i], tm[k[i]]
+	}' "$table"
+
+[ -n "$check" ] || exit 0
+rc=0
+cols=$(awk '!/^#/ && NF { print; exit }' "$check")
+for key in $keys; do
+	col=$(awk -v k="$key" '{ for (i = 2; i <= NF; i++) if ($i == k) print i }' <<<"$cols")
+	if [ -z "$col" ]; then
+		printf 'probes\t%s\tprobe-table\tSKIP\t0\tno expected column for %s\n' "$key" "$key" >>"$MC_RESULTS/tests.tsv"
+		continue
+	fi
+	diffs=$(awk -v c="$col" -v k="$key" -F'\t' '
+		FNR == NR { if ($1 == "probe" && $2 == k) got[$3] = $4; next }
+		/^#/ || NF == 0 { next }
+		{ split($0, a, /[ \t]+/); if (a[1] == "feature") next
+		  if (!(a[1] in got)) { printf "%s: not probed; ", a[1]; next }
+		  if (got[a[1]] != a[c]) printf "%s: got %s, expected %s; ", a[1], got[a[1]], a[c] }
+	' "$table" "$check")
+	if [ -z "$diffs" ] && grep -q "^probe	$key	" "$table"; then
+		printf 'probes\t%s\tprobe-table\tPASS\t0\tmatches %s\n' "$key" "$(basename "$check")" >>"$MC_RESULTS/tests.tsv"
+	else
+		printf 'probes\t%s\tprobe-table\tFAIL\t0\t%s\n' "$key" "${diffs:-no probe results}" >>"$MC_RESULTS/tests.tsv"
+		mc_log "$key" probes "MISMATCH: $(cut -c1-400 <<<"${diffs:-no probe results}")"
+		rc=1
+	fi
+done
+exit $rc
