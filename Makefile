@@ -30,7 +30,7 @@ deps:
 	@bash ci/deps.sh
 
 probes: deps
-	@bash ci/probes.sh --kernels "$(KERNELS)"
+	@bash ci/probes.sh --cold --kernels "$(KERNELS)"
 
 clean:
 	rm -rf build

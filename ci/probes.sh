@@ -5,15 +5,17 @@
 # the detected table (features and exports x kernels), with the probe time
 # cold (empty cache) and cached.
 #
-# usage: ci/probes.sh [--kernels KEYS] [--check EXPECTED.tsv]
+# usage: ci/probes.sh [--kernels KEYS] [--check EXPECTED.tsv] [--cold]
+# --cold also times a run with an empty probe cache (make probes, bench).
 # --check compares with a table in the same format and records one test per
 # kernel in build/results/tests.tsv (suite "probes").
 
 . "$(dirname "$0")/lib.sh"
 
-kernels=required check=
+kernels=required check= cold=0
 while [ $# -gt 0 ]; do
 	case $1 in
+	--cold) cold=1; shift ;;
 	--kernels) kernels=$2; shift 2 ;;
 	--check) check=$2; shift 2 ;;
 	*) mc_die "unknown option '$1'; usage: ci/probes.sh [--kernels KEYS] [--check FILE]" 64 ;;
@@ -42,19 +44,31 @@ for key in $keys; do
 	bash "$MC_CI/fetch.sh" "$key" >/dev/null 2>&1 && bash "$MC_CI/toolchain.sh" "$key" >/dev/null 2>&1 ||
 		{ mc_log "$key" probes "UNAVAILABLE: kernel could not be fetched/prepared"; continue; }
 	out=$MC_BUILD/$key/probes
+	cache=$MC_CACHE/probes
 	rm -rf "$out"
-	mkdir -p "$out/cache"
+	mkdir -p "$out/cold" "$cache"
+	export MC_EXTRA_BIND=$cache
+	tcold=-
+	if [ $cold = 1 ]; then
+		t=$(mc_now)
+		mc_in_env env MOVCOMPAT_PROBE_CACHE="$out/cold" sh "$MC_TOP/compat/probe.sh" \
+			"$(mc_kdir)" "$out/cold/movcompat_config.h" "$K_CC" y 2>"$out/probe.err" ||
+			{ mc_log "$key" probes "FAIL: $(tail -n 1 "$out/probe.err")"; continue; }
+		tcold=$(mc_since "$t")
+	fi
 	t=$(mc_now)
-	mc_in_env env MOVCOMPAT_PROBE_CACHE="$out/cache" sh "$MC_TOP/compat/probe.sh" \
-		"$(mc_kdir)" "$out/movcompat_config.h" "$K_CC" y 2>"$out/probe.err" ||
+	mc_in_env env MOVCOMPAT_PROBE_CACHE="$cache" sh "$MC_TOP/compat/probe.sh" \
+		"$(mc_kdir)" "$out/movcompat_config.h" "$K_CC" y 2>>"$out/probe.err" ||
 		{ mc_log "$key" probes "FAIL: $(tail -n 1 "$out/probe.err")"; continue; }
-	cold=$(mc_since "$t")
+	first=$(mc_since "$t")
 	t=$(mc_now)
-	mc_in_env env MOVCOMPAT_PROBE_CACHE="$out/cache" sh "$MC_TOP/compat/probe.sh" \
+	mc_in_env env MOVCOMPAT_PROBE_CACHE="$cache" sh "$MC_TOP/compat/probe.sh" \
 		"$(mc_kdir)" "$out/movcompat_config.h" "$K_CC" y 2>>"$out/probe.err"
 	cached=$(mc_since "$t")
-	mc_log "$key" probes "cold ${cold}s, cached ${cached}s"
-	printf 'time\t%s\tcold=%s cached=%s\n' "$key" "$cold" "$cached" >>"$table"
+	[ $cold = 1 ] || tcold="${first} (first run here)"
+	cold_s=$tcold
+	mc_log "$key" probes "cold ${cold_s}s, cached ${cached}s"
+	printf 'time\t%s\tcold=%ss cached=%ss\n' "$key" "$cold_s" "$cached" >>"$table"
 	header_to_rows "$out/movcompat_config.h" | while read -r f v; do
 		printf 'probe\t%s\t%s\t%s\n' "$key" "$f" "$v" >>"$table"
 	done

@@ -69,3 +69,9 @@ for h in $hosts; do
 done
 expect no-archive-host-in-repo 0 "clean" \
 	bash -c "[ -n '$hosts' ] && [ -z \"\$1\" ] && echo clean || { echo \"hosts: $hosts; hits: \$1\"; exit 1; }" _ "$hits"
+
+# One driver source: no preprocessor conditionals in driver code.
+drivers=$(ls "$MC_TOP"/tests/compat/*/*.c "$MC_TOP"/drivers-examples/*/*.c 2>/dev/null)
+ifs=$(grep -nE '^[[:space:]]*#[[:space:]]*(if|ifdef|ifndef|elif)' $drivers /dev/null 2>/dev/null | head -n 3)
+expect no-if-in-driver-sources 0 "clean" \
+	bash -c "[ -n '$drivers' ] && [ -z \"\$1\" ] && echo clean || { echo \"#if in driver code: \$1\"; exit 1; }" _ "$ifs"
