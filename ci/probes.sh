@@ -65,10 +65,9 @@ for key in $keys; do
 	mc_in_env env MOVCOMPAT_PROBE_CACHE="$cache" sh "$MC_TOP/compat/probe.sh" \
 		"$(mc_kdir)" "$out/movcompat_config.h" "$K_CC" y 2>>"$out/probe.err"
 	cached=$(mc_since "$t")
-	[ $cold = 1 ] || tcold="${first} (first run here)"
-	cold_s=$tcold
-	mc_log "$key" probes "cold ${cold_s}s, cached ${cached}s"
-	printf 'time\t%s\tcold=%ss cached=%ss\n' "$key" "$cold_s" "$cached" >>"$table"
+	if [ $cold = 1 ]; then label="cold ${tcold}s"; else label="first ${first}s (shared cache)"; fi
+	mc_log "$key" probes "$label, cached ${cached}s"
+	printf 'time\t%s\t%s, cached %ss\n' "$key" "$label" "$cached" >>"$table"
 	header_to_rows "$out/movcompat_config.h" | while read -r f v; do
 		printf 'probe\t%s\t%s\t%s\n' "$key" "$f" "$v" >>"$table"
 	done
