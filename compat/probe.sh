@@ -21,7 +21,7 @@ cc=${3:-gcc}
 gpl=${4:-y}
 here=$(cd "$(dirname "$0")" && pwd)
 probes=$here/probes
-cache=${MOVCOMPAT_PROBE_CACHE:-${HOME:-/tmp}/.cache/movcompat/probes}
+cache=${MOVCOMPAT_PROBE_CACHE:-${MOVCOMPAT_CACHE:-${HOME:-/tmp}/.cache/movcompat}/probes}
 
 die() { echo "movcompat probe: error: $*" >&2; exit 1; }
 [ -z "${MOVCOMPAT_IN_PROBE:-}" ] || die "probe.sh called from inside a probe build (recursion): report this as a movcompat bug"
