@@ -39,6 +39,14 @@ header_to_rows()
 	' "$1"
 }
 
+# probe CACHE-DIR OUT-HEADER: one probe.sh run in the current kernel's
+# build environment ($out, $K_* set by the loop below)
+probe()
+{
+	mc_in_env env MOVCOMPAT_PROBE_CACHE="$1" sh "$MC_TOP/compat/probe.sh" \
+		"$(mc_kdir)" "$2" "$K_CC" y 2>>"$out/probe.err"
+}
+
 for key in $keys; do
 	mc_kernel "$key"
 	bash "$MC_CI/fetch.sh" "$key" >/dev/null 2>&1 && bash "$MC_CI/toolchain.sh" "$key" >/dev/null 2>&1 ||
@@ -48,22 +56,18 @@ for key in $keys; do
 	rm -rf "$out"
 	mkdir -p "$out/cold" "$cache"
 	export MC_EXTRA_BIND=$cache
-	tcold=-
 	if [ $cold = 1 ]; then
 		t=$(mc_now)
-		mc_in_env env MOVCOMPAT_PROBE_CACHE="$out/cold" sh "$MC_TOP/compat/probe.sh" \
-			"$(mc_kdir)" "$out/cold/movcompat_config.h" "$K_CC" y 2>"$out/probe.err" ||
+		probe "$out/cold" "$out/cold/movcompat_config.h" ||
 			{ mc_log "$key" probes "FAIL: $(tail -n 1 "$out/probe.err")"; continue; }
 		tcold=$(mc_since "$t")
 	fi
 	t=$(mc_now)
-	mc_in_env env MOVCOMPAT_PROBE_CACHE="$cache" sh "$MC_TOP/compat/probe.sh" \
-		"$(mc_kdir)" "$out/movcompat_config.h" "$K_CC" y 2>>"$out/probe.err" ||
+	probe "$cache" "$out/movcompat_config.h" ||
 		{ mc_log "$key" probes "FAIL: $(tail -n 1 "$out/probe.err")"; continue; }
 	first=$(mc_since "$t")
 	t=$(mc_now)
-	mc_in_env env MOVCOMPAT_PROBE_CACHE="$cache" sh "$MC_TOP/compat/probe.sh" \
-		"$(mc_kdir)" "$out/movcompat_config.h" "$K_CC" y 2>>"$out/probe.err"
+	probe "$cache" "$out/movcompat_config.h"
 	cached=$(mc_since "$t")
 	if [ $cold = 1 ]; then label="cold ${tcold}s"; else label="first ${first}s (shared cache)"; fi
 	mc_log "$key" probes "$label, cached ${cached}s"
