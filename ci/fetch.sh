@@ -142,8 +142,6 @@ fetch_one()
 	fi
 }
 
-deb_of() { awk -v r="$1" '$1 == r { print $2 }' "$K_DIR/debs.list"; }
-
 # extract_boot: vmlinuz and config into $K_DIR/boot (once per package set).
 extract_boot()
 {

@@ -103,6 +103,10 @@ mc_kernel_packages()
 	echo "kbuild $K_KBUILD"
 }
 
+# deb_of ROLE: the cached .deb of that role (image, headers, ...) of the
+# current kernel, from the list ci/fetch.sh wrote.
+deb_of() { awk -v r="$1" '$1 == r { print $2 }' "$K_DIR/debs.list"; }
+
 # Where modules for KEY are built (inside the chroot the same path is
 # bind-mounted, so paths are identical inside and outside).
 mc_kdir()

@@ -12,8 +12,6 @@
 
 . "$(dirname "$0")/lib.sh"
 
-deb_of() { awk -v r="$1" '$1 == r { print $2 }' "$K_DIR/debs.list"; }
-
 host_root()
 {
 	local root=$K_DIR/root stamp t
