@@ -26,7 +26,6 @@ keys=$(mc_expand_kernels "$kernels") || exit 64
 [ -r "$tests_file" ] || mc_die "test list '$tests_file' not found" 64
 mkdir -p "$MC_RESULTS"
 summary=$MC_RESULTS/summary.tsv
-: >"$summary"
 
 test_rows() { sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$tests_file"; }
 
