@@ -9,7 +9,7 @@
 DEFAULT_KERNEL := 6.1
 KERNELS ?= required
 
-.PHONY: all matrix vmtest test demo deps probes clean distclean help
+.PHONY: all matrix vmtest test demo deps probes bench cocci-test lint clean distclean help
 
 all: deps
 	@bash ci/matrix.sh --kernels "$(DEFAULT_KERNEL)" --build-only
@@ -32,6 +32,15 @@ deps:
 probes: deps
 	@bash ci/probes.sh --cold --kernels "$(KERNELS)"
 
+bench: deps
+	@bash ci/bench.sh --kernels "$(KERNELS)"
+
+cocci-test:
+	@bash ci/cocci-test.sh
+
+lint:
+	@bash ci/lint.sh
+
 clean:
 	rm -rf build
 
@@ -44,5 +53,8 @@ help:
 	@echo "make vmtest    build and boot the VM tests (KERNELS=required by default)"
 	@echo "make test      everything CI checks; ends with 'N passed, N failed'"
 	@echo "make probes    print the feature-probe table per kernel (KERNELS=...)"
+	@echo "make bench     benchmarks (figures side by side, ratios from one run)"
+	@echo "make cocci-test  the semantic patches' tests (cases, idempotence, compiled results)"
+	@echo "make lint      checkpatch --strict and sparse on movcompat's own code"
 	@echo "make demo      the main job: build for $(DEFAULT_KERNEL), boot it, show the result"
 	@echo "make clean     remove build/ (distclean also removes the download cache)"
