@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Fetch Debian's linux-source-VERSION package, verify its SHA256 against the
+# suite's Packages index and extract the kernel source tree once into
+# $MC_CACHE/sources/linux-source-VERSION/. Prints that path on stdout (one
+# line per VERSION), progress on stderr; repeat runs are cache hits.
+#
+# The suites searched per version (newest package version wins):
+#   5.10: bullseye   6.1: bookworm bookworm-security
+#   other: trixie-backports trixie sid (override: MOVCOMPAT_SOURCE_SUITES)
+# Extracted parts: top-level files, mm/ include/ scripts/ drivers/ arch/
+# (override: MOVCOMPAT_SOURCE_PARTS="mm include ...").
+#
+# usage: ci/fetch-source.sh VERSION...
+# exit:  0 all fetched, 2 a source package is unavailable, 64 bad usage
+
+. "$(dirname "$0")/lib.sh"
+
+INDEX_MAX_AGE=${MOVCOMPAT_INDEX_MAX_AGE:-86400}
+PARTS=${MOVCOMPAT_SOURCE_PARTS:-mm include scripts drivers arch}
+# top-level directories of a kernel tree that are skipped unless in PARTS
+SKIPPABLE="Documentation LICENSES block certs crypto drivers arch fs init io_uring
+	ipc kernel lib mm net rust samples scripts security sound tools usr virt"
+
+suites_for()
+{
+	if [ -n "${MOVCOMPAT_SOURCE_SUITES:-}" ]; then
+		echo "$MOVCOMPAT_SOURCE_SUITES"
+		return
+	fi
+	case $1 in
+	5.10) echo bullseye ;;
+	6.1) echo bookworm bookworm-security ;;
+	*) echo trixie-backports trixie sid ;;
+	esac
+}
+
+# index_file SUITE: the cached, uncompressed Packages index (same cache and
+# lock as ci/fetch.sh), refreshed when older than INDEX_MAX_AGE.
+index_file()
+{
+	local suite=$1 f=$MC_CACHE/index/$1.Packages url age
+	mkdir -p "$MC_CACHE/index"
+	(
+		flock 9
+		age=$INDEX_MAX_AGE
+		[ -s "$f" ] && age=$(($(date +%s) - $(stat -c %Y "$f")))
+		if [ "$age" -ge "$INDEX_MAX_AGE" ]; then
+			url=$(mc_mirror "$suite")/dists/$suite/main/binary-amd64/Packages.xz
+			if curl -sSfL --retry 2 -o "$f.xz.tmp" "$url" 2>"$f.err" &&
+			   xz -dc "$f.xz.tmp" >"$f.tmp"; then
+				mv "$f.tmp" "$f"
+			elif [ -s "$f" ]; then
+				echo "index of $suite could not be refreshed; using the cached one" >&2
+			fi
+			rm -f "$f.xz.tmp" "$f.tmp" "$f.err"
+		fi
+	) 9>"$f.lock"
+	[ -s "$f" ] && echo "$f"
+}
+
+# candidates INDEX PACKAGE: "Version Filename SHA256" for every entry.
+candidates()
+{
+	awk -v p="$2" '
+		/^Package: / { pk = $2; ver = ""; fn = ""; sh = "" }
+		/^Version: / { ver = $2 }
+		/^Filename: / { fn = $2 }
+		/^SHA256: / { sh = $2 }
+		/^$/ { if (pk == p && fn != "") print ver, fn, sh; pk = "" }
+		END { if (pk == p && fn != "") print ver, fn, sh }' "$1"
+}
+
+# resolve VERSION: sets S_VER S_URL S_SHA S_SUITE (newest over the suites).
+resolve()
+{
+	local suite idx ver fn sh
+	S_VER=
+	for suite in $(suites_for "$1"); do
+		idx=$(index_file "$suite") || continue
+		while read -r ver fn sh; do
+			if [ -z "$S_VER" ] || dpkg --compare-versions "$ver" gt "$S_VER"; then
+				S_VER=$ver S_SHA=$sh S_SUITE=$suite
+				S_URL=$(mc_mirror "$suite")/$(sed -e 's/+/%2B/g' -e 's/~/%7E/g' <<<"$fn")
+			fi
+		done < <(candidates "$idx" "linux-source-$1")
+	done
+	[ -n "$S_VER" ]
+}
+
+fetch_one()
+{
+	local v=$1 t dest deb got stamp tmp p
+	local -a parts
+	t=$(mc_now)
+	dest=$MC_CACHE/sources/linux-source-$v
+	if ! resolve "$v"; then
+		mc_log "src-$v" fetch "UNAVAILABLE: linux-source-$v is in none of: $(suites_for "$v")"
+		return 2
+	fi
+	deb=$MC_CACHE/debs/linux-source-${v}_${S_VER}_all.deb
+	stamp="$S_SHA $PARTS"
+	if [ "$(cat "$dest/.movcompat-stamp" 2>/dev/null)" = "$stamp" ]; then
+		mc_log "src-$v" fetch "cache hit ($S_VER from $S_SUITE)"
+		echo "$dest"
+		return 0
+	fi
+	mkdir -p "$MC_CACHE/debs" "$MC_CACHE/sources"
+	if ! { [ -s "$deb" ] && [ "$(cat "$deb.sha256" 2>/dev/null)" = "$S_SHA" ]; }; then
+		mc_log "src-$v" fetch "downloading linux-source-$v $S_VER from $S_SUITE"
+		if ! curl -sSfL --retry 2 -o "$deb.tmp" "$S_URL"; then
+			rm -f "$deb.tmp"
+			mc_log "src-$v" fetch "UNAVAILABLE: download of $S_URL failed"
+			return 2
+		fi
+		got=$(sha256sum "$deb.tmp" | cut -d' ' -f1)
+		if [ "$got" != "$S_SHA" ]; then
+			rm -f "$deb.tmp"
+			mc_log "src-$v" fetch "UNAVAILABLE: SHA256 mismatch (index $S_SHA, got $got)"
+			return 2
+		fi
+		mv "$deb.tmp" "$deb"
+		echo "$S_SHA" >"$deb.sha256"
+	fi
+	mc_log "src-$v" fetch "extracting $PARTS (once)"
+	tmp=$MC_CACHE/sources/.tmp-linux-source-$v
+	rm -rf "$tmp"
+	mkdir -p "$tmp"
+	# one pass: every top-level file and directory except the known big
+	# directories not listed in PARTS
+	parts=()
+	for p in $SKIPPABLE; do
+		case " $PARTS " in *" $p "*) continue ;; esac
+		parts+=(--exclude="linux-source-$v/$p")
+	done
+	dpkg-deb --fsys-tarfile "$deb" |
+		tar -xO --wildcards './usr/src/linux-source-*.tar.*' |
+		xz -dc | tar -x -C "$tmp" "${parts[@]}" 2>"$tmp.err"
+	if [ ! -s "$tmp/linux-source-$v/Makefile" ] || [ ! -d "$tmp/linux-source-$v/mm" ]; then
+		mc_log "src-$v" fetch "FAIL: extraction incomplete: $(head -c 300 "$tmp.err")"
+		rm -rf "$tmp" "$tmp.err"
+		return 2
+	fi
+	rm -rf "$dest" "$tmp.err"
+	mv "$tmp/linux-source-$v" "$dest"
+	rmdir "$tmp"
+	echo "$stamp" >"$dest/.movcompat-stamp"
+	mc_log "src-$v" fetch "linux-source-$v $S_VER ready in $(mc_since "$t")s: $dest"
+	echo "$dest"
+}
+
+[ $# -gt 0 ] || mc_die "usage: ci/fetch-source.sh VERSION... (e.g. 5.10 6.1 7.3)" 64
+mc_need curl curl
+mc_need xz xz-utils
+rc=0
+mkdir -p "$MC_CACHE/sources"
+for v in "$@"; do
+	case $v in
+	[0-9]*.[0-9]*) ;;
+	*) mc_die "bad version '$v' (expected e.g. 6.1)" 64 ;;
+	esac
+	(
+		flock 8
+		fetch_one "$v"
+	) 8>"$MC_CACHE/sources/.lock-$v" || rc=2
+done
+exit $rc
