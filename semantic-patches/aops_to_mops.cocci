@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: GPL-2.0
+/// Port a driver's movable pages from the address_space era (4.8-5.19:
+/// mapping->a_ops->isolate_page/migratepage/putback_page) to
+/// struct movable_operations (6.0, upstream commit 68f2736a8583).
+///
+/// Converts: the ops table (type, name *_aops -> *_mops, .migratepage ->
+/// .migrate_page), the migrate callback's signature (the mapping argument
+/// goes, destination stays first) in definitions and prototypes,
+/// __SetPageMovable(page, mapping) -> __SetPageMovable(page, &ops), and the
+/// mapping->a_ops / mapping->private_data set-up lines.
+/// Reports (finish by hand): uses of the removed mapping argument, driver
+/// state reached through page_mapping(page) (NULL for movable pages from
+/// 6.0 on: a NULL dereference at run time), the pseudo filesystem and
+/// anonymous inode plumbing (kern_mount, init_pseudo, alloc_anon_inode,
+/// iput, kern_unmount) that only carried the a_ops, and __SetPageMovable()
+/// calls whose ops table could not be determined.
+/// Report mode exits with status 1 when something is left to finish.
+///
+// Confidence: Medium
+// Copyright: (C) 2026 movcompat contributors
+// Options: --no-includes --include-headers
+// Requires: 1.1.1
+// Keywords: movable_operations, address_space_operations, __SetPageMovable
+// Comments: tested with spatch 1.1.1 and 1.3.0
+
+virtual patch
+virtual context
+virtual org
+virtual report
+
+@initialize:python@
+@@
+import sys
+mc_mode = ["patch"]
+mc_left = []
+mc_assigned = {}
+
+
+def mc_note(p, msg):
+	"""Something a human must finish: printed in every mode."""
+	mc_left.append(msg)
+	if mc_mode[0] == "report":
+		coccilib.report.print_report(p[0], "MANUAL: " + msg)
+	elif mc_mode[0] == "org":
+		coccilib.org.print_todo(p[0], "MANUAL: " + msg)
+	else:
+		sys.stderr.write("%s:%s: MANUAL: %s\n" % (p[0].file, p[0].line, msg))
+
+
+def mc_info(p, msg):
+	"""What the patch mode converts: printed in report and org modes."""
+	if mc_mode[0] == "report":
+		coccilib.report.print_report(p[0], msg)
+	elif mc_mode[0] == "org":
+		coccilib.org.print_todo(p[0], msg)
+
+@script:python depends on report@
+@@
+mc_mode[0] = "report"
+
+@script:python depends on org@
+@@
+mc_mode[0] = "org"
+
+@script:python depends on context@
+@@
+mc_mode[0] = "context"
+
+// ---- the ops table: an address_space_operations with .isolate_page
+@a_ops@
+identifier aops, fi;
+position p;
+@@
+struct address_space_operations aops@p = {
+	.isolate_page = fi,
+};
+
+@script:python a_name@
+aops << a_ops.aops;
+mops;
+@@
+coccinelle.mops = cocci.make_ident(aops[:-4] + "mops" if aops.endswith("aops")
+				   else aops + "_mops")
+
+@a_mig@
+identifier a_ops.aops, fm;
+@@
+struct address_space_operations aops = {
+	.migratepage = fm,
+};
+
+// a second table in the same file: __SetPageMovable(page, mapping) is then
+// only converted where the mapping's a_ops assignment names the table
+@a_two@
+identifier a_ops.aops;
+identifier a2 : script:python(aops) { a2 != aops };
+identifier fi;
+@@
+struct address_space_operations a2 = {
+	.isolate_page = fi,
+};
+
+@a_assign@
+identifier a_ops.aops;
+expression M;
+@@
+M->a_ops = &aops;
+
+@script:python depends on report || org@
+aops << a_ops.aops;
+mops << a_name.mops;
+p << a_ops.p;
+@@
+mc_info(p, "ops table %s: struct address_space_operations -> struct movable_operations %s" % (aops, mops))
+
+// ---- __SetPageMovable() calls whose table cannot be determined
+@script:python@
+M << a_assign.M;
+p << a_ops.p;
+@@
+mc_assigned.setdefault(p[0].file, set()).add(M)
+
+@a_left exists@
+expression P, M, Q;
+position p;
+@@
+(
+ __SetPageMovable(P, &Q)
+|
+ __SetPageMovable@p(P, M)
+)
+
+@script:python depends on !a_ops@
+p << a_left.p;
+@@
+mc_note(p, "__SetPageMovable(page, mapping) but no address_space_operations table with .isolate_page in this file: pass &the_movable_operations_table by hand")
+
+@script:python depends on a_two@
+p << a_left.p;
+M << a_left.M;
+@@
+if M not in mc_assigned.get(p[0].file, set()):
+	mc_note(p, "__SetPageMovable(page, %s): two ops tables in this file and no '%s->a_ops = &table' to tell which: pass &the_movable_operations_table by hand" % (M, M))
+
+@script:python depends on a_ops && !a_two && !patch@
+p << a_left.p;
+@@
+mc_info(p, "__SetPageMovable(page, mapping) -> __SetPageMovable(page, &ops)")
+
+// ---- uses of the mapping argument (checked before it is removed)
+@a_cbuse exists@
+identifier a_mig.fm, m, d, s, mode;
+expression P;
+position p;
+@@
+ fm(struct address_space *m, struct page *d, struct page *s,
+    enum migrate_mode mode)
+ {
+ <+...
+(
+ __SetPageMovable(P, m)
+|
+ m@p
+)
+ ...+>
+ }
+
+@script:python@
+p << a_cbuse.p;
+fm << a_mig.fm;
+m << a_cbuse.m;
+@@
+mc_note(p, "%s() uses its mapping argument '%s', which 6.0 removed: reach the driver state another way (upstream zsmalloc: zspage->pool)" % (fm, m))
+
+// ---- driver state through page_mapping(): NULL for movable pages in 6.0
+@a_pm exists@
+expression P, Q;
+position p;
+@@
+(
+ __SetPageMovable(Q, page_mapping(P))
+|
+ page_mapping(P)@p
+)
+
+@script:python depends on a_ops@
+p << a_pm.p;
+@@
+mc_note(p, "page_mapping() of a movable page is NULL from 6.0 on: keep the driver state elsewhere (e.g. page_private or the driver's own structure)")
+
+@a_setupr depends on !patch@
+identifier a_ops.aops;
+expression M;
+position p;
+@@
+M->a_ops@p = &aops;
+
+@script:python@
+p << a_setupr.p;
+@@
+mc_info(p, "remove the a_ops assignment (the ops table is passed to __SetPageMovable() from 6.0)")
+
+@a_plumb@
+position p;
+identifier f = {kern_mount, kern_mount_data, init_pseudo, mount_pseudo,
+		mount_pseudo_xattr, alloc_anon_inode, kern_unmount};
+@@
+f@p(...)
+
+@script:python depends on a_ops@
+p << a_plumb.p;
+f << a_plumb.f;
+@@
+mc_note(p, "%s(): pseudo filesystem / anonymous inode plumbing that only carried the a_ops: remove it with its error paths and iput() (6.0 needs no address_space)" % f)
+
+// ---- __SetPageMovable(page, mapping) -> __SetPageMovable(page, &ops)
+@a_set1 depends on patch@
+expression a_assign.M, P;
+identifier a_name.mops;
+@@
+ __SetPageMovable(P,
+-	M
++	&mops
+ )
+
+@a_set2 depends on patch && !a_two@
+expression P, M;
+identifier a_name.mops;
+@@
+(
+ __SetPageMovable(P, &M)
+|
+ __SetPageMovable(P,
+-	M
++	&mops
+ )
+)
+
+// ---- the migrate callback loses its mapping argument
+@a_cb depends on patch@
+identifier a_mig.fm, m, d, s, mode;
+@@
+ fm(
+-	struct address_space *m,
+	struct page *d, struct page *s, enum migrate_mode mode) {...}
+
+@a_proto depends on patch@
+identifier a_mig.fm, m;
+type T;
+@@
+(
+ T fm(
+-	struct address_space *m,
+	...);
+|
+ T fm(
+-	struct address_space *,
+	...);
+)
+
+// ---- set-up lines that only served the a_ops
+@a_setup depends on patch@
+identifier a_ops.aops;
+expression M, E;
+@@
+(
+- M->a_ops = &aops;
+|
+- M->private_data = E;
+  ... when any
+- M->a_ops = &aops;
+)
+
+// ---- the table itself, its declarations and every use of its name
+@a_tabm depends on patch@
+identifier a_ops.aops, fm;
+@@
+ struct address_space_operations aops = {
+-	.migratepage = fm,
++	.migrate_page = fm,
+ };
+
+@a_tab depends on patch@
+identifier a_ops.aops, a_name.mops;
+@@
+-struct address_space_operations
++struct movable_operations
+-aops
++mops
+ = {...};
+
+@a_decl depends on patch@
+identifier a_ops.aops, a_name.mops;
+@@
+-struct address_space_operations
++struct movable_operations
+-aops
++mops
+ ;
+
+@a_use depends on patch@
+identifier a_ops.aops, a_name.mops;
+@@
+-aops
++mops
+
+// ---- context mode: show what changes
+@depends on context@
+identifier a_ops.aops;
+@@
+* struct address_space_operations aops = {...};
+
+@depends on context@
+expression P, M;
+@@
+* __SetPageMovable(P, M)
+
+// finalize: report mode fails when something is left to finish by hand
+@finalize:python@
+@@
+if mc_mode[0] in ("report", "org") and mc_left:
+	sys.stderr.write("%d item(s) could not be converted automatically\n" % len(mc_left))
+	sys.exit(1)

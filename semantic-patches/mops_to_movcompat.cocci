@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: GPL-2.0
+/// Port a 6.0-6.16 driver (struct movable_operations, __SetPageMovable,
+/// __ClearPageMovable, PageMovable, MIGRATEPAGE_SUCCESS) to movcompat, so
+/// that it builds and keeps working on 6.17+ (where those calls are gone)
+/// and on every older era, from one source.
+///
+/// Converts: adds <movcompat/movcompat.h> and one static struct
+/// movcompat_domain per ops table, movcompat_domain_init() at the start of
+/// the module_init function and movcompat_domain_destroy() at the end of the
+/// module_exit function; __SetPageMovable(page, &ops) ->
+/// movcompat_page_make_movable(&dom, page); in the migrate_page callback
+/// get_page(dst) + __SetPageMovable(dst) + __ClearPageMovable(src) +
+/// put_page(src) -> movcompat_page_migrated(&dom, dst, src);
+/// lock_page(p); __ClearPageMovable(p); unlock_page(p); put_page(p) ->
+/// movcompat_page_release(&dom, p); alloc_page(gfp | __GFP_MOVABLE) ->
+/// movcompat_alloc_page(&dom, gfp); MIGRATEPAGE_SUCCESS -> 0; drops
+/// VM_BUG_ON_PAGE(!PageMovable(page), page) (as 6.17 upstream did).
+/// Reports (finish by hand): any other __SetPageMovable, __ClearPageMovable
+/// or PageMovable use, a migrate callback without the get/set/clear/put
+/// sequence, and a file without module_init/module_exit.
+/// Report mode exits with status 1 when something is left to finish.
+///
+// Confidence: Medium
+// Copyright: (C) 2026 movcompat contributors
+// Options: --no-includes --include-headers
+// Requires: 1.1.1
+// Keywords: movcompat, movable_operations, __SetPageMovable, 6.17
+// Comments: tested with spatch 1.1.1 and 1.3.0; build the result with
+// Comments: compat/movcompat.mk (see semantic-patches/README.md)
+
+virtual patch
+virtual context
+virtual org
+virtual report
+
+@initialize:python@
+@@
+import sys
+import re
+mc_mode = ["patch"]
+mc_left = []
+mc_first = {}
+mc_lastinc = {}
+
+
+def mc_note(p, msg):
+	"""Something a human must finish: printed in every mode."""
+	mc_left.append(msg)
+	if mc_mode[0] == "report":
+		coccilib.report.print_report(p[0], "MANUAL: " + msg)
+	elif mc_mode[0] == "org":
+		coccilib.org.print_todo(p[0], "MANUAL: " + msg)
+	else:
+		sys.stderr.write("%s:%s: MANUAL: %s\n" % (p[0].file, p[0].line, msg))
+
+
+def mc_info(p, msg):
+	"""What the patch mode converts: printed in report and org modes."""
+	if mc_mode[0] == "report":
+		coccilib.report.print_report(p[0], msg)
+	elif mc_mode[0] == "org":
+		coccilib.org.print_todo(p[0], msg)
+
+@script:python depends on report@
+@@
+mc_mode[0] = "report"
+
+@script:python depends on org@
+@@
+mc_mode[0] = "org"
+
+@script:python depends on context@
+@@
+mc_mode[0] = "context"
+
+// ---- a driver already on movcompat is left alone
+@m_done@
+@@
+(
+ movcompat_domain_init(...)
+|
+ movcompat_page_make_movable(...)
+)
+
+// ---- the ops table
+@m_ops depends on !m_done@
+identifier ops, fi;
+position p;
+@@
+struct movable_operations ops@p = {
+	.isolate_page = fi,
+};
+
+@script:python m_dom@
+ops << m_ops.ops;
+dom;
+nm;
+@@
+coccinelle.dom = cocci.make_ident(re.sub(r"_?m?ops$", "", ops) + "_dom")
+coccinelle.nm = cocci.make_expr("\"%s\"" % re.sub(r"_?m?ops$", "", ops))
+
+@m_mig depends on m_ops@
+identifier m_ops.ops, fm;
+@@
+struct movable_operations ops = {
+	.migrate_page = fm,
+};
+
+@m_init depends on m_ops@
+declarer name module_init;
+identifier fin;
+@@
+module_init(fin);
+
+@m_exit depends on m_ops@
+declarer name module_exit;
+identifier fex;
+@@
+module_exit(fex);
+
+@script:python depends on m_ops && !m_init@
+p << m_ops.p;
+ops << m_ops.ops;
+dom << m_dom.dom;
+@@
+mc_note(p, "no module_init in this file: call movcompat_domain_init(&%s, &%s, \"%s\") before the first page is made movable" % (dom, ops, ops))
+
+@script:python depends on m_ops && !m_exit@
+p << m_ops.p;
+dom << m_dom.dom;
+@@
+mc_note(p, "no module_exit in this file: call movcompat_domain_destroy(&%s) after the last page was released" % dom)
+
+@script:python depends on report || org@
+p << m_ops.p;
+ops << m_ops.ops;
+dom << m_dom.dom;
+@@
+mc_info(p, "ops table %s: register it as movcompat domain %s" % (ops, dom))
+
+@m_hasset depends on m_ops@
+expression P;
+identifier m_ops.ops;
+@@
+ __SetPageMovable(P, &ops)
+
+// ---- where the domain goes (found before any change)
+@m_st1 exists@
+identifier m_init.fin;
+statement S;
+position p;
+@@
+ fin(...) {
+ ... when any
+ S@p
+ ... when any
+ }
+
+@script:python@
+p << m_st1.p;
+@@
+k = (p[0].file, p[0].current_element)
+first = mc_first.get(k)
+if first is None or (int(p[0].line), int(p[0].column)) < first:
+	mc_first[k] = (int(p[0].line), int(p[0].column))
+
+// ---- the domain: registration and declaration
+@m_reg depends on patch && m_hasset@
+identifier m_init.fin, m_ops.ops, m_dom.dom;
+expression m_dom.nm;
+statement S;
+position p : script:python() {
+	mc_first.get((p[0].file, p[0].current_element)) ==
+		(int(p[0].line), int(p[0].column))
+};
+@@
+ fin(...) {
+ ... when any
++	if (movcompat_domain_init(&dom, &ops, nm))
++		return -ENOMEM;
+ S@p
+ ... when any
+ }
+
+// the header and the domain go after the last #include
+@m_incs depends on m_hasset@
+position p;
+@@
+ #include <...>@p
+
+@script:python@
+p << m_incs.p;
+@@
+mc_lastinc[p[0].file] = max(mc_lastinc.get(p[0].file, 0), int(p[0].line))
+
+@m_decl depends on patch && m_hasset@
+identifier m_dom.dom;
+position p : script:python() {
+	int(p[0].line) == mc_lastinc.get(p[0].file)
+};
+@@
+ #include <...>@p
++#include <movcompat/movcompat.h>
++
++static struct movcompat_domain dom;
+
+@script:python depends on m_hasset && !m_incs@
+p << m_ops.p;
+dom << m_dom.dom;
+@@
+mc_note(p, "no #include in this file: add #include <movcompat/movcompat.h> and static struct movcompat_domain %s;" % dom)
+
+// ---- the migrate callback: get/set/clear/put -> movcompat_page_migrated()
+@m_g exists@
+identifier m_mig.fm, d, s, mode;
+@@
+fm(struct page *d, struct page *s, enum migrate_mode mode) {
+<+... get_page(d) ...+>
+}
+
+@m_sm exists@
+identifier m_mig.fm, m_g.d, m_g.s, m_g.mode;
+expression E;
+@@
+fm(struct page *d, struct page *s, enum migrate_mode mode) {
+<+... __SetPageMovable(d, E) ...+>
+}
+
+@m_cm exists@
+identifier m_mig.fm, m_g.d, m_g.s, m_g.mode;
+@@
+fm(struct page *d, struct page *s, enum migrate_mode mode) {
+<+... __ClearPageMovable(s) ...+>
+}
+
+@m_pp exists@
+identifier m_mig.fm, m_g.d, m_g.s, m_g.mode;
+@@
+fm(struct page *d, struct page *s, enum migrate_mode mode) {
+<+... put_page(s) ...+>
+}
+
+@m_migr depends on patch && m_g && m_sm && m_cm && m_pp@
+identifier m_mig.fm, m_g.d, m_g.s, m_g.mode, m_dom.dom;
+expression E;
+@@
+ fm(struct page *d, struct page *s, enum migrate_mode mode) {
+ <...
+(
+- get_page(d);
+|
+- __SetPageMovable(d, E);
+|
+- __ClearPageMovable(s);
+|
+- put_page(s);
++ movcompat_page_migrated(&dom, d, s);
+)
+ ...>
+ }
+
+@m_migbad exists@
+identifier m_mig.fm, d, s, mode;
+position p;
+@@
+fm@p(struct page *d, struct page *s, enum migrate_mode mode) {...}
+
+@script:python depends on !(m_g && m_sm && m_cm && m_pp)@
+p << m_migbad.p;
+fm << m_mig.fm;
+@@
+mc_note(p, "%s(): no get_page(dst), __SetPageMovable(dst, ...), __ClearPageMovable(src), put_page(src) sequence found: call movcompat_page_migrated(&dom, dst, src) before returning 0 by hand" % fm)
+
+// ---- taking a page out of service
+@m_rel depends on patch && m_ops@
+expression P;
+identifier m_dom.dom;
+@@
+(
+- lock_page(P);
+- __ClearPageMovable(P);
+- unlock_page(P);
+- put_page(P);
++ movcompat_page_release(&dom, P);
+|
+- lock_page(P);
+- __ClearPageMovable(P);
+- unlock_page(P);
+- __free_page(P);
++ movcompat_page_release(&dom, P);
+)
+
+// ---- making a page movable
+@m_set depends on patch@
+expression P;
+identifier m_ops.ops, m_dom.dom;
+@@
+- __SetPageMovable(P, &ops)
++ movcompat_page_make_movable(&dom, P)
+
+// ---- allocation: __GFP_MOVABLE only when the kernel can move the pages
+@m_alloc depends on patch && m_hasset@
+expression G;
+identifier m_dom.dom;
+@@
+(
+- alloc_page(G | __GFP_MOVABLE)
++ movcompat_alloc_page(&dom, G)
+|
+- alloc_page(GFP_HIGHUSER_MOVABLE)
++ movcompat_alloc_page(&dom, GFP_HIGHUSER)
+)
+
+// ---- MIGRATEPAGE_SUCCESS is gone in 6.17; PageMovable() assertions too
+@m_succ depends on patch && m_ops@
+@@
+- MIGRATEPAGE_SUCCESS
++ 0
+
+@m_bug depends on patch && m_ops@
+expression P;
+@@
+- VM_BUG_ON_PAGE(!PageMovable(P), P);
+
+// ---- domain registration in module_init / module_exit
+@m_unreg depends on patch && m_hasset@
+identifier m_exit.fex, m_dom.dom;
+@@
+ fex(...) {
+ ...
++	movcompat_domain_destroy(&dom);
+ }
+
+// ---- whatever is left must be finished by hand
+@m_left depends on !m_done@
+position p;
+identifier f = {__SetPageMovable, __ClearPageMovable, PageMovable,
+		__PageMovable, folio_test_movable};
+@@
+f@p(...)
+
+@script:python depends on patch@
+p << m_left.p;
+f << m_left.f;
+@@
+mc_note(p, "%s() is not available from 6.17 on and has no automatic movcompat equivalent here: use movcompat_page_make_movable/_migrated/_release" % f)
+
+@script:python depends on !patch@
+p << m_left.p;
+f << m_left.f;
+@@
+mc_info(p, "%s(): rewritten onto movcompat in patch mode where the pattern is recognised" % f)
+
+@m_leftsucc depends on !m_done && !m_ops@
+position p;
+@@
+MIGRATEPAGE_SUCCESS@p
+
+@script:python@
+p << m_leftsucc.p;
+@@
+mc_note(p, "MIGRATEPAGE_SUCCESS is undefined from 6.17 on: return 0")
+
+// ---- context mode
+@depends on context && !m_done@
+expression P, E;
+@@
+(
+* __SetPageMovable(P, E)
+|
+* __ClearPageMovable(P)
+|
+* PageMovable(P)
+|
+* MIGRATEPAGE_SUCCESS
+)
+
+@finalize:python@
+@@
+if mc_mode[0] in ("report", "org") and mc_left:
+	sys.stderr.write("%d item(s) could not be converted automatically\n" % len(mc_left))
+	sys.exit(1)
