@@ -11,7 +11,12 @@
 #
 # Options (make command line or Kbuild):
 #   MOVCOMPAT_GPL=n        the module is not GPL: GPL-only exports are unusable
-#   MOVCOMPAT_BACKEND=none force the hook-less backend (testing)
+#   MOVCOMPAT_BACKEND=core force movcompat's own migration core (compare it
+#                          with the kernel's migration on 6.0-6.16)
+#   MOVCOMPAT_BACKEND=none force pages that are never moved (testing)
+#   MOVCOMPAT_FAULTS=y     test builds: fault-injection points (debugfs knobs)
+#   MOVCOMPAT_BREAK=rule   protocol tests only: break one rule of the core
+#                          (released, eagain, putback, tail, isolated, dst_fail)
 #
 # The kernel is probed once per kernel (.config + Module.symvers), cached.
 
@@ -32,8 +37,26 @@ ifneq ($(mc_probe_rc),0)
 $(error movcompat: feature probes failed for $(objtree) (see the message above))
 endif
 
-movcompat-objs := movcompat/movcompat_domain.o movcompat/movcompat_aops.o
+movcompat-objs := movcompat/movcompat_domain.o movcompat/movcompat_aops.o \
+	movcompat/movcompat_core.o movcompat/movcompat_core_triggers.o
 movcompat-ccflags := -I$(MOVCOMPAT_DIR)/include -I$(mc_out)
+ifeq ($(MOVCOMPAT_GPL),y)
+movcompat-ccflags += -DMOVCOMPAT_MODULE_GPL
+endif
 ifeq ($(MOVCOMPAT_BACKEND),none)
 movcompat-ccflags += -DMOVCOMPAT_FORCE_BACKEND_NONE
+else ifeq ($(MOVCOMPAT_BACKEND),core)
+movcompat-ccflags += -DMOVCOMPAT_FORCE_BACKEND_CORE
+else ifneq ($(MOVCOMPAT_BACKEND),)
+$(error movcompat: MOVCOMPAT_BACKEND=$(MOVCOMPAT_BACKEND) is not a backend you can force; use core or none, or leave it unset for the automatic choice)
+endif
+ifeq ($(MOVCOMPAT_FAULTS),y)
+movcompat-ccflags += -DMOVCOMPAT_FAULT_INJECTION
+endif
+ifneq ($(MOVCOMPAT_BREAK),)
+mc_break_rules := released eagain putback tail isolated dst_fail
+ifeq ($(filter $(MOVCOMPAT_BREAK),$(mc_break_rules)),)
+$(error movcompat: MOVCOMPAT_BREAK=$(MOVCOMPAT_BREAK) unknown; one of: $(mc_break_rules))
+endif
+movcompat-ccflags += -DMOVCOMPAT_BREAK_$(shell echo $(MOVCOMPAT_BREAK) | tr a-z A-Z)=1 -DMOVCOMPAT_FAULT_INJECTION
 endif

@@ -39,15 +39,17 @@ int movcompat_domain_init(struct movcompat_domain *dom,
  * Every page must have been released with movcompat_page_release() first:
  * then no page points at the domain and no callback can run any more, even
  * while compaction is running. If pages are still marked movable this warns
- * and keeps the backend's mapping allocated (leaks it) rather than leave
- * the kernel a dangling pointer.
+ * and (aops backend) keeps the domain's mapping allocated (leaks it) rather
+ * than leave the kernel a dangling pointer. The core backend always stops
+ * its triggers (memory notifier, debugfs) and waits for running passes:
+ * after this returns no code of the module runs on the domain's behalf.
  */
 void movcompat_domain_destroy(struct movcompat_domain *dom)
 {
 	long left = atomic_long_read(&dom->nr_movable);
 
-	if (WARN(left, "movcompat: domain %s destroyed with %ld pages still movable; leaking its mapping\n",
-		 dom->name, left))
+	if (WARN(left, "movcompat: domain %s destroyed with %ld pages still movable\n",
+		 dom->name, left) && IS_ENABLED(MOVCOMPAT_BACKEND_AOPS))
 		return;
 	movcompat_backend_domain_destroy(dom);
 }

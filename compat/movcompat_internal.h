@@ -5,9 +5,21 @@
 
 #include <movcompat/movcompat.h>
 
-#ifdef MOVCOMPAT_BACKEND_AOPS
+#if defined(MOVCOMPAT_BACKEND_AOPS)
 int movcompat_backend_domain_init(struct movcompat_domain *dom);
 void movcompat_backend_domain_destroy(struct movcompat_domain *dom);
+#elif defined(MOVCOMPAT_BACKEND_CORE)
+#include "movcompat_core.h"
+static inline int movcompat_backend_domain_init(struct movcompat_domain *dom)
+{
+	return movcompat_core_domain_init(dom);
+}
+
+static inline void
+movcompat_backend_domain_destroy(struct movcompat_domain *dom)
+{
+	movcompat_core_domain_destroy(dom);
+}
 #else
 /* mops and none need no per-domain kernel object */
 static inline int movcompat_backend_domain_init(struct movcompat_domain *dom)

@@ -15,8 +15,14 @@
  *         driver's callbacks; __SetPageMovable(page, mapping)
  *   mops  6.0-6.16 (and backports such as RHEL 9): __SetPageMovable(page, ops)
  *         with the driver's own ops, inline, no added indirection
- *   none  kernels with no driver hook (6.17+, < 4.8): pages are allocated
- *         outside ZONE_MOVABLE/CMA and are not movable;
+ *   core  kernels with no driver hook (6.17+, < 4.8): movcompat's own
+ *         backported migration core (compat/movcompat_core.c) tracks the
+ *         domain's pages and moves them itself: on request
+ *         (movcompat_domain_compact(), movcompat_domain_evacuate(), debugfs)
+ *         and when a memory block holding them goes offline (a memory
+ *         notifier). Also selectable on any kernel with MOVCOMPAT_BACKEND=core.
+ *   none  only when forced (MOVCOMPAT_BACKEND=none): pages are allocated
+ *         outside ZONE_MOVABLE/CMA and are never moved;
  *         movcompat_domain_pages_movable() says so at run time
  *
  * Callback contract (all backends), as the kernel defines it:
@@ -41,6 +47,8 @@
 /* ---- backend choice (compile time, from the probes) ------------------ */
 #if defined(MOVCOMPAT_FORCE_BACKEND_NONE)
 #define MOVCOMPAT_BACKEND_NONE 1
+#elif defined(MOVCOMPAT_FORCE_BACKEND_CORE)
+#define MOVCOMPAT_BACKEND_CORE 1
 #elif defined(MOVCOMPAT_HAVE_SETPAGEMOVABLE_OPS) && \
 	defined(MOVCOMPAT_HAVE_MOVABLE_OPERATIONS) && \
 	defined(MOVCOMPAT_USABLE_SETPAGEMOVABLE) && \
@@ -52,7 +60,7 @@
 	defined(MOVCOMPAT_USABLE_CLEARPAGEMOVABLE)
 #define MOVCOMPAT_BACKEND_AOPS 1
 #else
-#define MOVCOMPAT_BACKEND_NONE 1
+#define MOVCOMPAT_BACKEND_CORE 1
 #endif
 
 #ifndef MOVCOMPAT_HAVE_MOVABLE_OPERATIONS
@@ -71,6 +79,8 @@ struct movable_operations {
 };
 #endif
 
+struct movcompat_core;
+
 /**
  * struct movcompat_domain - a set of driver pages sharing one ops table.
  * @ops: the driver's callbacks; must stay valid until
@@ -78,6 +88,7 @@ struct movable_operations {
  * @name: short name for messages.
  * @nr_movable: pages currently marked movable through this domain.
  * @mapping: (aops backend only) the address_space the pages point to.
+ * @core: (core backend only) the migration core's per-domain state.
  *
  * Embed it in the driver's state; initialise with movcompat_domain_init().
  * Fields are private to movcompat.
@@ -89,17 +100,32 @@ struct movcompat_domain {
 #ifdef MOVCOMPAT_BACKEND_AOPS
 	struct address_space *mapping;
 #endif
+#ifdef MOVCOMPAT_BACKEND_CORE
+	struct movcompat_core *core;
+#endif
 };
 
 int movcompat_domain_init(struct movcompat_domain *dom,
 			  const struct movable_operations *ops,
 			  const char *name);
 void movcompat_domain_destroy(struct movcompat_domain *dom);
+long movcompat_domain_compact(struct movcompat_domain *dom);
+long movcompat_domain_evacuate(struct movcompat_domain *dom,
+			       unsigned long start_pfn, unsigned long nr_pages);
+
+#ifdef MOVCOMPAT_BACKEND_CORE
+int movcompat_core_track(struct movcompat_domain *dom, struct page *page);
+void movcompat_core_untrack(struct movcompat_domain *dom, struct page *page);
+void movcompat_core_migrated(struct movcompat_domain *dom, struct page *dst,
+			     struct page *src);
+struct page *movcompat_core_alloc_page(struct movcompat_domain *dom,
+				       gfp_t gfp);
+#endif
 
 /**
  * movcompat_backend_name() - the backend this module was built with.
  *
- * Return: "aops", "mops" or "none".
+ * Return: "aops", "mops", "core" or "none".
  */
 static inline const char *movcompat_backend_name(void)
 {
@@ -107,25 +133,43 @@ static inline const char *movcompat_backend_name(void)
 	return "mops";
 #elif defined(MOVCOMPAT_BACKEND_AOPS)
 	return "aops";
+#elif defined(MOVCOMPAT_BACKEND_CORE)
+	return "core";
 #else
 	return "none";
 #endif
 }
 
 /**
+ * movcompat_domain_backend_name() - how this domain's pages are moved.
+ * @dom: the domain.
+ *
+ * Return: the backend name, as movcompat_backend_name().
+ */
+static inline const char *
+movcompat_domain_backend_name(const struct movcompat_domain *dom)
+{
+	return movcompat_backend_name();
+}
+
+/**
  * movcompat_domain_pages_movable() - can the kernel move this domain's pages?
  * @dom: the domain.
  *
- * False on kernels without a driver hook (or with CONFIG_COMPACTION off,
- * where the kernel's movable-page calls are empty stubs).
+ * False with the forced "none" backend, and on native backends with
+ * CONFIG_COMPACTION off (the kernel's movable-page calls are empty stubs
+ * there). The core backend needs no kernel support: always true (memory
+ * offlining additionally needs CONFIG_MEMORY_HOTREMOVE).
  *
  * Return: true if pages made movable through @dom can be migrated.
  */
 static inline bool
 movcompat_domain_pages_movable(const struct movcompat_domain *dom)
 {
-#ifdef MOVCOMPAT_BACKEND_NONE
+#if defined(MOVCOMPAT_BACKEND_NONE)
 	return false;
+#elif defined(MOVCOMPAT_BACKEND_CORE)
+	return true;
 #else
 	return IS_ENABLED(CONFIG_COMPACTION) && IS_ENABLED(CONFIG_MIGRATION);
 #endif
@@ -136,16 +180,20 @@ movcompat_domain_pages_movable(const struct movcompat_domain *dom)
  * @dom: the domain.
  * @gfp: the flags the driver would use without movcompat (e.g. GFP_USER).
  *
- * Adds __GFP_MOVABLE when the kernel can move the domain's pages and
- * removes it when it cannot, so pages the kernel cannot migrate never land
- * in ZONE_MOVABLE or CMA.
+ * Adds __GFP_MOVABLE when the kernel itself can move the domain's pages
+ * (native backends) and removes it otherwise, so pages the kernel cannot
+ * migrate never land in ZONE_MOVABLE or CMA. (The core backend's own
+ * placement, in movcompat_alloc_page(), may still put a page in
+ * ZONE_MOVABLE: see the placement policy in compat/movcompat_core.c.)
  *
  * Return: the flags to allocate with.
  */
 static inline gfp_t movcompat_gfp(const struct movcompat_domain *dom, gfp_t gfp)
 {
+#if defined(MOVCOMPAT_BACKEND_MOPS) || defined(MOVCOMPAT_BACKEND_AOPS)
 	if (movcompat_domain_pages_movable(dom))
 		return gfp | __GFP_MOVABLE;
+#endif
 	return gfp & ~__GFP_MOVABLE;
 }
 
@@ -159,36 +207,55 @@ static inline gfp_t movcompat_gfp(const struct movcompat_domain *dom, gfp_t gfp)
 static inline struct page *movcompat_alloc_page(struct movcompat_domain *dom,
 						gfp_t gfp)
 {
+#ifdef MOVCOMPAT_BACKEND_CORE
+	return movcompat_core_alloc_page(dom, gfp);
+#else
 	return alloc_page(movcompat_gfp(dom, gfp));
+#endif
 }
 
 /* ---- per-page state changes ------------------------------------------ */
 #if defined(MOVCOMPAT_BACKEND_MOPS)
-static inline void movcompat__mark(struct movcompat_domain *dom,
-				   struct page *page)
+static inline int movcompat__mark(struct movcompat_domain *dom,
+				  struct page *page)
 {
 	__SetPageMovable(page, dom->ops);
+	return 0;
 }
 #elif defined(MOVCOMPAT_BACKEND_AOPS)
-static inline void movcompat__mark(struct movcompat_domain *dom,
-				   struct page *page)
+static inline int movcompat__mark(struct movcompat_domain *dom,
+				  struct page *page)
 {
 	__SetPageMovable(page, dom->mapping);
+	return 0;
+}
+#elif defined(MOVCOMPAT_BACKEND_CORE)
+static inline int movcompat__mark(struct movcompat_domain *dom,
+				  struct page *page)
+{
+	return movcompat_core_track(dom, page);
 }
 #else
-static inline void movcompat__mark(struct movcompat_domain *dom,
-				   struct page *page)
+static inline int movcompat__mark(struct movcompat_domain *dom,
+				  struct page *page)
 {
+	return 0;
 }
 #endif
 
-/* __ClearPageMovable() clears the owner (mapping/ops) and keeps the
- * "movable type" bit, so a VM holding the page isolated sees that the
- * driver released it and frees it instead of putting it back.
+/*
+ * Native backends: __ClearPageMovable() clears the owner (mapping/ops) and
+ * keeps the "movable type" bit, so a VM holding the page isolated sees that
+ * the driver released it and frees it instead of putting it back.
+ * Core backend: the page leaves the domain's table; the core notices the
+ * same way before it touches an isolated page again.
  */
-static inline void movcompat__unmark(struct page *page)
+static inline void movcompat__unmark(struct movcompat_domain *dom,
+				     struct page *page)
 {
-#ifndef MOVCOMPAT_BACKEND_NONE
+#if defined(MOVCOMPAT_BACKEND_CORE)
+	movcompat_core_untrack(dom, page);
+#elif !defined(MOVCOMPAT_BACKEND_NONE)
 	__ClearPageMovable(page);
 #endif
 }
@@ -199,16 +266,27 @@ static inline void movcompat__unmark(struct page *page)
  * @page: an order-0 page the driver holds a reference to, locked by the
  *	caller (trylock_page() always succeeds on a freshly allocated page).
  *
- * From now on the kernel may isolate and migrate the page through the
- * domain's callbacks. page->mapping belongs to the VM; page->private stays
- * the driver's.
+ * From now on the kernel (or the core) may isolate and migrate the page
+ * through the domain's callbacks. page->mapping belongs to the VM;
+ * page->private stays the driver's. May sleep (core backend: the page
+ * enters the domain's table).
+ *
+ * Return: 0; -EINVAL for a compound page (only order-0 pages are movable);
+ * -ENOMEM (core backend) if the page could not be tracked: it then stays
+ * in service, unmovable, and must still be released with
+ * movcompat_page_release().
  */
-static inline void movcompat_page_make_movable(struct movcompat_domain *dom,
-					       struct page *page)
+static inline int movcompat_page_make_movable(struct movcompat_domain *dom,
+					      struct page *page)
 {
+	int ret;
+
 	VM_BUG_ON_PAGE(!PageLocked(page), page);
-	movcompat__mark(dom, page);
+	if (PageCompound(page))
+		return -EINVAL;
+	ret = movcompat__mark(dom, page);
 	atomic_long_inc(&dom->nr_movable);
+	return ret;
 }
 
 /**
@@ -225,10 +303,14 @@ static inline void movcompat_page_make_movable(struct movcompat_domain *dom,
 static inline void movcompat_page_migrated(struct movcompat_domain *dom,
 					   struct page *dst, struct page *src)
 {
+#ifdef MOVCOMPAT_BACKEND_CORE
+	movcompat_core_migrated(dom, dst, src);
+#else
 	get_page(dst);
 	movcompat__mark(dom, dst);
-	movcompat__unmark(src);
+	movcompat__unmark(dom, src);
 	put_page(src);
+#endif
 }
 
 /**
@@ -247,7 +329,7 @@ static inline void movcompat_page_release(struct movcompat_domain *dom,
 					  struct page *page)
 {
 	lock_page(page);
-	movcompat__unmark(page);
+	movcompat__unmark(dom, page);
 	unlock_page(page);
 	atomic_long_dec(&dom->nr_movable);
 	put_page(page);

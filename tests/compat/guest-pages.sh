@@ -3,9 +3,16 @@
 # load mc_pages, compact fragmented memory, offline memory blocks holding its
 # pages, verify every page, check the callback counts against
 # /proc/vmstat's pgmigrate_success, unload.
+# On the core backend (6.17+, or forced) the kernel never moves the pages:
+# compaction is the domain's own (debugfs "compact"), a pfn range is
+# evacuated through debugfs "evacuate", offlining goes through the core's
+# memory notifier, and the counters are checked against the core's stats
+# instead of /proc/vmstat.
 D=/sys/kernel/debug/mc_pages
+C=/sys/kernel/debug/movcompat-mc_pages
 vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 stat() { awk -v k="$1" '$1 == k { print $2 }' $D/stats; }
+cstat() { awk -v k="$1" '$1 == k { print $2 }' $C/stats; }
 
 t_load mc_pages npages=${MC_NPAGES:-16384}
 [ -d $D ] || { t_fail mc_pages-debugfs "no $D"; return 0 2>/dev/null || exit 0; }
@@ -13,7 +20,7 @@ backend=$(stat backend)
 movable=$(stat movable)
 t_info "backend=$backend movable=$movable pages=$(stat pages)"
 case "$backend" in
-aops|mops) [ "$movable" = 1 ] && t_pass backend-movable || t_fail backend-movable "backend $backend but movable=$movable" ;;
+aops|mops|core) [ "$movable" = 1 ] && t_pass backend-movable || t_fail backend-movable "backend $backend but movable=$movable" ;;
 none) [ "$movable" = 0 ] && t_pass backend-not-movable || t_fail backend-not-movable "backend none but movable=$movable" ;;
 esac
 v=$(cat $D/verify)
@@ -22,15 +29,35 @@ v=$(cat $D/verify)
 # 1. compaction on fragmented memory
 vm0=$(vmstat pgmigrate_success)
 m0=$(stat migrated)
-echo 1 >/proc/sys/vm/compact_memory
+if [ "$backend" = core ]; then
+	echo 1 >$C/compact || t_fail core-compact "write to $C/compact failed"
+else
+	echo 1 >/proc/sys/vm/compact_memory
+fi
 m1=$(stat migrated)
 vm1=$(vmstat pgmigrate_success)
 by_compaction=$((m1 - m0))
 t_info "compaction: driver migrated $by_compaction, pgmigrate_success +$((vm1 - vm0))"
 
-# 2. offline the memory blocks holding most of our pages (next on EBUSY)
 bs=$(printf '%d' 0x$(cat /sys/devices/system/memory/block_size_bytes))
 ppb=$((bs / 4096))
+
+# 1b. core only: evacuate the memory block holding most of our pages
+if [ "$backend" = core ]; then
+	b=$(awk -v p=$ppb '{ n[int($1 / p)]++ } END { for (b in n) print n[b], b }' $D/pfns | sort -rn | awk 'NR == 1 { print $2 }')
+	before=$(awk -v p=$ppb -v b=$b 'int($1 / p) == b' $D/pfns | wc -l)
+	if echo "$((b * ppb)) $ppb" >$C/evacuate; then
+		after=$(awk -v p=$ppb -v b=$b 'int($1 / p) == b' $D/pfns | wc -l)
+		t_info "evacuate memory$b: $before pages before, $after after"
+		[ "$before" -gt 0 ] && [ "$after" = 0 ] && t_pass core-evacuate-range ||
+			t_fail core-evacuate-range "memory$b: $before pages before, $after after"
+	else
+		t_fail core-evacuate-range "write to $C/evacuate refused"
+	fi
+	m1=$(stat migrated)
+fi
+
+# 2. offline the memory blocks holding most of our pages (next on EBUSY)
 blocks=$(awk -v p=$ppb '{ n[int($1 / p)]++ } END { for (b in n) print n[b], b }' $D/pfns | sort -rn | awk '{ print $2 }')
 offlined=0
 tried=0
@@ -59,12 +86,22 @@ if [ "$movable" = 1 ]; then
 	[ $offlined -ge 1 ] && t_pass offline-block || t_fail offline-block "no block holding mc_pages pages could be offlined ($tried tried)"
 	[ $by_offline -gt 0 ] && t_pass migrated-by-offline || t_fail migrated-by-offline "no page migrated by offlining"
 	[ $by_compaction -gt 0 ] && t_pass migrated-by-compaction || t_fail migrated-by-compaction "compaction moved none of our pages"
-	# every driver-side migration is one kernel migration; the kernel may
-	# also have moved other (LRU) pages
 	total=$((m2 - m0))
-	vmd=$((vm2 - vm0))
-	[ $total -le $vmd ] && [ $total -gt 0 ] && t_pass callbacks-vs-vmstat ||
-		t_fail callbacks-vs-vmstat "driver migrated $total, pgmigrate_success delta $vmd"
+	if [ "$backend" = core ]; then
+		# the core's counters must match the driver's callbacks exactly,
+		# and the kernel moved none of our pages itself
+		for k in isolated migrated putback; do
+			[ "$(cstat $k)" = "$(stat $k)" ] && t_pass core-stats-$k ||
+				t_fail core-stats-$k "core says $(cstat $k), driver callbacks $(stat $k)"
+		done
+		t_info "core: $(tr '\n' ' ' <$C/stats)"
+	else
+		# every driver-side migration is one kernel migration; the kernel
+		# may also have moved other (LRU) pages
+		vmd=$((vm2 - vm0))
+		[ $total -le $vmd ] && [ $total -gt 0 ] && t_pass callbacks-vs-vmstat ||
+			t_fail callbacks-vs-vmstat "driver migrated $total, pgmigrate_success delta $vmd"
+	fi
 	t_info "isolated=$(stat isolated) migrated=$(stat migrated) putback=$(stat putback)"
 	[ $(( $(stat migrated) + $(stat putback) )) -le $(stat isolated) ] && t_pass isolate-accounting ||
 		t_fail isolate-accounting "migrated+putback > isolated"

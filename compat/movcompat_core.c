@@ -1,0 +1,617 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * core backend: movcompat's own, module-side migration core for kernels
+ * that give drivers no way to make their pages movable (6.17+, < 4.8), and
+ * for any kernel when built with MOVCOMPAT_BACKEND=core.
+ *
+ * It follows the kernel's own isolate -> migrate -> putback protocol
+ * (mm/migrate.c, isolate_movable_ops_page() and migrate_movable_ops_page()
+ * of 6.17) with the same rules, using only symbols every target kernel
+ * exports to modules:
+ *
+ *  isolate  take a reference with get_page_unless_zero(), refuse tail and
+ *           compound pages (re-checked after the reference, as
+ *           folio_get_nontail_page() does since 6.3), trylock, skip pages no
+ *           longer in the domain or already isolated, ask the driver's
+ *           isolate_page(), set the core's isolated mark, unlock.
+ *  migrate  lock the source, drop it silently if the driver released it
+ *           while isolated, allocate and lock a destination on the same
+ *           node, call migrate_page(dst, src, mode). 0: done; -EAGAIN:
+ *           retried, up to MOVCOMPAT_CORE_PASSES passes (migrate_pages()
+ *           uses 10); anything else, and no destination page: putback.
+ *  putback  lock, call putback_page() unless the driver released the page,
+ *           clear the mark, unlock, drop the reference.
+ *
+ * The core knows a domain's pages through an xarray indexed by pfn (a
+ * driver page enters it in movcompat_page_make_movable() and leaves it in
+ * movcompat_page_release(), both under the page lock). The isolated mark
+ * is an xarray mark owned by the core; the driver never sees it.
+ *
+ * Placement policy. The kernel cannot migrate the core's pages, so they
+ * must never sit where the kernel counts on migrating everything: CMA
+ * areas and ZONE_MOVABLE. A page is placed in ZONE_MOVABLE only while the
+ * core's memory notifier is registered (CONFIG_MEMORY_HOTREMOVE): offlining
+ * a block then evacuates the domain's pages from it before the kernel
+ * looks (MEM_GOING_OFFLINE), and refuses the offline (-EBUSY) if one could
+ * not be moved. A first, cheap __GFP_MOVABLE attempt is kept only if it
+ * landed in ZONE_MOVABLE; otherwise (a movable pageblock of a normal zone,
+ * or a CMA area) it is freed at once and the page is allocated without
+ * __GFP_MOVABLE, i.e. outside CMA and ZONE_MOVABLE. (x86 CMA areas are
+ * reserved below ZONE_MOVABLE; a CMA area inside ZONE_MOVABLE would defeat
+ * this check, which the kernel's pageblock type, not exported, could not.)
+ */
+#include <linux/highmem.h>
+#include <linux/list.h>
+#include <linux/memory.h>
+#include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <movcompat/movcompat.h>
+#include "movcompat_core.h"
+#include "movcompat_internal.h"
+
+#ifdef MOVCOMPAT_BACKEND_CORE
+
+#define core_stat_inc(core, field) atomic_long_inc(&(core)->stats.field)
+
+/* one pass of the core: what it may do and what it did */
+struct movcompat_pass {
+	enum migrate_mode mode;
+	unsigned long avoid_start, avoid_end;	/* no destination in here */
+	bool compaction;	/* mark destinations fresh, skip fresh pages */
+	struct list_head rejected;	/* destinations that fell in avoid */
+};
+
+static struct page *core_alloc(struct movcompat_core *core, gfp_t gfp, int nid)
+{
+	struct page *page;
+
+	gfp &= ~__GFP_MOVABLE;
+	if (core->zone_movable) {
+		page = alloc_pages_node(nid, gfp | __GFP_MOVABLE | __GFP_NOWARN |
+					__GFP_NORETRY, 0);
+		if (page && page_zonenum(page) == ZONE_MOVABLE)
+			return page;
+		if (page)
+			__free_page(page);
+	}
+	return alloc_pages_node(nid, gfp, 0);
+}
+
+/**
+ * movcompat_core_alloc_page() - allocate a page for a core-backed domain.
+ * @dom: the domain.
+ * @gfp: the driver's base flags; the core remembers them for destination
+ *	pages and applies its placement policy (see the top of this file).
+ *
+ * Return: the page (refcount 1) or NULL.
+ */
+struct page *movcompat_core_alloc_page(struct movcompat_domain *dom, gfp_t gfp)
+{
+	WRITE_ONCE(dom->core->gfp, gfp & ~__GFP_MOVABLE);
+	return core_alloc(dom->core, gfp, NUMA_NO_NODE);
+}
+
+/**
+ * movcompat_core_track() - a page enters the domain (page locked).
+ * @dom: the domain.
+ * @page: the page.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int movcompat_core_track(struct movcompat_domain *dom, struct page *page)
+{
+	return xa_err(xa_store(&dom->core->pages, page_to_pfn(page), page,
+			       GFP_KERNEL));
+}
+
+/**
+ * movcompat_core_untrack() - a page leaves the domain (page locked).
+ * @dom: the domain.
+ * @page: the page. If the core holds it isolated, the core notices under
+ *	the page lock and drops it without calling the driver again.
+ */
+void movcompat_core_untrack(struct movcompat_domain *dom, struct page *page)
+{
+	xa_erase(&dom->core->pages, page_to_pfn(page));
+}
+
+/**
+ * movcompat_core_migrated() - the driver moved @src to @dst (both locked).
+ * @dom: the domain.
+ * @dst: the destination; the core reserved its slot in the table.
+ * @src: the source; leaves the table, the driver's reference is dropped.
+ */
+void movcompat_core_migrated(struct movcompat_domain *dom, struct page *dst,
+			     struct page *src)
+{
+	struct movcompat_core *core = dom->core;
+
+	get_page(dst);
+	WARN_ON_ONCE(xa_err(xa_store(&core->pages, page_to_pfn(dst), dst,
+				     GFP_ATOMIC)));
+	xa_erase(&core->pages, page_to_pfn(src));
+	put_page(src);
+}
+
+/**
+ * movcompat_core_page_isolated() - does the core hold @page isolated?
+ * @dom: the domain.
+ * @page: the page.
+ *
+ * Return: true if isolated by the core.
+ */
+bool movcompat_core_page_isolated(struct movcompat_domain *dom,
+				  struct page *page)
+{
+	return xa_get_mark(&dom->core->pages, page_to_pfn(page),
+			   MOVCOMPAT_MARK_ISOLATED);
+}
+
+/* still the driver's page? (page locked) */
+static bool core_owns(struct movcompat_core *core, struct page *page)
+{
+	if (MOVCOMPAT_BROKEN(RELEASED))
+		return true;
+	return xa_load(&core->pages, page_to_pfn(page)) == page;
+}
+
+/**
+ * movcompat_core_isolate() - isolate one page of the domain.
+ * @dom: the domain.
+ * @page: a page found in the domain's table (no reference held).
+ * @mode: passed to the driver's isolate_page.
+ *
+ * Return: 0 with the page isolated and a reference held by the core;
+ * -ENOENT (being freed or no longer in the domain), -EINVAL (tail or
+ * compound page), -EBUSY (locked, already isolated, or refused by the
+ * driver).
+ */
+int movcompat_core_isolate(struct movcompat_domain *dom, struct page *page,
+			   isolate_mode_t mode)
+{
+	struct movcompat_core *core = dom->core;
+	unsigned long pfn = page_to_pfn(page);
+
+	if (MOVCOMPAT_BROKEN(TAIL)) {
+		get_page(page);
+	} else {
+		/* a tail page has refcount 0; check again with the reference */
+		if (!get_page_unless_zero(page)) {
+			core_stat_inc(core, refused);
+			return -ENOENT;
+		}
+		if (PageCompound(page)) {
+			put_page(page);
+			core_stat_inc(core, refused);
+			return -EINVAL;
+		}
+	}
+	if (!trylock_page(page)) {
+		put_page(page);
+		core_stat_inc(core, busy);
+		return -EBUSY;
+	}
+	if (!MOVCOMPAT_BROKEN(TAIL) && xa_load(&core->pages, pfn) != page) {
+		unlock_page(page);
+		put_page(page);
+		core_stat_inc(core, refused);
+		return -ENOENT;
+	}
+	if (!MOVCOMPAT_BROKEN(ISOLATED) &&
+	    xa_get_mark(&core->pages, pfn, MOVCOMPAT_MARK_ISOLATED)) {
+		unlock_page(page);
+		put_page(page);
+		core_stat_inc(core, busy);
+		return -EBUSY;
+	}
+	if (!dom->ops->isolate_page(page, mode)) {
+		unlock_page(page);
+		put_page(page);
+		core_stat_inc(core, busy);
+		return -EBUSY;
+	}
+	xa_set_mark(&core->pages, pfn, MOVCOMPAT_MARK_ISOLATED);
+	unlock_page(page);
+	core_stat_inc(core, isolated);
+	return 0;
+}
+
+/**
+ * movcompat_core_putback() - give an isolated page back to the driver.
+ * @dom: the domain.
+ * @page: a page isolated by movcompat_core_isolate(); the core's
+ *	reference is dropped.
+ */
+void movcompat_core_putback(struct movcompat_domain *dom, struct page *page)
+{
+	struct movcompat_core *core = dom->core;
+
+	lock_page(page);
+	if (core_owns(core, page)) {
+		if (!MOVCOMPAT_BROKEN(PUTBACK)) {
+			dom->ops->putback_page(page);
+			core_stat_inc(core, putback);
+		}
+		xa_clear_mark(&core->pages, page_to_pfn(page),
+			      MOVCOMPAT_MARK_ISOLATED);
+	} else {
+		core_stat_inc(core, released_isolated);
+	}
+	unlock_page(page);
+	put_page(page);
+}
+
+static struct page *core_alloc_dst(struct movcompat_core *core,
+				   struct page *src, struct movcompat_pass *pass)
+{
+	unsigned long pfn, tries, max_tries;
+	struct page *page;
+
+	if (movcompat_fault_dst_alloc(core))
+		return NULL;
+	/* enough to use up the free pages of the range being evacuated */
+	max_tries = max(64UL, pass->avoid_end - pass->avoid_start);
+	for (tries = 0; tries < max_tries; tries++) {
+		page = core_alloc(core, READ_ONCE(core->gfp) | __GFP_NOWARN,
+				  page_to_nid(src));
+		if (!page)
+			return NULL;
+		pfn = page_to_pfn(page);
+		if (pfn < pass->avoid_start || pfn >= pass->avoid_end)
+			return page;
+		/* keep it until the pass ends, so it is not handed out again */
+		list_add(&page->lru, &pass->rejected);
+	}
+	return NULL;
+}
+
+/* 0: moved or dropped (released); else the page stays isolated */
+static int core_migrate_one(struct movcompat_domain *dom, struct page *src,
+			    struct movcompat_pass *pass)
+{
+	struct movcompat_core *core = dom->core;
+	unsigned long dst_pfn;
+	struct page *dst;
+	int rc;
+
+	lock_page(src);
+	if (!core_owns(core, src)) {
+		/* released by the driver while isolated: just let it go */
+		unlock_page(src);
+		put_page(src);
+		core_stat_inc(core, released_isolated);
+		return 0;
+	}
+	dst = core_alloc_dst(core, src, pass);
+	if (!dst) {
+		unlock_page(src);
+		core_stat_inc(core, dst_alloc_failed);
+		return -ENOMEM;
+	}
+	dst_pfn = page_to_pfn(dst);
+	if (WARN_ON_ONCE(!trylock_page(dst)) ||
+	    xa_reserve(&core->pages, dst_pfn, GFP_KERNEL)) {
+		__free_page(dst);
+		unlock_page(src);
+		core_stat_inc(core, dst_alloc_failed);
+		return -ENOMEM;
+	}
+	rc = dom->ops->migrate_page(dst, src, pass->mode);
+	if (!rc) {
+		WARN_ONCE(xa_load(&core->pages, dst_pfn) != dst,
+			  "movcompat: domain %s: migrate_page returned 0 without calling movcompat_page_migrated()\n",
+			  dom->name);
+		if (pass->compaction)
+			xa_set_mark(&core->pages, dst_pfn, MOVCOMPAT_MARK_FRESH);
+		unlock_page(dst);
+		put_page(dst);		/* the driver holds its own now */
+		unlock_page(src);
+		put_page(src);		/* the isolation reference: frees it */
+		core_stat_inc(core, migrated);
+		return 0;
+	}
+	xa_release(&core->pages, dst_pfn);
+	unlock_page(dst);
+	put_page(dst);
+	unlock_page(src);
+	if (rc == -EAGAIN)
+		core_stat_inc(core, retried);
+	return rc;
+}
+
+static void core_pass_init(struct movcompat_pass *pass, enum migrate_mode mode,
+			   unsigned long avoid_start, unsigned long avoid_end)
+{
+	pass->mode = mode;
+	pass->avoid_start = avoid_start;
+	pass->avoid_end = avoid_end;
+	pass->compaction = false;
+	INIT_LIST_HEAD(&pass->rejected);
+}
+
+static void core_pass_end(struct movcompat_pass *pass)
+{
+	struct page *page, *next;
+
+	list_for_each_entry_safe(page, next, &pass->rejected, lru) {
+		list_del(&page->lru);
+		__free_page(page);
+	}
+}
+
+/* migrate isolated pages; returns how many did not move (put back) */
+static long core_migrate_list(struct movcompat_domain *dom,
+			      struct page **pages, unsigned int n,
+			      struct movcompat_pass *pass)
+{
+	struct movcompat_core *core = dom->core;
+	unsigned int i, left = n, round;
+	long failed = 0;
+	int rc;
+
+	for (round = 0; round < MOVCOMPAT_CORE_PASSES && left; round++) {
+		for (i = 0; i < n; i++) {
+			if (!pages[i])
+				continue;
+			rc = core_migrate_one(dom, pages[i], pass);
+			if (rc == -EAGAIN && !MOVCOMPAT_BROKEN(EAGAIN))
+				continue;
+			if (rc && rc == -ENOMEM && MOVCOMPAT_BROKEN(DST_FAIL)) {
+				put_page(pages[i]);	/* forgets the page */
+				failed++;
+			} else if (rc) {
+				movcompat_core_putback(dom, pages[i]);
+				failed++;
+			}
+			pages[i] = NULL;
+			left--;
+		}
+		cond_resched();
+	}
+	for (i = 0; i < n; i++) {
+		if (pages[i]) {		/* still -EAGAIN after the last pass */
+			movcompat_core_putback(dom, pages[i]);
+			pages[i] = NULL;
+			failed++;
+		}
+	}
+	atomic_long_add(failed, &core->stats.failed);
+	return failed;
+}
+
+/**
+ * movcompat_core_migrate_list() - migrate pages the core isolated.
+ * @dom: the domain.
+ * @pages: pages isolated with movcompat_core_isolate(); entries are
+ *	cleared as they are consumed.
+ * @n: number of entries.
+ * @mode: migrate mode passed to the driver.
+ * @avoid_start: first pfn no destination may have.
+ * @avoid_end: pfn after the last one no destination may have (0: none).
+ *
+ * Return: the number of pages that did not move (they were put back).
+ */
+long movcompat_core_migrate_list(struct movcompat_domain *dom,
+				 struct page **pages, unsigned int n,
+				 enum migrate_mode mode,
+				 unsigned long avoid_start,
+				 unsigned long avoid_end)
+{
+	struct movcompat_pass pass;
+	long failed;
+
+	core_pass_init(&pass, mode, avoid_start, avoid_end);
+	failed = core_migrate_list(dom, pages, n, &pass);
+	core_pass_end(&pass);
+	return failed;
+}
+
+/*
+ * One sweep over the domain's pages in [start, end]: isolate in batches,
+ * migrate each batch. Returns pages migrated or a negative errno.
+ */
+static long core_sweep(struct movcompat_domain *dom, unsigned long start,
+		       unsigned long last, struct movcompat_pass *pass)
+{
+	struct movcompat_core *core = dom->core;
+	unsigned long index, cursor = start;
+	long moved = 0, failed;
+	struct page **batch;
+	struct page *page;
+	unsigned int n;
+	bool more;
+
+	batch = kmalloc_array(MOVCOMPAT_CORE_BATCH, sizeof(*batch), GFP_KERNEL);
+	if (!batch)
+		return -ENOMEM;
+	do {
+		n = 0;
+		more = false;
+		xa_for_each_range(&core->pages, index, page, cursor, last) {
+			if (pass->compaction &&
+			    xa_get_mark(&core->pages, index, MOVCOMPAT_MARK_FRESH))
+				continue;
+			if (!movcompat_core_isolate(dom, page, 0))
+				batch[n++] = page;
+			if (n == MOVCOMPAT_CORE_BATCH) {
+				more = index < last;
+				cursor = index + 1;
+				break;
+			}
+		}
+		if (!n)
+			break;
+		movcompat_fault_delay(core);
+		failed = core_migrate_list(dom, batch, n, pass);
+		moved += n - failed;
+		cond_resched();
+	} while (more && !fatal_signal_pending(current));
+	kfree(batch);
+	return moved;
+}
+
+static unsigned long core_count(struct movcompat_core *core,
+				unsigned long start, unsigned long last)
+{
+	unsigned long index, count = 0;
+	struct page *page;
+
+	xa_for_each_range(&core->pages, index, page, start, last)
+		count++;
+	return count;
+}
+
+/**
+ * movcompat_core_evacuate() - move the domain's pages out of a pfn range.
+ * @dom: the domain.
+ * @start_pfn: first pfn of the range.
+ * @end_pfn: pfn after the range.
+ * @mode: migrate mode passed to the driver.
+ *
+ * Destinations are always outside the range. Tries three sweeps while
+ * they make progress.
+ *
+ * Return: the number of the domain's pages still in the range (0 on
+ * success), or a negative errno.
+ */
+long movcompat_core_evacuate(struct movcompat_domain *dom,
+			     unsigned long start_pfn, unsigned long end_pfn,
+			     enum migrate_mode mode)
+{
+	struct movcompat_core *core = dom->core;
+	unsigned long left = 0, before;
+	struct movcompat_pass pass;
+	long moved = 0;
+	int sweep;
+
+	if (end_pfn <= start_pfn)
+		return -EINVAL;
+	down_read(&core->teardown);
+	atomic_long_inc(&core->stats.passes);
+	core_pass_init(&pass, mode, start_pfn, end_pfn);
+	for (sweep = 0; sweep < 3; sweep++) {
+		before = core_count(core, start_pfn, end_pfn - 1);
+		if (!before)
+			break;
+		moved = core_sweep(dom, start_pfn, end_pfn - 1, &pass);
+		left = core_count(core, start_pfn, end_pfn - 1);
+		if (moved < 0 || !left || left >= before)
+			break;
+	}
+	left = core_count(core, start_pfn, end_pfn - 1);
+	core_pass_end(&pass);
+	up_read(&core->teardown);
+	return moved < 0 ? moved : left;
+}
+
+static long core_compact(struct movcompat_domain *dom)
+{
+	struct movcompat_core *core = dom->core;
+	struct movcompat_pass pass;
+	unsigned long index;
+	struct page *page;
+	long moved;
+
+	down_read(&core->teardown);
+	atomic_long_inc(&core->stats.passes);
+	core_pass_init(&pass, MIGRATE_SYNC, 0, 0);
+	pass.compaction = true;
+	moved = core_sweep(dom, 0, ULONG_MAX, &pass);
+	xa_for_each_marked(&core->pages, index, page, MOVCOMPAT_MARK_FRESH)
+		xa_clear_mark(&core->pages, index, MOVCOMPAT_MARK_FRESH);
+	core_pass_end(&pass);
+	up_read(&core->teardown);
+	return moved;
+}
+
+/**
+ * movcompat_domain_compact() - move every page of the domain once.
+ * @dom: the domain.
+ *
+ * Core backend: isolates and migrates each page of the domain to a newly
+ * allocated page (the allocator's choice, under the placement policy), so
+ * the pageblocks it leaves can merge into higher orders. Pages that are
+ * busy or refused are skipped. On native backends the kernel's own
+ * compaction moves the pages; nothing to do here.
+ *
+ * Context: process context, may sleep for a long time.
+ * Return: pages migrated, or -EOPNOTSUPP on native backends, or -errno.
+ */
+long movcompat_domain_compact(struct movcompat_domain *dom)
+{
+	return core_compact(dom);
+}
+
+/**
+ * movcompat_domain_evacuate() - move the domain's pages out of a pfn range.
+ * @dom: the domain.
+ * @start_pfn: first pfn.
+ * @nr_pages: length of the range.
+ *
+ * Core backend only (native backends: the kernel evacuates ranges itself
+ * when it offlines or allocates them; returns -EOPNOTSUPP).
+ *
+ * Context: process context, may sleep for a long time.
+ * Return: the number of the domain's pages still in the range (0: the
+ * range holds none of them any more), or -errno.
+ */
+long movcompat_domain_evacuate(struct movcompat_domain *dom,
+			       unsigned long start_pfn, unsigned long nr_pages)
+{
+	if (!nr_pages || start_pfn + nr_pages < start_pfn)
+		return -EINVAL;
+	return movcompat_core_evacuate(dom, start_pfn, start_pfn + nr_pages,
+				       MIGRATE_SYNC);
+}
+
+int movcompat_core_domain_init(struct movcompat_domain *dom)
+{
+	struct movcompat_core *core;
+	int ret;
+
+	core = kzalloc(sizeof(*core), GFP_KERNEL);
+	if (!core)
+		return -ENOMEM;
+	core->dom = dom;
+	xa_init(&core->pages);
+	init_rwsem(&core->teardown);
+	core->gfp = GFP_HIGHUSER;
+	dom->core = core;
+	ret = movcompat_core_triggers_init(core);
+	if (ret) {
+		dom->core = NULL;
+		kfree(core);
+	}
+	return ret;
+}
+
+void movcompat_core_domain_destroy(struct movcompat_domain *dom)
+{
+	struct movcompat_core *core = dom->core;
+
+	/* no new pass from the kernel (notifier) or from debugfs */
+	movcompat_core_triggers_exit(core);
+	/* wait for passes started through the API */
+	down_write(&core->teardown);
+	up_write(&core->teardown);
+	xa_destroy(&core->pages);
+	dom->core = NULL;
+	kfree(core);
+}
+
+#else /* native backends */
+
+long movcompat_domain_compact(struct movcompat_domain *dom)
+{
+	return -EOPNOTSUPP;
+}
+
+long movcompat_domain_evacuate(struct movcompat_domain *dom,
+			       unsigned long start_pfn, unsigned long nr_pages)
+{
+	return -EOPNOTSUPP;
+}
+
+#endif /* MOVCOMPAT_BACKEND_CORE */

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * movcompat's backported migration core: per-domain state and the protocol
+ * steps. Internal to movcompat and its protocol tests; drivers use
+ * <movcompat/movcompat.h> only.
+ */
+#ifndef _MOVCOMPAT_CORE_H
+#define _MOVCOMPAT_CORE_H
+
+#include <linux/migrate.h>
+#include <linux/notifier.h>
+#include <linux/rwsem.h>
+#include <linux/xarray.h>
+#include <movcompat/movcompat.h>
+#include "movcompat_fault.h"
+
+/* xarray mark: the core holds this page isolated */
+#define MOVCOMPAT_MARK_ISOLATED	XA_MARK_0
+/* xarray mark: the page is a destination of the running compaction pass */
+#define MOVCOMPAT_MARK_FRESH	XA_MARK_1
+
+/* the kernel's migrate_pages() gives -EAGAIN pages 10 passes */
+#define MOVCOMPAT_CORE_PASSES	10
+#define MOVCOMPAT_CORE_BATCH	64
+
+/**
+ * struct movcompat_core_stats - what the core did for one domain.
+ * @isolated: pages isolated (the driver's isolate_page said yes).
+ * @migrated: pages moved (migrate_page returned 0).
+ * @retried: migrate_page returned -EAGAIN (each return counts).
+ * @failed: pages that did not move in a pass (permanent error, -EAGAIN
+ *	after the last pass, or no destination page).
+ * @putback: putback_page calls.
+ * @released_isolated: pages the driver released while the core held them
+ *	isolated: dropped without any callback.
+ * @dst_alloc_failed: destination pages that could not be allocated.
+ * @busy: pages skipped: locked, already isolated, refused by the driver.
+ * @refused: pages refused before any callback (tail/compound, not ours).
+ * @passes: core passes run (compaction, evacuation, offlining).
+ */
+struct movcompat_core_stats {
+	atomic_long_t isolated, migrated, retried, failed, putback;
+	atomic_long_t released_isolated, dst_alloc_failed, busy, refused;
+	atomic_long_t passes;
+};
+
+/**
+ * struct movcompat_core - the core's per-domain state.
+ * @dom: the domain.
+ * @pages: pfn -> struct page of every page in service; marks as above.
+ * @teardown: passes hold it for reading; domain teardown for writing.
+ * @gfp: base allocation flags (the driver's, from movcompat_alloc_page()).
+ * @zone_movable: pages may be placed in ZONE_MOVABLE (the memory notifier
+ *	that evacuates them is registered).
+ * @memory_nb: the memory hotplug notifier.
+ * @debugfs: /sys/kernel/debug/movcompat-<domain>/ (GPL modules only).
+ * @stats: counters.
+ * @faults: fault injection (test builds only; empty otherwise).
+ */
+struct movcompat_core {
+	struct movcompat_domain *dom;
+	struct xarray pages;
+	struct rw_semaphore teardown;
+	gfp_t gfp;
+	bool zone_movable;
+	struct notifier_block memory_nb;
+	struct dentry *debugfs;
+	struct movcompat_core_stats stats;
+	struct movcompat_faults faults;
+};
+
+int movcompat_core_domain_init(struct movcompat_domain *dom);
+void movcompat_core_domain_destroy(struct movcompat_domain *dom);
+
+/* protocol steps (exposed for the protocol tests) */
+int movcompat_core_isolate(struct movcompat_domain *dom, struct page *page,
+			   isolate_mode_t mode);
+void movcompat_core_putback(struct movcompat_domain *dom, struct page *page);
+int movcompat_core_migrate_one(struct movcompat_domain *dom, struct page *src,
+			       enum migrate_mode mode,
+			       unsigned long avoid_start, unsigned long avoid_end);
+long movcompat_core_migrate_list(struct movcompat_domain *dom,
+				 struct page **pages, unsigned int n,
+				 enum migrate_mode mode,
+				 unsigned long avoid_start,
+				 unsigned long avoid_end);
+bool movcompat_core_page_isolated(struct movcompat_domain *dom,
+				  struct page *page);
+long movcompat_core_evacuate(struct movcompat_domain *dom,
+			     unsigned long start_pfn, unsigned long end_pfn,
+			     enum migrate_mode mode);
+
+/* triggers: debugfs and the memory notifier (movcompat_core_triggers.c) */
+int movcompat_core_triggers_init(struct movcompat_core *core);
+void movcompat_core_triggers_exit(struct movcompat_core *core);
+
+#endif /* _MOVCOMPAT_CORE_H */

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What makes the migration core run where the kernel never will:
+ *
+ *  - memory offlining: a memory notifier evacuates the domain's pages from
+ *    a range at MEM_GOING_OFFLINE (the range is already isolated, so no
+ *    destination can fall inside it) and refuses the offline with -EBUSY
+ *    if a page could not leave, instead of letting offline_pages() spin
+ *    on a page it cannot migrate;
+ *  - debugfs (GPL modules; debugfs is EXPORT_SYMBOL_GPL), root only:
+ *    /sys/kernel/debug/movcompat-<domain>/
+ *      stats     the core's counters, "name value" per line
+ *      compact   write anything: movcompat_domain_compact()
+ *      evacuate  write "START_PFN NR_PAGES": movcompat_domain_evacuate()
+ *    and in fault-injection builds fail_dst_alloc, delay_isolated_ms;
+ *  - the API: movcompat_domain_compact(), movcompat_domain_evacuate().
+ */
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/kernel.h>
+#include <linux/memory.h>
+#include <linux/seq_file.h>
+#include <linux/uaccess.h>
+#include <movcompat/movcompat.h>
+#include "movcompat_core.h"
+
+#ifdef MOVCOMPAT_BACKEND_CORE
+
+static int core_memory_notify(struct notifier_block *nb, unsigned long action,
+			      void *arg)
+{
+	struct movcompat_core *core = container_of(nb, struct movcompat_core,
+						   memory_nb);
+	struct memory_notify *mn = arg;
+	long left;
+
+	if (action != MEM_GOING_OFFLINE)
+		return NOTIFY_OK;
+	left = movcompat_core_evacuate(core->dom, mn->start_pfn,
+				       mn->start_pfn + mn->nr_pages,
+				       MIGRATE_SYNC);
+	if (!left)
+		return NOTIFY_OK;
+	pr_info("movcompat: domain %s: %ld pages could not leave pfns %#lx-%#lx; refusing to offline them\n",
+		core->dom->name, left, mn->start_pfn,
+		mn->start_pfn + mn->nr_pages - 1);
+	return notifier_from_errno(left < 0 ? (int)left : -EBUSY);
+}
+
+#if defined(MOVCOMPAT_MODULE_GPL) && defined(CONFIG_DEBUG_FS)
+
+static int stats_show(struct seq_file *m, void *v)
+{
+	struct movcompat_core *core = m->private;
+	struct movcompat_core_stats *s = &core->stats;
+
+	seq_printf(m, "backend %s\n", movcompat_backend_name());
+	seq_printf(m, "pages %ld\n", atomic_long_read(&core->dom->nr_movable));
+	seq_printf(m, "zone_movable %d\n", core->zone_movable);
+	seq_printf(m, "passes %ld\n", atomic_long_read(&s->passes));
+	seq_printf(m, "isolated %ld\n", atomic_long_read(&s->isolated));
+	seq_printf(m, "migrated %ld\n", atomic_long_read(&s->migrated));
+	seq_printf(m, "retried %ld\n", atomic_long_read(&s->retried));
+	seq_printf(m, "failed %ld\n", atomic_long_read(&s->failed));
+	seq_printf(m, "putback %ld\n", atomic_long_read(&s->putback));
+	seq_printf(m, "released_isolated %ld\n",
+		   atomic_long_read(&s->released_isolated));
+	seq_printf(m, "dst_alloc_failed %ld\n",
+		   atomic_long_read(&s->dst_alloc_failed));
+	seq_printf(m, "busy %ld\n", atomic_long_read(&s->busy));
+	seq_printf(m, "refused %ld\n", atomic_long_read(&s->refused));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(stats);
+
+static ssize_t compact_write(struct file *file, const char __user *buf,
+			     size_t len, loff_t *ppos)
+{
+	struct movcompat_core *core = file->private_data;
+	long ret = movcompat_domain_compact(core->dom);
+
+	return ret < 0 ? ret : len;
+}
+
+static const struct file_operations compact_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = compact_write,
+	.llseek = noop_llseek,
+};
+
+static ssize_t evacuate_write(struct file *file, const char __user *ubuf,
+			      size_t len, loff_t *ppos)
+{
+	struct movcompat_core *core = file->private_data;
+	unsigned long start, nr;
+	char buf[64];
+	long ret;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	if (sscanf(buf, "%lu %lu", &start, &nr) != 2) {
+		pr_err("movcompat: domain %s: evacuate: expected \"START_PFN NR_PAGES\" (decimal), got \"%s\"\n",
+		       core->dom->name, strim(buf));
+		return -EINVAL;
+	}
+	ret = movcompat_domain_evacuate(core->dom, start, nr);
+	if (ret < 0)
+		return ret;
+	return ret ? -EBUSY : len;
+}
+
+static const struct file_operations evacuate_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = evacuate_write,
+	.llseek = noop_llseek,
+};
+
+static void core_debugfs_init(struct movcompat_core *core)
+{
+	char name[64];
+	struct dentry *dir;
+
+	snprintf(name, sizeof(name), "movcompat-%s", core->dom->name);
+	dir = debugfs_create_dir(name, NULL);
+	if (IS_ERR_OR_NULL(dir)) {
+		pr_warn("movcompat: domain %s: no debugfs directory %s (name taken?); the core works without it\n",
+			core->dom->name, name);
+		return;
+	}
+	core->debugfs = dir;
+	debugfs_create_file("stats", 0400, dir, core, &stats_fops);
+	debugfs_create_file("compact", 0200, dir, core, &compact_fops);
+	debugfs_create_file("evacuate", 0200, dir, core, &evacuate_fops);
+#ifdef MOVCOMPAT_FAULT_INJECTION
+	debugfs_create_atomic_t("fail_dst_alloc", 0600, dir,
+				&core->faults.fail_dst_alloc);
+	debugfs_create_u32("delay_isolated_ms", 0600, dir,
+			   &core->faults.delay_isolated_ms);
+#endif
+}
+
+static void core_debugfs_exit(struct movcompat_core *core)
+{
+	/* waits for handlers running in these files to return */
+	debugfs_remove_recursive(core->debugfs);
+	core->debugfs = NULL;
+}
+
+#else
+
+static void core_debugfs_init(struct movcompat_core *core)
+{
+}
+
+static void core_debugfs_exit(struct movcompat_core *core)
+{
+}
+
+#endif
+
+int movcompat_core_triggers_init(struct movcompat_core *core)
+{
+	core->memory_nb.notifier_call = core_memory_notify;
+	core->zone_movable = IS_ENABLED(CONFIG_MEMORY_HOTREMOVE) &&
+			     !register_memory_notifier(&core->memory_nb);
+	core_debugfs_init(core);
+	return 0;
+}
+
+void movcompat_core_triggers_exit(struct movcompat_core *core)
+{
+	core_debugfs_exit(core);
+	if (core->zone_movable)
+		unregister_memory_notifier(&core->memory_nb);
+}
+
+#endif /* MOVCOMPAT_BACKEND_CORE */

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Fault-injection and mutation points of movcompat's migration core.
+ *
+ * Release builds: every point compiles to a constant and disappears.
+ *
+ * MOVCOMPAT_FAULT_INJECTION (test builds, MOVCOMPAT_FAULTS=y in Kbuild):
+ *   movcompat_fault_dst_alloc(core)   the next N destination allocations
+ *                                     fail (debugfs fail_dst_alloc=N)
+ *   movcompat_fault_delay(core)       a pass sleeps this many ms with its
+ *                                     pages isolated (debugfs
+ *                                     delay_isolated_ms), for unload tests
+ *
+ * MOVCOMPAT_BREAK_<RULE> (MOVCOMPAT_BREAK=rule in Kbuild, protocol tests
+ * only): deliberately break one rule of the protocol, so that the test of
+ * that rule can be seen failing. Never set in anything shipped.
+ */
+#ifndef _MOVCOMPAT_FAULT_H
+#define _MOVCOMPAT_FAULT_H
+
+#include <linux/atomic.h>
+#include <linux/delay.h>
+
+#define MOVCOMPAT_BROKEN(rule) IS_ENABLED(MOVCOMPAT_BREAK_##rule)
+
+#ifdef MOVCOMPAT_FAULT_INJECTION
+struct movcompat_faults {
+	atomic_t fail_dst_alloc;
+	u32 delay_isolated_ms;
+};
+
+static inline bool movcompat_fault_hit(atomic_t *left)
+{
+	return atomic_add_unless(left, -1, 0);
+}
+
+#define movcompat_fault_dst_alloc(core) \
+	movcompat_fault_hit(&(core)->faults.fail_dst_alloc)
+#define movcompat_fault_delay(core) \
+	do { \
+		if (READ_ONCE((core)->faults.delay_isolated_ms)) \
+			msleep(READ_ONCE((core)->faults.delay_isolated_ms)); \
+	} while (0)
+#else
+struct movcompat_faults { };
+#define movcompat_fault_dst_alloc(core) false
+#define movcompat_fault_delay(core) do { } while (0)
+#endif
+
+#endif /* _MOVCOMPAT_FAULT_H */
