@@ -30,14 +30,29 @@ virtual report
 
 @initialize:python@
 @@
+# ---- shared by every movcompat semantic patch (keep identical) ----
+import os
+import re
+import subprocess
+import shutil
 import sys
 mc_mode = ["patch"]
 mc_left = []
-mc_assigned = {}
+mc_verdict = {}
+mc_last = [True]
+
+
+def mc_emit(file, line, msg):
+	if mc_mode[0] in ("report", "org"):
+		print("%s:%s:0-0: MANUAL: %s" % (file, line, msg))
+	else:
+		sys.stderr.write("%s:%s: MANUAL: %s\n" % (file, line, msg))
 
 
 def mc_note(p, msg):
 	"""Something a human must finish: printed in every mode."""
+	if not mc_parse_ok(p):
+		return
 	mc_left.append(msg)
 	if mc_mode[0] == "report":
 		coccilib.report.print_report(p[0], "MANUAL: " + msg)
@@ -49,10 +64,52 @@ def mc_note(p, msg):
 
 def mc_info(p, msg):
 	"""What the patch mode converts: printed in report and org modes."""
+	if not mc_parse_ok(p):
+		return
 	if mc_mode[0] == "report":
 		coccilib.report.print_report(p[0], msg)
 	elif mc_mode[0] == "org":
 		coccilib.org.print_todo(p[0], msg)
+
+
+def mc_parse_ok(p):
+	"""False when spatch could not parse code of this file that uses the
+	API (reported once); every conversion rule then leaves the file alone,
+	so it is never half converted."""
+	f = p[0].file
+	if "cocci_small_output" in f or "cocci-output" in f or not os.path.exists(f):
+		return mc_last[0]
+	if f in mc_verdict:
+		mc_last[0] = mc_verdict[f]
+		return mc_verdict[f]
+	ok = True
+	spatch = os.environ.get("MC_SPATCH") or shutil.which("spatch") or "spatch"
+	try:
+		out = subprocess.run([spatch, "--parse-c", f], stdout=subprocess.PIPE,
+				     stderr=subprocess.STDOUT, timeout=300).stdout
+		out = out.decode(errors="replace")
+		src = open(f, errors="replace").read().split("\n")
+	except Exception as e:
+		sys.stderr.write("%s: could not run %s --parse-c: %s\n" % (f, spatch, e))
+		out = ""
+	errs = re.findall(r'parse error\s*\n\s*= File "[^"]*", line (\d+)', out)
+	for n in sorted(set(int(x) for x in errs)):
+		a = n - 1
+		while a > 0 and not re.match(r"[A-Za-z_]", src[a]):
+			a -= 1
+		b = n - 1
+		while b < len(src) - 1 and not src[b].startswith("}"):
+			b += 1
+		if MC_TOKENS.search("\n".join(src[a:b + 1])):
+			ok = False
+			mc_left.append(f)
+			mc_emit(f, n, "spatch cannot parse this code (lines %d-%d), which uses the API: file left unchanged; fix or convert by hand" % (a + 1, b + 1))
+	mc_verdict[f] = ok
+	mc_last[0] = ok
+	return ok
+# ---- end of the shared part ----
+MC_TOKENS = re.compile(r"\b(__SetPageMovable|address_space_operations|migratepage|isolate_page|putback_page|page_mapping|a_ops)")
+mc_assigned = {}
 
 @script:python depends on report@
 @@
@@ -65,6 +122,32 @@ mc_mode[0] = "org"
 @script:python depends on context@
 @@
 mc_mode[0] = "context"
+
+// ---- parse guard: a file spatch cannot fully parse is left unchanged
+@a_g1@
+identifier aops, fi;
+position p;
+@@
+struct address_space_operations aops@p = {
+	.isolate_page = fi,
+};
+
+@script:python a_ok1@
+p << a_g1.p;
+@@
+if not mc_parse_ok(p):
+	cocci.include_match(False)
+
+@a_g2@
+position p;
+@@
+__SetPageMovable@p(...)
+
+@script:python a_ok2@
+p << a_g2.p;
+@@
+if not mc_parse_ok(p):
+	cocci.include_match(False)
 
 // ---- the ops table: an address_space_operations with .isolate_page
 @a_ops@
@@ -214,7 +297,7 @@ f << a_plumb.f;
 mc_note(p, "%s(): pseudo filesystem / anonymous inode plumbing that only carried the a_ops: remove it with its error paths and iput() (6.0 needs no address_space)" % f)
 
 // ---- __SetPageMovable(page, mapping) -> __SetPageMovable(page, &ops)
-@a_set1 depends on patch@
+@a_set1 depends on patch && (a_ok1 || a_ok2)@
 expression a_assign.M, P;
 identifier a_name.mops;
 @@
@@ -223,7 +306,7 @@ identifier a_name.mops;
 +	&mops
  )
 
-@a_set2 depends on patch && !a_two@
+@a_set2 depends on patch && (a_ok1 || a_ok2) && !a_two@
 expression P, M;
 identifier a_name.mops;
 @@
@@ -237,14 +320,14 @@ identifier a_name.mops;
 )
 
 // ---- the migrate callback loses its mapping argument
-@a_cb depends on patch@
+@a_cb depends on patch && (a_ok1 || a_ok2)@
 identifier a_mig.fm, m, d, s, mode;
 @@
  fm(
 -	struct address_space *m,
 	struct page *d, struct page *s, enum migrate_mode mode) {...}
 
-@a_proto depends on patch@
+@a_proto depends on patch && (a_ok1 || a_ok2)@
 identifier a_mig.fm, m;
 type T;
 @@
@@ -259,7 +342,7 @@ type T;
 )
 
 // ---- set-up lines that only served the a_ops
-@a_setup depends on patch@
+@a_setup depends on patch && (a_ok1 || a_ok2)@
 identifier a_ops.aops;
 expression M, E;
 @@
@@ -272,7 +355,7 @@ expression M, E;
 )
 
 // ---- the table itself, its declarations and every use of its name
-@a_tabm depends on patch@
+@a_tabm depends on patch && (a_ok1 || a_ok2)@
 identifier a_ops.aops, fm;
 @@
  struct address_space_operations aops = {
@@ -280,7 +363,7 @@ identifier a_ops.aops, fm;
 +	.migrate_page = fm,
  };
 
-@a_tab depends on patch@
+@a_tab depends on patch && (a_ok1 || a_ok2)@
 identifier a_ops.aops, a_name.mops;
 @@
 -struct address_space_operations
@@ -289,7 +372,7 @@ identifier a_ops.aops, a_name.mops;
 +mops
  = {...};
 
-@a_decl depends on patch@
+@a_decl depends on patch && (a_ok1 || a_ok2)@
 identifier a_ops.aops, a_name.mops;
 @@
 -struct address_space_operations
@@ -298,7 +381,7 @@ identifier a_ops.aops, a_name.mops;
 +mops
  ;
 
-@a_use depends on patch@
+@a_use depends on patch && (a_ok1 || a_ok2)@
 identifier a_ops.aops, a_name.mops;
 @@
 -aops

@@ -35,16 +35,29 @@ virtual report
 
 @initialize:python@
 @@
-import sys
+# ---- shared by every movcompat semantic patch (keep identical) ----
+import os
 import re
+import subprocess
+import shutil
+import sys
 mc_mode = ["patch"]
 mc_left = []
-mc_first = {}
-mc_lastinc = {}
+mc_verdict = {}
+mc_last = [True]
+
+
+def mc_emit(file, line, msg):
+	if mc_mode[0] in ("report", "org"):
+		print("%s:%s:0-0: MANUAL: %s" % (file, line, msg))
+	else:
+		sys.stderr.write("%s:%s: MANUAL: %s\n" % (file, line, msg))
 
 
 def mc_note(p, msg):
 	"""Something a human must finish: printed in every mode."""
+	if not mc_parse_ok(p):
+		return
 	mc_left.append(msg)
 	if mc_mode[0] == "report":
 		coccilib.report.print_report(p[0], "MANUAL: " + msg)
@@ -56,10 +69,53 @@ def mc_note(p, msg):
 
 def mc_info(p, msg):
 	"""What the patch mode converts: printed in report and org modes."""
+	if not mc_parse_ok(p):
+		return
 	if mc_mode[0] == "report":
 		coccilib.report.print_report(p[0], msg)
 	elif mc_mode[0] == "org":
 		coccilib.org.print_todo(p[0], msg)
+
+
+def mc_parse_ok(p):
+	"""False when spatch could not parse code of this file that uses the
+	API (reported once); every conversion rule then leaves the file alone,
+	so it is never half converted."""
+	f = p[0].file
+	if "cocci_small_output" in f or "cocci-output" in f or not os.path.exists(f):
+		return mc_last[0]
+	if f in mc_verdict:
+		mc_last[0] = mc_verdict[f]
+		return mc_verdict[f]
+	ok = True
+	spatch = os.environ.get("MC_SPATCH") or shutil.which("spatch") or "spatch"
+	try:
+		out = subprocess.run([spatch, "--parse-c", f], stdout=subprocess.PIPE,
+				     stderr=subprocess.STDOUT, timeout=300).stdout
+		out = out.decode(errors="replace")
+		src = open(f, errors="replace").read().split("\n")
+	except Exception as e:
+		sys.stderr.write("%s: could not run %s --parse-c: %s\n" % (f, spatch, e))
+		out = ""
+	errs = re.findall(r'parse error\s*\n\s*= File "[^"]*", line (\d+)', out)
+	for n in sorted(set(int(x) for x in errs)):
+		a = n - 1
+		while a > 0 and not re.match(r"[A-Za-z_]", src[a]):
+			a -= 1
+		b = n - 1
+		while b < len(src) - 1 and not src[b].startswith("}"):
+			b += 1
+		if MC_TOKENS.search("\n".join(src[a:b + 1])):
+			ok = False
+			mc_left.append(f)
+			mc_emit(f, n, "spatch cannot parse this code (lines %d-%d), which uses the API: file left unchanged; fix or convert by hand" % (a + 1, b + 1))
+	mc_verdict[f] = ok
+	mc_last[0] = ok
+	return ok
+# ---- end of the shared part ----
+MC_TOKENS = re.compile(r"\b(__SetPageMovable|__ClearPageMovable|PageMovable|movable_operations|migrate_page|isolate_page|putback_page|MIGRATEPAGE_SUCCESS)")
+mc_first = {}
+mc_lastinc = {}
 
 @script:python depends on report@
 @@
@@ -72,6 +128,44 @@ mc_mode[0] = "org"
 @script:python depends on context@
 @@
 mc_mode[0] = "context"
+
+// ---- parse guard: a file spatch cannot fully parse is left unchanged
+@m_g1@
+identifier ops, fi;
+position p;
+@@
+struct movable_operations ops@p = {
+	.isolate_page = fi,
+};
+
+@script:python m_ok1@
+p << m_g1.p;
+@@
+if not mc_parse_ok(p):
+	cocci.include_match(False)
+
+@m_g2@
+identifier f = {__SetPageMovable, __ClearPageMovable, PageMovable};
+position p;
+@@
+f@p(...)
+
+@script:python m_ok2@
+p << m_g2.p;
+@@
+if not mc_parse_ok(p):
+	cocci.include_match(False)
+
+@m_g3@
+position p;
+@@
+MIGRATEPAGE_SUCCESS@p
+
+@script:python m_ok3@
+p << m_g3.p;
+@@
+if not mc_parse_ok(p):
+	cocci.include_match(False)
 
 // ---- a driver already on movcompat is left alone
 @m_done@
@@ -165,7 +259,7 @@ if first is None or (int(p[0].line), int(p[0].column)) < first:
 	mc_first[k] = (int(p[0].line), int(p[0].column))
 
 // ---- the domain: registration and declaration
-@m_reg depends on patch && m_hasset@
+@m_reg depends on patch && (m_ok1 || m_ok2 || m_ok3) && m_hasset@
 identifier m_init.fin, m_ops.ops, m_dom.dom;
 expression m_dom.nm;
 statement S;
@@ -193,7 +287,7 @@ p << m_incs.p;
 @@
 mc_lastinc[p[0].file] = max(mc_lastinc.get(p[0].file, 0), int(p[0].line))
 
-@m_decl depends on patch && m_hasset@
+@m_decl depends on patch && (m_ok1 || m_ok2 || m_ok3) && m_hasset@
 identifier m_dom.dom;
 position p : script:python() {
 	int(p[0].line) == mc_lastinc.get(p[0].file)
@@ -240,7 +334,7 @@ fm(struct page *d, struct page *s, enum migrate_mode mode) {
 <+... put_page(s) ...+>
 }
 
-@m_migr depends on patch && m_g && m_sm && m_cm && m_pp@
+@m_migr depends on patch && (m_ok1 || m_ok2 || m_ok3) && m_g && m_sm && m_cm && m_pp@
 identifier m_mig.fm, m_g.d, m_g.s, m_g.mode, m_dom.dom;
 expression E;
 @@
@@ -272,7 +366,7 @@ fm << m_mig.fm;
 mc_note(p, "%s(): no get_page(dst), __SetPageMovable(dst, ...), __ClearPageMovable(src), put_page(src) sequence found: call movcompat_page_migrated(&dom, dst, src) before returning 0 by hand" % fm)
 
 // ---- taking a page out of service
-@m_rel depends on patch && m_ops@
+@m_rel depends on patch && (m_ok1 || m_ok2 || m_ok3) && m_ops@
 expression P;
 identifier m_dom.dom;
 @@
@@ -291,7 +385,7 @@ identifier m_dom.dom;
 )
 
 // ---- making a page movable
-@m_set depends on patch@
+@m_set depends on patch && (m_ok1 || m_ok2 || m_ok3)@
 expression P;
 identifier m_ops.ops, m_dom.dom;
 @@
@@ -299,7 +393,7 @@ identifier m_ops.ops, m_dom.dom;
 + movcompat_page_make_movable(&dom, P)
 
 // ---- allocation: __GFP_MOVABLE only when the kernel can move the pages
-@m_alloc depends on patch && m_hasset@
+@m_alloc depends on patch && (m_ok1 || m_ok2 || m_ok3) && m_hasset@
 expression G;
 identifier m_dom.dom;
 @@
@@ -312,18 +406,18 @@ identifier m_dom.dom;
 )
 
 // ---- MIGRATEPAGE_SUCCESS is gone in 6.17; PageMovable() assertions too
-@m_succ depends on patch && m_ops@
+@m_succ depends on patch && (m_ok1 || m_ok2 || m_ok3) && m_ops@
 @@
 - MIGRATEPAGE_SUCCESS
 + 0
 
-@m_bug depends on patch && m_ops@
+@m_bug depends on patch && (m_ok1 || m_ok2 || m_ok3) && m_ops@
 expression P;
 @@
 - VM_BUG_ON_PAGE(!PageMovable(P), P);
 
 // ---- domain registration in module_init / module_exit
-@m_unreg depends on patch && m_hasset@
+@m_unreg depends on patch && (m_ok1 || m_ok2 || m_ok3) && m_hasset@
 identifier m_exit.fex, m_dom.dom;
 @@
  fex(...) {

@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: GPL-2.0
+/// Port a balloon driver from <linux/balloon_compaction.h> (3.8-6.19) to
+/// <linux/balloon.h> (7.0+).
+///
+/// Converts what maps mechanically: the header, balloon_page_delete() ->
+/// balloon_page_finalize() (the 6.1.160/6.12.64/6.17 rename),
+/// CONFIG_BALLOON_COMPACTION -> CONFIG_BALLOON_MIGRATION and
+/// CONFIG_MEMORY_BALLOON -> CONFIG_BALLOON in C code (IS_ENABLED() etc.),
+/// balloon_page_push(list, page) -> list_add(&page->lru, list),
+/// MIGRATEPAGE_SUCCESS -> 0, and in the b_dev_info->migratepage callback
+/// the bookkeeping that the 7.0 balloon core does itself: get_page(newpage),
+/// balloon_page_insert(), isolated_pages--, __count_vm_event(BALLOON_MIGRATE),
+/// balloon_page_finalize/delete(page), put_page(page) and the pages_lock
+/// section around them.
+/// Reports (finish by hand): #if/#ifdef lines naming the old config symbols
+/// (SmPL cannot edit preprocessor lines), the callback contract (7.0: only
+/// talk to the device; return 0, -ENOENT when the old page was deflated but
+/// the new one not inflated, or -EAGAIN), adjust_managed_page_count() in the
+/// callback (set b_dev_info.adjust_managed_page_count instead), and every
+/// remaining use of what 7.0 removed: pages_lock, balloon_page_insert,
+/// balloon_page_finalize, balloon_page_pop, balloon_mapping_gfp_mask,
+/// balloon_page_device, balloon_mops/balloon_aops.
+/// Report mode exits with status 1 when something is left to finish.
+///
+// Confidence: Medium
+// Copyright: (C) 2026 movcompat contributors
+// Options: --no-includes --include-headers
+// Requires: 1.1.1
+// Keywords: balloon_compaction, balloon, balloon_page_finalize
+// Comments: tested with spatch 1.1.1 and 1.3.0
+
+virtual patch
+virtual context
+virtual org
+virtual report
+
+@initialize:python@
+@@
+# ---- shared by every movcompat semantic patch (keep identical) ----
+import os
+import re
+import subprocess
+import shutil
+import sys
+mc_mode = ["patch"]
+mc_left = []
+mc_verdict = {}
+mc_last = [True]
+
+
+def mc_emit(file, line, msg):
+	if mc_mode[0] in ("report", "org"):
+		print("%s:%s:0-0: MANUAL: %s" % (file, line, msg))
+	else:
+		sys.stderr.write("%s:%s: MANUAL: %s\n" % (file, line, msg))
+
+
+def mc_note(p, msg):
+	"""Something a human must finish: printed in every mode."""
+	if not mc_parse_ok(p):
+		return
+	mc_left.append(msg)
+	if mc_mode[0] == "report":
+		coccilib.report.print_report(p[0], "MANUAL: " + msg)
+	elif mc_mode[0] == "org":
+		coccilib.org.print_todo(p[0], "MANUAL: " + msg)
+	else:
+		sys.stderr.write("%s:%s: MANUAL: %s\n" % (p[0].file, p[0].line, msg))
+
+
+def mc_info(p, msg):
+	"""What the patch mode converts: printed in report and org modes."""
+	if not mc_parse_ok(p):
+		return
+	if mc_mode[0] == "report":
+		coccilib.report.print_report(p[0], msg)
+	elif mc_mode[0] == "org":
+		coccilib.org.print_todo(p[0], msg)
+
+
+def mc_parse_ok(p):
+	"""False when spatch could not parse code of this file that uses the
+	API (reported once); every conversion rule then leaves the file alone,
+	so it is never half converted."""
+	f = p[0].file
+	if "cocci_small_output" in f or "cocci-output" in f or not os.path.exists(f):
+		return mc_last[0]
+	if f in mc_verdict:
+		mc_last[0] = mc_verdict[f]
+		return mc_verdict[f]
+	ok = True
+	spatch = os.environ.get("MC_SPATCH") or shutil.which("spatch") or "spatch"
+	try:
+		out = subprocess.run([spatch, "--parse-c", f], stdout=subprocess.PIPE,
+				     stderr=subprocess.STDOUT, timeout=300).stdout
+		out = out.decode(errors="replace")
+		src = open(f, errors="replace").read().split("\n")
+	except Exception as e:
+		sys.stderr.write("%s: could not run %s --parse-c: %s\n" % (f, spatch, e))
+		out = ""
+	errs = re.findall(r'parse error\s*\n\s*= File "[^"]*", line (\d+)', out)
+	for n in sorted(set(int(x) for x in errs)):
+		a = n - 1
+		while a > 0 and not re.match(r"[A-Za-z_]", src[a]):
+			a -= 1
+		b = n - 1
+		while b < len(src) - 1 and not src[b].startswith("}"):
+			b += 1
+		if MC_TOKENS.search("\n".join(src[a:b + 1])):
+			ok = False
+			mc_left.append(f)
+			mc_emit(f, n, "spatch cannot parse this code (lines %d-%d), which uses the API: file left unchanged; fix or convert by hand" % (a + 1, b + 1))
+	mc_verdict[f] = ok
+	mc_last[0] = ok
+	return ok
+# ---- end of the shared part ----
+MC_TOKENS = re.compile(r"\b(balloon_|pages_lock|migratepage|BALLOON|MIGRATEPAGE_SUCCESS)")
+mc_scanned = set()
+mc_callbacks = set()
+
+@script:python depends on report@
+@@
+mc_mode[0] = "report"
+
+@script:python depends on org@
+@@
+mc_mode[0] = "org"
+
+@script:python depends on context@
+@@
+mc_mode[0] = "context"
+
+// ---- parse guard: a file spatch cannot fully parse is left unchanged
+@b_g1@
+position p;
+@@
+#include <linux/balloon_compaction.h>@p
+
+@script:python b_ok1@
+p << b_g1.p;
+@@
+if not mc_parse_ok(p):
+	cocci.include_match(False)
+
+@b_g2@
+identifier f = {balloon_page_delete, balloon_page_push, balloon_page_insert,
+		balloon_page_finalize};
+position p;
+@@
+f@p(...)
+
+@script:python b_ok2@
+p << b_g2.p;
+@@
+if not mc_parse_ok(p):
+	cocci.include_match(False)
+
+// ---- files using the old balloon API (matched before any change)
+@b_inc@
+position p;
+@@
+#include <linux/balloon_compaction.h>@p
+
+// preprocessor lines cannot be edited by SmPL: scan them and report
+@script:python depends on b_inc@
+p << b_inc.p;
+@@
+f = p[0].file
+if f not in mc_scanned:
+	mc_scanned.add(f)
+	with open(f, errors="replace") as src:
+		for n, line in enumerate(src, 1):
+			if re.match(r"\s*#\s*(if|ifdef|ifndef|elif)\b.*\bCONFIG_(BALLOON_COMPACTION|MEMORY_BALLOON)\b", line):
+				mc_left.append(line)
+				mc_emit(f, n, "preprocessor line names CONFIG_BALLOON_COMPACTION/CONFIG_MEMORY_BALLOON: use CONFIG_BALLOON_MIGRATION/CONFIG_BALLOON (7.0+)")
+
+// ---- the b_dev_info->migratepage callback
+@b_cb@
+identifier fn;
+expression B;
+@@
+(
+ B.migratepage = fn;
+|
+ B->migratepage = fn;
+)
+
+@b_cbp@
+identifier b_cb.fn, b, n, o, mode;
+position p;
+@@
+ fn@p(struct balloon_dev_info *b, struct page *n, struct page *o,
+      enum migrate_mode mode) {...}
+
+@script:python@
+p << b_cbp.p;
+fn << b_cb.fn;
+@@
+mc_info(p, "%s(): 7.0 contract: the balloon core does the page bookkeeping (removed here); the callback only talks to the device and returns 0, -ENOENT (old page deflated, new one not inflated) or -EAGAIN: check the error paths" % fn)
+
+@b_amc exists@
+identifier b_cb.fn;
+position p;
+@@
+ fn(...) {
+ <+... adjust_managed_page_count@p(...) ...+>
+ }
+
+@script:python@
+p << b_amc.p;
+@@
+mc_note(p, "adjust_managed_page_count() in the migrate callback: from 7.0 set b_dev_info.adjust_managed_page_count = true where the balloon adjusts the managed page count, and drop this fix-up")
+
+// ---- remaining uses of what 7.0 removed (matched before any change);
+// inside the migrate callback they are removed as bookkeeping
+@script:python@
+fn << b_cb.fn;
+@@
+mc_callbacks.add(fn)
+
+@b_gone@
+identifier f = {balloon_page_insert, balloon_page_pop, balloon_mapping_gfp_mask,
+		balloon_page_device, balloon_page_finalize, balloon_page_delete};
+position p;
+@@
+f@p(...)
+
+@script:python@
+p << b_gone.p;
+f << b_gone.f;
+@@
+inside = p[0].current_element in mc_callbacks
+if f in ("balloon_page_finalize", "balloon_page_delete"):
+	if not inside:
+		mc_note(p, "%s() outside the migrate callback: 7.0 has no equivalent, the balloon core finalizes pages itself" % f)
+elif not (inside and f == "balloon_page_insert"):
+	mc_note(p, "%s() does not exist from 7.0 on (<linux/balloon.h>): use balloon_page_enqueue/dequeue or list_add/list_del on page->lru" % f)
+
+@b_lock@
+expression B;
+position p;
+@@
+(
+ B->pages_lock@p
+|
+ B.pages_lock@p
+)
+
+@script:python@
+p << b_lock.p;
+@@
+if p[0].current_element not in mc_callbacks:
+	mc_note(p, "pages_lock is gone in 7.0 (the balloon list lock is internal to mm/balloon.c)")
+
+@b_ops@
+identifier f = {balloon_mops, balloon_aops};
+position p;
+@@
+f@p
+
+@script:python@
+p << b_ops.p;
+f << b_ops.f;
+@@
+mc_note(p, "%s is not available to drivers in 7.0" % f)
+
+// ---- conversions
+@b_hdr depends on patch && (b_ok1 || b_ok2)@
+@@
+-#include <linux/balloon_compaction.h>
++#include <linux/balloon.h>
+
+@b_del depends on patch && (b_ok1 || b_ok2)@
+expression P;
+@@
+-balloon_page_delete(P)
++balloon_page_finalize(P)
+
+@b_cfg depends on patch && (b_ok1 || b_ok2)@
+@@
+(
+-CONFIG_BALLOON_COMPACTION
++CONFIG_BALLOON_MIGRATION
+|
+-CONFIG_MEMORY_BALLOON
++CONFIG_BALLOON
+)
+
+@b_push depends on patch && (b_ok1 || b_ok2)@
+expression L, P;
+@@
+-balloon_page_push(L, P);
++list_add(&P->lru, L);
+
+// the callback's bookkeeping, done by the 7.0 core
+@b_book depends on patch && (b_ok1 || b_ok2)@
+identifier b_cb.fn, b, n, o, mode;
+@@
+ fn(struct balloon_dev_info *b, struct page *n, struct page *o,
+    enum migrate_mode mode) {
+ <...
+(
+- get_page(n);
+|
+- balloon_page_insert(b, n);
+|
+- b->isolated_pages--;
+|
+- __count_vm_event(BALLOON_MIGRATE);
+|
+- balloon_page_finalize(o);
+|
+- put_page(o);
+)
+ ...>
+ }
+
+@b_lockrm depends on patch && (b_ok1 || b_ok2)@
+identifier b_cb.fn, b, n, o, mode;
+expression F;
+@@
+ fn(struct balloon_dev_info *b, struct page *n, struct page *o,
+    enum migrate_mode mode) {
+ <...
+(
+- spin_lock_irqsave(&b->pages_lock, F);
+- spin_unlock_irqrestore(&b->pages_lock, F);
+|
+- spin_lock(&b->pages_lock);
+- spin_unlock(&b->pages_lock);
+)
+ ...>
+ }
+
+@b_flags depends on patch && (b_ok1 || b_ok2)@
+identifier b_cb.fn, flags;
+type T;
+@@
+ fn(...) {
+ ... when != flags
+-T flags;
+ ... when != flags
+ }
+
+@b_succ depends on patch && (b_ok1 || b_ok2)@
+@@
+-MIGRATEPAGE_SUCCESS
++0
+
+// ---- context mode
+@depends on context@
+expression P;
+@@
+(
+* balloon_page_delete(P)
+|
+* balloon_page_insert(...)
+|
+* balloon_page_push(...)
+|
+* balloon_page_pop(...)
+)
+
+@finalize:python@
+@@
+if mc_mode[0] in ("report", "org") and mc_left:
+	sys.stderr.write("%d item(s) could not be converted automatically\n" % len(mc_left))
+	sys.exit(1)
