@@ -46,6 +46,19 @@ mc_mode = ["patch"]
 mc_left = []
 mc_verdict = {}
 mc_last = [True]
+# with --jobs N (as make coccicheck runs it) rules run in forked workers: what is
+# left to finish is counted in a file named after the parent's pid
+mc_leftfile = os.path.join(os.environ.get("TMPDIR", "/tmp"),
+			   "movcompat-cocci-left-%d" % os.getpid())
+
+
+def mc_leftadd(msg):
+	mc_left.append(msg)
+	with open(mc_leftfile, "a") as out:
+		out.write("%s %s\n" % (mc_mode[0], msg.replace("\n", " ")))
+
+mc_lastfile = [None]
+mc_seen = set()
 
 
 def mc_emit(file, line, msg):
@@ -59,13 +72,45 @@ def mc_note(p, msg):
 	"""Something a human must finish: printed in every mode."""
 	if not mc_parse_ok(p):
 		return
-	mc_left.append(msg)
-	if mc_mode[0] == "report":
+	f, line = mc_where(p)
+	if (f, str(line)) in mc_seen:
+		return
+	mc_seen.add((f, str(line)))
+	mc_leftadd(msg)
+	if f != p[0].file:
+		mc_emit(f, line, msg)
+	elif mc_mode[0] == "report":
 		coccilib.report.print_report(p[0], "MANUAL: " + msg)
 	elif mc_mode[0] == "org":
 		coccilib.org.print_todo(p[0], "MANUAL: " + msg)
 	else:
-		sys.stderr.write("%s:%s: MANUAL: %s\n" % (p[0].file, p[0].line, msg))
+		sys.stderr.write("%s:%s: MANUAL: %s\n" % (f, line, msg))
+
+
+def mc_real(p):
+	"""The real file of a position (see mc_where)."""
+	f = p[0].file
+	if ("cocci_small_output" in f or "cocci-output" in f) and mc_lastfile[0]:
+		return mc_lastfile[0]
+	return f
+
+
+def mc_where(p):
+	"""File and line of a position; positions in code an earlier rule
+	changed point into spatch's temporary copy of that function: map them
+	back to the real file through the function's first line."""
+	f, line = p[0].file, p[0].line
+	if ("cocci_small_output" in f or "cocci-output" in f) and mc_lastfile[0]:
+		real = mc_lastfile[0]
+		fn = re.escape(p[0].current_element)
+		try:
+			for n, text in enumerate(open(real, errors="replace"), 1):
+				if re.match(r"[A-Za-z_].*\b%s\s*\(" % fn, text) and not text.rstrip().endswith(";"):
+					return real, n + int(line) - 1
+		except OSError:
+			pass
+		return real, "?"
+	return f, line
 
 
 def mc_info(p, msg):
@@ -85,10 +130,12 @@ def mc_parse_ok(p):
 	f = p[0].file
 	if "cocci_small_output" in f or "cocci-output" in f or not os.path.exists(f):
 		return mc_last[0]
+	mc_lastfile[0] = f
 	if f in mc_verdict:
 		mc_last[0] = mc_verdict[f]
 		return mc_verdict[f]
 	ok = True
+	src = []
 	spatch = os.environ.get("MC_SPATCH") or shutil.which("spatch") or "spatch"
 	try:
 		out = subprocess.run([spatch, "--parse-c", f], stdout=subprocess.PIPE,
@@ -108,12 +155,23 @@ def mc_parse_ok(p):
 			b += 1
 		if MC_TOKENS.search("\n".join(src[a:b + 1])):
 			ok = False
-			mc_left.append(f)
+			mc_leftadd(f)
 			mc_emit(f, n, "spatch cannot parse this code (lines %d-%d), which uses the API: file left unchanged; fix or convert by hand" % (a + 1, b + 1))
+	# SmPL does not rewrite macro bodies: report API uses inside #define
+	inmacro = False
+	for n, line in enumerate(src, 1):
+		if re.match(r"\s*#\s*define\b", line):
+			inmacro = True
+		if inmacro and MC_MACRO.search(line):
+			mc_leftadd(f)
+			mc_seen.add((f, str(n)))
+			mc_emit(f, n, "macro body uses the API (%s): SmPL does not rewrite macro bodies; convert by hand" % MC_MACRO.search(line).group(1))
+		inmacro = inmacro and line.rstrip().endswith(chr(92))
 	mc_verdict[f] = ok
 	mc_last[0] = ok
 	return ok
 # ---- end of the shared part ----
+MC_MACRO = re.compile(r"\b(balloon_page_delete|balloon_page_insert|balloon_page_push|balloon_page_pop|balloon_page_finalize|CONFIG_BALLOON_COMPACTION|CONFIG_MEMORY_BALLOON)\b")
 MC_TOKENS = re.compile(r"\b(balloon_|pages_lock|migratepage|BALLOON|MIGRATEPAGE_SUCCESS)")
 mc_scanned = set()
 mc_callbacks = set()
@@ -171,7 +229,7 @@ if f not in mc_scanned:
 	with open(f, errors="replace") as src:
 		for n, line in enumerate(src, 1):
 			if re.match(r"\s*#\s*(if|ifdef|ifndef|elif)\b.*\bCONFIG_(BALLOON_COMPACTION|MEMORY_BALLOON)\b", line):
-				mc_left.append(line)
+				mc_leftadd(line)
 				mc_emit(f, n, "preprocessor line names CONFIG_BALLOON_COMPACTION/CONFIG_MEMORY_BALLOON: use CONFIG_BALLOON_MIGRATION/CONFIG_BALLOON (7.0+)")
 
 // ---- the b_dev_info->migratepage callback
@@ -363,6 +421,11 @@ expression P;
 
 @finalize:python@
 @@
-if mc_mode[0] in ("report", "org") and mc_left:
-	sys.stderr.write("%d item(s) could not be converted automatically\n" % len(mc_left))
+# the mode rules ran in the workers: the mode is recorded in each line
+mc_n = 0
+if os.path.exists(mc_leftfile):
+	mc_n = len([x for x in open(mc_leftfile) if x.split(" ")[0] in ("report", "org")])
+	os.unlink(mc_leftfile)
+if mc_n:
+	sys.stderr.write("%d item(s) could not be converted automatically\n" % mc_n)
 	sys.exit(1)

@@ -50,4 +50,19 @@ HDR
 	body "$here/aops_to_mops.cocci" | sed '/^\/\/ finalize:/,$d'
 	echo "// ======== part 2: mops_to_movcompat.cocci ========"
 	body "$here/mops_to_movcompat.cocci"
+	# both parts' API tokens for the shared parse guard and macro scan
+	echo
+	echo "@initialize:python@"
+	echo "@@"
+	python3 - "$here/aops_to_mops.cocci" "$here/mops_to_movcompat.cocci" <<'PY'
+import re
+import sys
+for v in ("MC_MACRO", "MC_TOKENS"):
+	words = []
+	for f in sys.argv[1:]:
+		m = re.search(r'^%s = re.compile\(r"\\b\((.*)\)\\b"\)$' % v,
+			      open(f).read(), re.M)
+		words += [w for w in m.group(1).split("|") if w not in words]
+	print('%s = re.compile(r"\\b(%s)\\b")' % (v, "|".join(words)))
+PY
 } >"$out.tmp" && mv "$out.tmp" "$out"

@@ -45,6 +45,19 @@ mc_mode = ["patch"]
 mc_left = []
 mc_verdict = {}
 mc_last = [True]
+# with --jobs N (as make coccicheck runs it) rules run in forked workers: what is
+# left to finish is counted in a file named after the parent's pid
+mc_leftfile = os.path.join(os.environ.get("TMPDIR", "/tmp"),
+			   "movcompat-cocci-left-%d" % os.getpid())
+
+
+def mc_leftadd(msg):
+	mc_left.append(msg)
+	with open(mc_leftfile, "a") as out:
+		out.write("%s %s\n" % (mc_mode[0], msg.replace("\n", " ")))
+
+mc_lastfile = [None]
+mc_seen = set()
 
 
 def mc_emit(file, line, msg):
@@ -58,13 +71,45 @@ def mc_note(p, msg):
 	"""Something a human must finish: printed in every mode."""
 	if not mc_parse_ok(p):
 		return
-	mc_left.append(msg)
-	if mc_mode[0] == "report":
+	f, line = mc_where(p)
+	if (f, str(line)) in mc_seen:
+		return
+	mc_seen.add((f, str(line)))
+	mc_leftadd(msg)
+	if f != p[0].file:
+		mc_emit(f, line, msg)
+	elif mc_mode[0] == "report":
 		coccilib.report.print_report(p[0], "MANUAL: " + msg)
 	elif mc_mode[0] == "org":
 		coccilib.org.print_todo(p[0], "MANUAL: " + msg)
 	else:
-		sys.stderr.write("%s:%s: MANUAL: %s\n" % (p[0].file, p[0].line, msg))
+		sys.stderr.write("%s:%s: MANUAL: %s\n" % (f, line, msg))
+
+
+def mc_real(p):
+	"""The real file of a position (see mc_where)."""
+	f = p[0].file
+	if ("cocci_small_output" in f or "cocci-output" in f) and mc_lastfile[0]:
+		return mc_lastfile[0]
+	return f
+
+
+def mc_where(p):
+	"""File and line of a position; positions in code an earlier rule
+	changed point into spatch's temporary copy of that function: map them
+	back to the real file through the function's first line."""
+	f, line = p[0].file, p[0].line
+	if ("cocci_small_output" in f or "cocci-output" in f) and mc_lastfile[0]:
+		real = mc_lastfile[0]
+		fn = re.escape(p[0].current_element)
+		try:
+			for n, text in enumerate(open(real, errors="replace"), 1):
+				if re.match(r"[A-Za-z_].*\b%s\s*\(" % fn, text) and not text.rstrip().endswith(";"):
+					return real, n + int(line) - 1
+		except OSError:
+			pass
+		return real, "?"
+	return f, line
 
 
 def mc_info(p, msg):
@@ -84,10 +129,12 @@ def mc_parse_ok(p):
 	f = p[0].file
 	if "cocci_small_output" in f or "cocci-output" in f or not os.path.exists(f):
 		return mc_last[0]
+	mc_lastfile[0] = f
 	if f in mc_verdict:
 		mc_last[0] = mc_verdict[f]
 		return mc_verdict[f]
 	ok = True
+	src = []
 	spatch = os.environ.get("MC_SPATCH") or shutil.which("spatch") or "spatch"
 	try:
 		out = subprocess.run([spatch, "--parse-c", f], stdout=subprocess.PIPE,
@@ -107,15 +154,28 @@ def mc_parse_ok(p):
 			b += 1
 		if MC_TOKENS.search("\n".join(src[a:b + 1])):
 			ok = False
-			mc_left.append(f)
+			mc_leftadd(f)
 			mc_emit(f, n, "spatch cannot parse this code (lines %d-%d), which uses the API: file left unchanged; fix or convert by hand" % (a + 1, b + 1))
+	# SmPL does not rewrite macro bodies: report API uses inside #define
+	inmacro = False
+	for n, line in enumerate(src, 1):
+		if re.match(r"\s*#\s*define\b", line):
+			inmacro = True
+		if inmacro and MC_MACRO.search(line):
+			mc_leftadd(f)
+			mc_seen.add((f, str(n)))
+			mc_emit(f, n, "macro body uses the API (%s): SmPL does not rewrite macro bodies; convert by hand" % MC_MACRO.search(line).group(1))
+		inmacro = inmacro and line.rstrip().endswith(chr(92))
 	mc_verdict[f] = ok
 	mc_last[0] = ok
 	return ok
 # ---- end of the shared part ----
-MC_TOKENS = re.compile(r"\b(__SetPageMovable|__ClearPageMovable|PageMovable|movable_operations|migrate_page|isolate_page|putback_page|MIGRATEPAGE_SUCCESS)")
+MC_MACRO = re.compile(r"\b(__SetPageMovable|__ClearPageMovable|PageMovable|MIGRATEPAGE_SUCCESS)\b")
+MC_TOKENS = re.compile(r"\b(__SetPageMovable|__ClearPageMovable|PageMovable|movable_operations|migrate_page|isolate_page|putback_page|MIGRATEPAGE_SUCCESS)\b")
 mc_first = {}
 mc_lastinc = {}
+mc_doms = {}
+mc_migfn = {}
 
 @script:python depends on report@
 @@
@@ -187,10 +247,12 @@ struct movable_operations ops@p = {
 
 @script:python m_dom@
 ops << m_ops.ops;
+p << m_ops.p;
 dom;
 nm;
 @@
 coccinelle.dom = cocci.make_ident(re.sub(r"_?m?ops$", "", ops) + "_dom")
+mc_doms.setdefault(p[0].file, []).append(re.sub(r"_?m?ops$", "", ops) + "_dom")
 coccinelle.nm = cocci.make_expr("\"%s\"" % re.sub(r"_?m?ops$", "", ops))
 
 @m_mig depends on m_ops@
@@ -270,13 +332,13 @@ position p : script:python() {
 @@
  fin(...) {
  ... when any
-+	if (movcompat_domain_init(&dom, &ops, nm))
-+		return -ENOMEM;
+++	if (movcompat_domain_init(&dom, &ops, nm))
+++		return -ENOMEM;
  S@p
  ... when any
  }
 
-// the header and the domain go after the last #include
+// the header and the domains go after the last #include
 @m_incs depends on m_hasset@
 position p;
 @@
@@ -287,16 +349,25 @@ p << m_incs.p;
 @@
 mc_lastinc[p[0].file] = max(mc_lastinc.get(p[0].file, 0), int(p[0].line))
 
-@m_decl depends on patch && (m_ok1 || m_ok2 || m_ok3) && m_hasset@
-identifier m_dom.dom;
-position p : script:python() {
-	int(p[0].line) == mc_lastinc.get(p[0].file)
-};
+@script:python m_alldoms@
+p << m_incs.p;
+doms;
+@@
+# one declaration for every domain of the file (a single binding, so the
+# header line is added once)
+if int(p[0].line) != mc_lastinc.get(p[0].file):
+	cocci.include_match(False)
+else:
+	coccinelle.doms = cocci.make_ident(", ".join(mc_doms.get(p[0].file, [])))
+
+@m_hdr depends on patch && (m_ok1 || m_ok2 || m_ok3) && m_hasset@
+position m_incs.p;
+identifier m_alldoms.doms;
 @@
  #include <...>@p
 +#include <movcompat/movcompat.h>
 +
-+static struct movcompat_domain dom;
++static struct movcompat_domain doms;
 
 @script:python depends on m_hasset && !m_incs@
 p << m_ops.p;
@@ -305,6 +376,30 @@ dom << m_dom.dom;
 mc_note(p, "no #include in this file: add #include <movcompat/movcompat.h> and static struct movcompat_domain %s;" % dom)
 
 // ---- the migrate callback: get/set/clear/put -> movcompat_page_migrated()
+// (not when two tables share it: which domain would it be?)
+@m_mig2@
+identifier ops, fi, fm;
+position p;
+@@
+struct movable_operations ops@p = {
+	.isolate_page = fi,
+	.migrate_page = fm,
+};
+
+@script:python@
+p << m_mig2.p;
+fm << m_mig2.fm;
+@@
+k = (p[0].file, fm)
+mc_migfn[k] = mc_migfn.get(k, 0) + 1
+
+@script:python@
+fm << m_mig2.fm;
+p << m_mig2.p;
+@@
+if mc_migfn.get((p[0].file, fm), 0) >= 2:
+	mc_note(p, "%s() is the migrate_page callback of two tables: give each table its own callback (one movcompat domain each) and call movcompat_page_migrated() with the right domain" % fm)
+
 @m_g exists@
 identifier m_mig.fm, d, s, mode;
 @@
@@ -337,8 +432,11 @@ fm(struct page *d, struct page *s, enum migrate_mode mode) {
 @m_migr depends on patch && (m_ok1 || m_ok2 || m_ok3) && m_g && m_sm && m_cm && m_pp@
 identifier m_mig.fm, m_g.d, m_g.s, m_g.mode, m_dom.dom;
 expression E;
+position p : script:python() {
+	mc_migfn.get((mc_real(p), p[0].current_element), 0) < 2
+};
 @@
- fm(struct page *d, struct page *s, enum migrate_mode mode) {
+ fm@p(struct page *d, struct page *s, enum migrate_mode mode) {
  <...
 (
 - get_page(d);
@@ -363,21 +461,24 @@ fm@p(struct page *d, struct page *s, enum migrate_mode mode) {...}
 p << m_migbad.p;
 fm << m_mig.fm;
 @@
-mc_note(p, "%s(): no get_page(dst), __SetPageMovable(dst, ...), __ClearPageMovable(src), put_page(src) sequence found: call movcompat_page_migrated(&dom, dst, src) before returning 0 by hand" % fm)
+if mc_migfn.get((mc_real(p), fm), 0) < 2:
+	mc_note(p, "%s(): no get_page(dst), __SetPageMovable(dst, ...), __ClearPageMovable(src), put_page(src) sequence found: call movcompat_page_migrated(&dom, dst, src) before returning 0 by hand" % fm)
 
-// ---- taking a page out of service
+// ---- taking a page out of service (with one table only: with two, which
+// domain the page belongs to is not visible here)
 @m_rel depends on patch && (m_ok1 || m_ok2 || m_ok3) && m_ops@
 expression P;
 identifier m_dom.dom;
+position p : script:python() { len(mc_doms.get(mc_real(p), [])) < 2 };
 @@
 (
-- lock_page(P);
+- lock_page@p(P);
 - __ClearPageMovable(P);
 - unlock_page(P);
 - put_page(P);
 + movcompat_page_release(&dom, P);
 |
-- lock_page(P);
+- lock_page@p(P);
 - __ClearPageMovable(P);
 - unlock_page(P);
 - __free_page(P);
@@ -396,12 +497,13 @@ identifier m_ops.ops, m_dom.dom;
 @m_alloc depends on patch && (m_ok1 || m_ok2 || m_ok3) && m_hasset@
 expression G;
 identifier m_dom.dom;
+position p : script:python() { len(mc_doms.get(mc_real(p), [])) < 2 };
 @@
 (
-- alloc_page(G | __GFP_MOVABLE)
+- alloc_page@p(G | __GFP_MOVABLE)
 + movcompat_alloc_page(&dom, G)
 |
-- alloc_page(GFP_HIGHUSER_MOVABLE)
+- alloc_page@p(GFP_HIGHUSER_MOVABLE)
 + movcompat_alloc_page(&dom, GFP_HIGHUSER)
 )
 
@@ -422,7 +524,7 @@ identifier m_exit.fex, m_dom.dom;
 @@
  fex(...) {
  ...
-+	movcompat_domain_destroy(&dom);
+++	movcompat_domain_destroy(&dom);
  }
 
 // ---- whatever is left must be finished by hand
@@ -471,6 +573,11 @@ expression P, E;
 
 @finalize:python@
 @@
-if mc_mode[0] in ("report", "org") and mc_left:
-	sys.stderr.write("%d item(s) could not be converted automatically\n" % len(mc_left))
+# the mode rules ran in the workers: the mode is recorded in each line
+mc_n = 0
+if os.path.exists(mc_leftfile):
+	mc_n = len([x for x in open(mc_leftfile) if x.split(" ")[0] in ("report", "org")])
+	os.unlink(mc_leftfile)
+if mc_n:
+	sys.stderr.write("%d item(s) could not be converted automatically\n" % mc_n)
 	sys.exit(1)
