@@ -9,7 +9,8 @@
  * blk_alloc_disk(node); from v6.9 blk_alloc_disk() takes the queue limits and
  * returns an ERR_PTR; add_disk() returns an error from v5.15; submit_bio
  * returns void from v5.16; bio->bi_disk became bio->bi_bdev in v5.12;
- * QUEUE_FLAG_DISCARD went away in v5.19. Which spelling applies is decided by
+ * QUEUE_FLAG_DISCARD went away in v5.19; memcpy_page() (kmap_local) is v5.12+.
+ * Which spelling applies is decided by
  * the compat/probes/blk_*.c compile-time probes (never by the version number).
  *
  * Use:
@@ -31,6 +32,7 @@
 #include <linux/bio.h>
 #include <linux/blkdev.h>
 #include <linux/err.h>
+#include <linux/highmem.h>
 #include "movcompat_config.h"
 
 /**
@@ -186,6 +188,52 @@ static inline struct gendisk *movcompat_bio_disk(struct bio *bio)
 	return bio->bi_bdev->bd_disk;
 #else
 	return bio->bi_disk;
+#endif
+}
+
+/**
+ * movcompat_memcpy_page() - copy bytes between two pages, highmem-safe.
+ * @dst: destination page.
+ * @dst_off: offset in @dst.
+ * @src: source page.
+ * @src_off: offset in @src.
+ * @len: bytes; both ranges stay inside their page.
+ *
+ * memcpy_page() where the kernel has it, else the kmap_atomic() spelling of
+ * its era. Does not sleep.
+ */
+static inline void movcompat_memcpy_page(struct page *dst, size_t dst_off,
+					 struct page *src, size_t src_off,
+					 size_t len)
+{
+#ifdef MOVCOMPAT_HAVE_BLK_MEMCPY_PAGE
+	memcpy_page(dst, dst_off, src, src_off, len);
+#else
+	char *d = kmap_atomic(dst);
+	char *s = kmap_atomic(src);
+
+	memcpy(d + dst_off, s + src_off, len);
+	kunmap_atomic(s);
+	kunmap_atomic(d);
+#endif
+}
+
+/**
+ * movcompat_memzero_page() - zero bytes of a page, highmem-safe.
+ * @page: the page.
+ * @off: offset in @page.
+ * @len: bytes; the range stays inside the page.
+ */
+static inline void movcompat_memzero_page(struct page *page, size_t off,
+					  size_t len)
+{
+#ifdef MOVCOMPAT_HAVE_BLK_MEMCPY_PAGE
+	memset_page(page, off, 0, len);		/* same commit as memcpy_page() */
+#else
+	char *p = kmap_atomic(page);
+
+	memset(p + off, 0, len);
+	kunmap_atomic(p);
 #endif
 }
 

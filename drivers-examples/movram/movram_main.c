@@ -1,0 +1,472 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * movram - a RAM disk (like the kernel's brd) whose backing pages are
+ * movable: compaction and memory-block offlining migrate them while the
+ * disk is in use. One source for every kernel movcompat supports.
+ *
+ * Each disk keeps its pages in an xarray indexed by page offset. Pages are
+ * allocated on first write and freed by discard. The rule that makes I/O
+ * and migration safe together:
+ *
+ *  - the xarray slot of a page changes only under xa_lock; migrate_page
+ *    (called with the page locked by the VM) swaps in the new page there;
+ *  - I/O takes a reference and the page lock, then checks that the slot
+ *    still holds that page (movram_get_locked()); a page being migrated is
+ *    locked by the VM, so I/O waits for the migration and then retries with
+ *    the new page. No I/O ever touches a page after its contents were copied.
+ *
+ * Module parameters: size (bytes per disk, K/M/G suffixes), count (disks).
+ * debugfs movram/: stats (backend and counters), pfns (one pfn per page).
+ */
+#include <linux/debugfs.h>
+#include <linux/highmem.h>
+#include <linux/module.h>
+#include <linux/sched/mm.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/xarray.h>
+#include <movcompat/blkdev.h>
+#include <movcompat/movcompat.h>
+
+#define MOVRAM_MAX_DISKS	16
+#define MOVRAM_PAGE_SECTORS_SHIFT	(PAGE_SHIFT - SECTOR_SHIFT)
+#define MOVRAM_PAGE_SECTORS	BIT(MOVRAM_PAGE_SECTORS_SHIFT)
+/* page_private() of a disk page: disk number in the top bits, offset below */
+#define MOVRAM_IDX_BITS		(BITS_PER_LONG - 4)
+#define MOVRAM_IDX_MASK		((1UL << MOVRAM_IDX_BITS) - 1)
+
+static unsigned long long size = 64ULL << 20;
+static unsigned int count = 1;
+static bool carrier;
+
+static int size_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned long long v;
+	char *end;
+
+	v = memparse(val, &end);
+	if (end == val || (*end && *end != '\n')) {
+		pr_err("movram: size=%s is not a size (examples: size=65536, size=64M, size=1G)\n",
+		       val);
+		return -EINVAL;
+	}
+	*(unsigned long long *)kp->arg = v;
+	return 0;
+}
+
+static int size_get(char *buf, const struct kernel_param *kp)
+{
+	return sprintf(buf, "%llu\n", *(unsigned long long *)kp->arg);
+}
+
+static const struct kernel_param_ops size_ops = {
+	.set = size_set,
+	.get = size_get,
+};
+
+module_param_cb(size, &size_ops, &size, 0444);
+MODULE_PARM_DESC(size, "bytes per disk, K/M/G suffixes allowed, rounded up to a page (default 64M)");
+module_param(count, uint, 0444);
+MODULE_PARM_DESC(count, "number of disks /dev/movram0.. (1-16, default 1)");
+module_param(carrier, bool, 0444);
+MODULE_PARM_DESC(carrier, "reserved: ask movcompat for the balloon carrier (not available yet)");
+
+struct movram {
+	unsigned int nr;
+	struct gendisk *disk;
+	struct xarray pages;		/* page offset -> page */
+	atomic_long_t nr_pages;
+};
+
+static struct movcompat_domain movram_dom;
+static struct movram *movram_disks[MOVRAM_MAX_DISKS];
+static int movram_major;
+static struct dentry *movram_dir;
+static atomic_long_t nr_isolated, nr_migrated, nr_putback, nr_retries,
+	nr_raced, nr_discarded, nr_unmovable;
+
+/* ---- page index ------------------------------------------------------ */
+
+/* Take a reference on page @idx and lock it; NULL if there is none. */
+static struct page *movram_get_locked(struct movram *mr, unsigned long idx)
+{
+	struct page *page;
+
+	for (;;) {
+		xa_lock(&mr->pages);
+		page = xa_load(&mr->pages, idx);
+		if (page)
+			get_page(page);
+		xa_unlock(&mr->pages);
+		if (!page)
+			return NULL;
+		lock_page(page);
+		if (xa_load(&mr->pages, idx) == page)
+			return page;
+		/* migrated or discarded meanwhile: look again */
+		unlock_page(page);
+		put_page(page);
+		atomic_long_inc(&nr_retries);
+	}
+}
+
+/*
+ * Allocate page @idx, zeroed, and publish it locked with a reference, like
+ * movram_get_locked(). NULL if another writer published one first.
+ */
+static struct page *movram_insert_locked(struct movram *mr, unsigned long idx)
+{
+	struct page *page, *old;
+
+	page = movcompat_alloc_page(&movram_dom, GFP_NOIO | __GFP_HIGHMEM);
+	if (!page)
+		return ERR_PTR(-ENOMEM);
+	clear_highpage(page);
+	lock_page(page);	/* a fresh page: never waits */
+	set_page_private(page, ((unsigned long)mr->nr << MOVRAM_IDX_BITS) | idx);
+	old = xa_cmpxchg(&mr->pages, idx, NULL, page, GFP_NOIO);
+	if (old) {
+		set_page_private(page, 0);
+		unlock_page(page);
+		put_page(page);		/* never movable: a plain free */
+		return xa_is_err(old) ? ERR_PTR(xa_err(old)) : NULL;
+	}
+	/* if it cannot be made movable it still serves, unmovable */
+	if (movcompat_page_make_movable(&movram_dom, page))
+		atomic_long_inc(&nr_unmovable);
+	atomic_long_inc(&mr->nr_pages);
+	get_page(page);		/* the caller's, as from movram_get_locked() */
+	return page;
+}
+
+/* Take page @idx out of the disk and give it back to the kernel. */
+static void movram_free_page(struct movram *mr, unsigned long idx)
+{
+	struct page *page = movram_get_locked(mr, idx);
+
+	if (!page)
+		return;
+	xa_lock(&mr->pages);
+	__xa_erase(&mr->pages, idx);
+	xa_unlock(&mr->pages);
+	set_page_private(page, 0);
+	unlock_page(page);
+	put_page(page);
+	movcompat_page_release(&movram_dom, page);
+	atomic_long_dec(&mr->nr_pages);
+}
+
+/* ---- migration callbacks --------------------------------------------- */
+
+static bool movram_isolate_page(struct page *page, isolate_mode_t mode)
+{
+	atomic_long_inc(&nr_isolated);
+	return true;
+}
+
+static int movram_migrate_page(struct page *dst, struct page *src,
+			       enum migrate_mode mode)
+{
+	unsigned long key = page_private(src);
+	unsigned long idx = key & MOVRAM_IDX_MASK;
+	struct movram *mr = READ_ONCE(movram_disks[key >> MOVRAM_IDX_BITS]);
+
+	if (!mr)
+		return -EAGAIN;
+	/* src is locked: no I/O can change it while we copy */
+	copy_highpage(dst, src);
+	set_page_private(dst, key);
+	xa_lock(&mr->pages);
+	if (xa_load(&mr->pages, idx) != src) {
+		/* being discarded: its release waits for our lock */
+		xa_unlock(&mr->pages);
+		set_page_private(dst, 0);
+		atomic_long_inc(&nr_raced);
+		return -EAGAIN;
+	}
+	__xa_store(&mr->pages, idx, dst, GFP_ATOMIC);	/* replaces: no alloc */
+	xa_unlock(&mr->pages);
+	set_page_private(src, 0);
+	movcompat_page_migrated(&movram_dom, dst, src);
+	atomic_long_inc(&nr_migrated);
+	return 0;
+}
+
+static void movram_putback_page(struct page *page)
+{
+	atomic_long_inc(&nr_putback);
+}
+
+static const struct movable_operations movram_mops = {
+	.isolate_page = movram_isolate_page,
+	.migrate_page = movram_migrate_page,
+	.putback_page = movram_putback_page,
+};
+
+/* ---- block I/O ------------------------------------------------------- */
+
+/* Copy @len bytes between @bpage at @boff and the disk at @sector. */
+static blk_status_t movram_rw(struct movram *mr, struct page *bpage,
+			      unsigned int boff, unsigned int len,
+			      sector_t sector, bool write)
+{
+	while (len) {
+		unsigned long idx = sector >> MOVRAM_PAGE_SECTORS_SHIFT;
+		unsigned int off = (sector & (MOVRAM_PAGE_SECTORS - 1)) << SECTOR_SHIFT;
+		unsigned int n = min_t(unsigned int, len, PAGE_SIZE - off);
+		unsigned int noio;
+		struct page *page;
+
+		for (;;) {
+			page = movram_get_locked(mr, idx);
+			if (page || !write)
+				break;
+			/* I/O path: no allocation below may recurse into I/O */
+			noio = memalloc_noio_save();
+			page = movram_insert_locked(mr, idx);
+			memalloc_noio_restore(noio);
+			if (page)
+				break;
+		}
+		if (IS_ERR(page))
+			return BLK_STS_RESOURCE;
+		if (!page) {
+			movcompat_memzero_page(bpage, boff, n); /* never written */
+		} else {
+			if (write)
+				movcompat_memcpy_page(page, off, bpage, boff, n);
+			else
+				movcompat_memcpy_page(bpage, boff, page, off, n);
+			unlock_page(page);
+			put_page(page);
+		}
+		sector += n >> SECTOR_SHIFT;
+		boff += n;
+		len -= n;
+	}
+	return BLK_STS_OK;
+}
+
+/* Free the whole pages inside the range; partial pages keep their data. */
+static void movram_discard(struct movram *mr, sector_t sector, unsigned int bytes)
+{
+	unsigned long first = DIV_ROUND_UP(sector, MOVRAM_PAGE_SECTORS);
+	unsigned long end = (sector + (bytes >> SECTOR_SHIFT)) >> MOVRAM_PAGE_SECTORS_SHIFT;
+	unsigned long idx;
+	struct page *page;
+
+	if (first >= end)
+		return;
+	xa_for_each_range(&mr->pages, idx, page, first, end - 1) {
+		movram_free_page(mr, idx);
+		atomic_long_inc(&nr_discarded);
+		cond_resched();
+	}
+}
+
+static void movram_submit(struct bio *bio)
+{
+	struct movram *mr = movcompat_bio_disk(bio)->private_data;
+	sector_t sector = bio->bi_iter.bi_sector;
+	blk_status_t st = BLK_STS_OK;
+	struct bvec_iter iter;
+	struct bio_vec bv;
+
+	if (bio_end_sector(bio) > get_capacity(mr->disk)) {
+		bio_io_error(bio);	/* beyond the end */
+		return;
+	}
+	switch (bio_op(bio)) {
+	case REQ_OP_READ:
+	case REQ_OP_WRITE:
+		bio_for_each_segment(bv, bio, iter) {
+			st = movram_rw(mr, bv.bv_page, bv.bv_offset, bv.bv_len,
+				       sector, op_is_write(bio_op(bio)));
+			if (st)
+				break;
+			sector += bv.bv_len >> SECTOR_SHIFT;
+		}
+		break;
+	case REQ_OP_DISCARD:
+		movram_discard(mr, sector, bio->bi_iter.bi_size);
+		break;
+	default:
+		st = BLK_STS_NOTSUPP;
+	}
+	bio->bi_status = st;
+	bio_endio(bio);
+}
+
+MOVCOMPAT_DEFINE_SUBMIT_BIO(movram_submit_bio, movram_submit);
+
+static const struct block_device_operations movram_fops = {
+	.owner = THIS_MODULE,
+	.submit_bio = movram_submit_bio,
+};
+
+/* ---- debugfs --------------------------------------------------------- */
+
+static int stats_show(struct seq_file *m, void *v)
+{
+	long pages = 0;
+	unsigned int i;
+
+	for (i = 0; i < count; i++)
+		pages += atomic_long_read(&movram_disks[i]->nr_pages);
+	seq_printf(m, "backend %s\nmovable %d\ndisks %u\nsize %llu\npages %ld\n",
+		   movcompat_domain_backend_name(&movram_dom),
+		   movcompat_domain_pages_movable(&movram_dom), count, size,
+		   pages);
+	seq_printf(m, "isolated %ld\nmigrated %ld\nputback %ld\nretries %ld\nraced %ld\ndiscarded %ld\nunmovable %ld\n",
+		   atomic_long_read(&nr_isolated), atomic_long_read(&nr_migrated),
+		   atomic_long_read(&nr_putback), atomic_long_read(&nr_retries),
+		   atomic_long_read(&nr_raced), atomic_long_read(&nr_discarded),
+		   atomic_long_read(&nr_unmovable));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(stats);
+
+static int pfns_show(struct seq_file *m, void *v)
+{
+	unsigned long idx;
+	struct page *page;
+	unsigned int i;
+
+	for (i = 0; i < count; i++) {
+		xa_for_each(&movram_disks[i]->pages, idx, page)
+			seq_printf(m, "%lu\n", page_to_pfn(page));
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(pfns);
+
+/* ---- setup and teardown ---------------------------------------------- */
+
+static void movram_free(struct movram *mr, bool added)
+{
+	unsigned long idx;
+	struct page *page;
+
+	if (added)
+		movcompat_blk_del_disk(mr->disk);	/* no I/O after this */
+	else
+		movcompat_blk_put_disk(mr->disk);
+	xa_for_each(&mr->pages, idx, page) {
+		movram_free_page(mr, idx);
+		cond_resched();
+	}
+	xa_destroy(&mr->pages);
+	WRITE_ONCE(movram_disks[mr->nr], NULL);
+	kfree(mr);
+}
+
+static int movram_add(unsigned int nr)
+{
+	const struct movcompat_blk_limits lim = {
+		.physical_block_size = PAGE_SIZE,
+		.max_discard_sectors = UINT_MAX >> SECTOR_SHIFT,
+		.discard_granularity = PAGE_SIZE,
+	};
+	struct movram *mr;
+	int ret;
+
+	mr = kzalloc(sizeof(*mr), GFP_KERNEL);
+	if (!mr)
+		return -ENOMEM;
+	mr->nr = nr;
+	xa_init(&mr->pages);
+	mr->disk = movcompat_blk_alloc_disk(&lim, NUMA_NO_NODE, 1);
+	if (IS_ERR(mr->disk)) {
+		ret = PTR_ERR(mr->disk);
+		kfree(mr);
+		return ret;
+	}
+	mr->disk->major = movram_major;
+	mr->disk->first_minor = nr;
+	mr->disk->fops = &movram_fops;
+	mr->disk->private_data = mr;
+	snprintf(mr->disk->disk_name, DISK_NAME_LEN, "movram%u", nr);
+	set_capacity(mr->disk, size >> SECTOR_SHIFT);
+	movram_disks[nr] = mr;
+	ret = movcompat_blk_add_disk(mr->disk);
+	if (ret) {
+		movram_free(mr, false);
+		return ret;
+	}
+	return 0;
+}
+
+static void movram_cleanup(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < MOVRAM_MAX_DISKS; i++)
+		if (movram_disks[i])
+			movram_free(movram_disks[i], true);
+	if (movram_major > 0)
+		unregister_blkdev(movram_major, "movram");
+	movcompat_domain_destroy(&movram_dom);
+}
+
+static int __init movram_init(void)
+{
+	unsigned long long ram = (unsigned long long)totalram_pages() << PAGE_SHIFT;
+	unsigned int i;
+	int ret;
+
+	if (carrier) {
+		pr_err("movram: carrier=1: this movcompat has no balloon carrier yet\n");
+		return -EOPNOTSUPP;
+	}
+	if (!count || count > MOVRAM_MAX_DISKS) {
+		pr_err("movram: count=%u: must be 1 to %d\n", count, MOVRAM_MAX_DISKS);
+		return -EINVAL;
+	}
+	if (!size) {
+		pr_err("movram: size=0: a disk needs at least one page\n");
+		return -EINVAL;
+	}
+	if (size > ram || count * round_up(size, PAGE_SIZE) > ram) {
+		pr_err("movram: %u disk(s) of %llu bytes do not fit in RAM (%llu bytes)\n",
+		       count, size, ram);
+		return -EINVAL;
+	}
+	size = round_up(size, PAGE_SIZE);
+	ret = movcompat_domain_init(&movram_dom, &movram_mops, "movram");
+	if (ret)
+		return ret;
+	movram_major = register_blkdev(0, "movram");
+	if (movram_major < 0) {
+		ret = movram_major;
+		movcompat_domain_destroy(&movram_dom);
+		return ret;
+	}
+	for (i = 0; i < count; i++) {
+		ret = movram_add(i);
+		if (ret) {
+			pr_err("movram: adding disk %u failed: %d\n", i, ret);
+			movram_cleanup();
+			return ret;
+		}
+	}
+	movram_dir = debugfs_create_dir("movram", NULL);
+	debugfs_create_file("stats", 0444, movram_dir, NULL, &stats_fops);
+	debugfs_create_file("pfns", 0444, movram_dir, NULL, &pfns_fops);
+	pr_info("movram: %u disk(s) of %llu bytes, backend %s, pages movable: %s\n",
+		count, size, movcompat_domain_backend_name(&movram_dom),
+		movcompat_domain_pages_movable(&movram_dom) ? "yes" : "no");
+	return 0;
+}
+
+static void __exit movram_exit(void)
+{
+	debugfs_remove_recursive(movram_dir);
+	movram_cleanup();
+	pr_info("movram: unloaded, %ld pages migrated while loaded\n",
+		atomic_long_read(&nr_migrated));
+}
+
+module_init(movram_init);
+module_exit(movram_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("RAM disk with movable backing pages (movcompat example)");

@@ -1,0 +1,206 @@
+# SPDX-License-Identifier: GPL-2.0
+# Guest side of the movram example test (needs --mem 2048, movablecore=1G).
+#  1. bad parameters are refused with a clear message;
+#  2. a random file is written to /dev/movram0 (region A) interleaved with
+#     other allocations (fragmentation);
+#  3. while a reader checks region A and a writer rewrites region B over and
+#     over, rounds of compaction and memory-block offline/online run;
+#  4. checksums of both regions are compared; pages migrated are reported;
+#  5. discard frees pages and reads back zeros; I/O beyond the end fails;
+#     unload is refused while the disk is open, then clean.
+# What is expected depends on the backend the driver reports:
+#  none: no migration at all; core: movcompat's own compaction
+#  (debugfs movcompat-movram/compact) and its memory notifier; any other
+#  (aops, mops, carrier): the kernel's compaction and offlining.
+D=/sys/kernel/debug/movram
+DEV=/dev/movram0
+MB=${MC_MOVRAM_MB:-32}		# per region; the disk has 3: A file, B writer, C discard
+ROUNDS=${MC_MOVRAM_ROUNDS:-3}
+PPM=256				# 4 KiB pages per MiB
+st() { awk -v k="$1" '$1 == k { print $2 }' $D/stats; }
+vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
+sha() { sha256sum | cut -d' ' -f1; }
+region() { dd if=$DEV bs=1M skip=$1 count=$MB iflag=direct 2>/dev/null | sha; }
+t0=$(date +%s)
+
+# ---- 1. bad input: refused, with a message
+refuse() # NAME MESSAGE PARAMS...
+{
+	_n=$1 _m=$2
+	shift 2
+	_c=$(dmesg | grep -c "$_m")
+	if insmod /modules/movram.ko "$@" 2>/dev/null; then
+		rmmod movram
+		t_fail "refuse-$_n" "loaded with $*"
+	elif [ "$(dmesg | grep -c "$_m")" -gt "$_c" ]; then
+		t_pass "refuse-$_n"
+	else
+		t_fail "refuse-$_n" "refused, but no kernel message '$_m'"
+	fi
+}
+refuse size-0 'size=0' size=0
+refuse size-over-ram 'do not fit in RAM' size=64G
+refuse size-malformed 'is not a size' size=12abc
+refuse count-0 'count=0' count=0
+refuse count-malformed 'invalid for parameter' count=two
+
+# ---- 2. load, write the file with fragmentation
+t_load movram size=$((3 * MB))M
+[ -d $D ] && [ -b $DEV ] || { t_fail movram-device "no $D or $DEV"; return 0 2>/dev/null || exit 0; }
+[ "$(blockdev --getsize64 $DEV)" = $((3 * MB * 1048576)) ] && t_pass disk-size ||
+	t_fail disk-size "$(blockdev --getsize64 $DEV) bytes"
+backend=$(st backend)
+movable=$(st movable)
+t_info "backend=$backend movable=$movable disk=$((3 * MB))M"
+case $backend in
+none) [ "$movable" = 0 ] && t_pass backend-not-movable || t_fail backend-not-movable "backend none but movable=$movable" ;;
+*) [ "$movable" = 1 ] && t_pass backend-movable || t_fail backend-movable "backend $backend but movable=$movable" ;;
+esac
+core_compact=/sys/kernel/debug/movcompat-movram/compact
+if [ "$backend" = core ]; then
+	[ -w $core_compact ] && t_pass core-debugfs || t_fail core-debugfs "no $core_compact"
+fi
+
+dd if=/dev/urandom of=/tmp/a bs=1M count=$MB 2>/dev/null
+dd if=/dev/urandom of=/tmp/b0 bs=1M count=$MB 2>/dev/null
+dd if=/dev/urandom of=/tmp/b1 bs=1M count=$MB 2>/dev/null
+sha_a=$(sha </tmp/a)
+sha_b0=$(sha </tmp/b0)
+sha_b1=$(sha </tmp/b1)
+sha_zero=$(dd if=/dev/zero bs=1M count=$MB 2>/dev/null | sha)
+# one MiB of each region at a time, with other allocations in between
+i=0
+while [ $i -lt $MB ]; do
+	dd if=/tmp/a of=$DEV bs=1M skip=$i seek=$i count=1 conv=notrunc oflag=direct 2>/dev/null
+	dd if=/tmp/b0 of=$DEV bs=1M skip=$i seek=$((MB + i)) count=1 conv=notrunc oflag=direct 2>/dev/null
+	dd if=/tmp/a of=$DEV bs=1M skip=$i seek=$((2 * MB + i)) count=1 conv=notrunc oflag=direct 2>/dev/null
+	dd if=/dev/zero of=/tmp/junk.$i bs=64k count=8 2>/dev/null
+	i=$((i + 1))
+done
+rm -f /tmp/junk.*
+pages=$(st pages)
+[ "$pages" = $((3 * MB * PPM)) ] && t_pass pages-allocated || t_fail pages-allocated "$pages pages, expected $((3 * MB * PPM))"
+[ "$(region 0)" = "$sha_a" ] && t_pass write-read || t_fail write-read "region A reads back wrong"
+
+# ---- 3. reader and writer running, migration rounds
+rm -f /tmp/stop
+(
+	n=0 bad=0
+	while [ ! -e /tmp/stop ]; do
+		[ "$(region 0)" = "$sha_a" ] || bad=$((bad + 1))
+		n=$((n + 1))
+	done
+	echo "$n $bad" >/tmp/reader.out
+) &
+rpid=$!
+(
+	# each pass writes the other file, then reads it back: a write lost
+	# to a page being migrated shows up as a bad pass
+	p=1 err=0 bad=0
+	while [ ! -e /tmp/stop ]; do
+		dd if=/tmp/b$((p % 2)) of=$DEV bs=1M seek=$MB count=$MB conv=notrunc oflag=direct 2>/dev/null || err=$((err + 1))
+		eval "want=\$sha_b$((p % 2))"
+		[ "$(region $MB)" = "$want" ] || bad=$((bad + 1))
+		echo "$p $err $bad" >/tmp/writer.out
+		p=$((p + 1))
+	done
+) &
+wpid=$!
+
+bs=$(printf '%d' 0x$(cat /sys/devices/system/memory/block_size_bytes))
+ppb=$((bs / 4096))
+vm0=$(vmstat pgmigrate_success)
+by_compaction=0 by_offline=0 offlined=0 refused=0
+r=1
+while [ $r -le $ROUNDS ]; do
+	m0=$(st migrated)
+	echo 1 >/proc/sys/vm/compact_memory
+	[ "$backend" = core ] && echo 1 >$core_compact
+	m1=$(st migrated)
+	by_compaction=$((by_compaction + m1 - m0))
+	# offline the 2 blocks holding most of our pages (the next on refusal)
+	blocks=$(awk -v p=$ppb '{ n[int($1 / p)]++ } END { for (b in n) print n[b], b }' $D/pfns | sort -rn | awk '{ print $2 }')
+	tried=0 done=
+	for b in $blocks; do
+		f=/sys/devices/system/memory/memory$b/state
+		[ -w $f ] && [ "$(cat $f)" = online ] || continue
+		tried=$((tried + 1))
+		if timeout 30 sh -c "echo offline >$f" 2>/dev/null; then
+			offlined=$((offlined + 1))
+			done="$done memory$b"
+			echo online >$f 2>/dev/null || t_info "memory$b: could not online again"
+		else
+			refused=$((refused + 1))
+		fi
+		[ $tried -ge 4 ] || [ "$(echo $done | wc -w)" -ge 2 ] && break
+	done
+	m2=$(st migrated)
+	by_offline=$((by_offline + m2 - m1))
+	t_info "round $r: compaction migrated $((m1 - m0)), offlined${done:- nothing}: migrated $((m2 - m1))"
+	r=$((r + 1))
+done
+vm1=$(vmstat pgmigrate_success)
+touch /tmp/stop
+wait $rpid $wpid
+
+read -r rn rbad </tmp/reader.out
+read -r wp werr wbad </tmp/writer.out
+t_info "reader: $rn passes, $rbad bad; writer: $wp passes, $werr errors, $wbad bad read-backs; I/O retries on a moved page $(st retries), migrations raced by discard $(st raced)"
+[ "$rn" -gt 0 ] && [ "$rbad" = 0 ] && t_pass reader-during-migration || t_fail reader-during-migration "$rbad of $rn passes read wrong data"
+[ "$wp" -gt 0 ] && [ "$werr" = 0 ] && [ "$wbad" = 0 ] && t_pass writer-during-migration ||
+	t_fail writer-during-migration "of $wp passes $werr failed, $wbad read back wrong data"
+
+# ---- 4. checksums, migration figures
+ok=ok
+[ "$(region 0)" = "$sha_a" ] || ok=BAD
+eval "want_b=\$sha_b$((wp % 2))"
+[ "$(region $MB)" = "$want_b" ] || ok=BAD
+[ $ok = ok ] && t_pass checksums || t_fail checksums "region A or B differs after migration (writer pass $wp)"
+t_info "migrated by compaction $by_compaction, by offlining $by_offline ($offlined blocks offlined, $refused refused); pgmigrate_success +$((vm1 - vm0))"
+t_info "isolated=$(st isolated) migrated=$(st migrated) putback=$(st putback)"
+if [ "$backend" = none ]; then
+	[ $((by_compaction + by_offline)) = 0 ] && t_pass none-not-migrated || t_fail none-not-migrated "pages moved on backend none?"
+else
+	[ $by_compaction -gt 0 ] && t_pass migrated-by-compaction || t_fail migrated-by-compaction "compaction moved none of the disk's pages"
+	[ $offlined -ge 1 ] && t_pass offline-block || t_fail offline-block "no block holding disk pages could be offlined"
+	[ $by_offline -gt 0 ] && t_pass migrated-by-offline || t_fail migrated-by-offline "offlining moved none of the disk's pages"
+	if [ "$backend" != core ]; then
+		[ $((by_compaction + by_offline)) -le $((vm1 - vm0)) ] && t_pass callbacks-vs-vmstat ||
+			t_fail callbacks-vs-vmstat "driver migrated $((by_compaction + by_offline)), pgmigrate_success +$((vm1 - vm0))"
+	fi
+fi
+
+# ---- 5. discard, beyond the end, unload
+p0=$(st pages)
+blkdiscard -o $((2 * MB * 1048576)) -l $((MB * 1048576)) $DEV
+p1=$(st pages)
+[ $((p0 - p1)) = $((MB * PPM)) ] && t_pass discard-frees-pages || t_fail discard-frees-pages "pages $p0 -> $p1"
+[ "$(region $((2 * MB)))" = "$sha_zero" ] && t_pass discard-reads-zero || t_fail discard-reads-zero "discarded region is not zero"
+end=$((3 * MB * PPM))
+if dd if=/tmp/a of=$DEV bs=4096 seek=$end count=1 conv=notrunc oflag=direct 2>/dev/null; then
+	t_fail write-beyond-end "a write past the end succeeded"
+else
+	t_pass write-beyond-end
+fi
+n=$(dd if=$DEV bs=4096 skip=$end count=1 iflag=direct 2>/dev/null | wc -c)
+[ "$n" = 0 ] && t_pass read-beyond-end || t_fail read-beyond-end "read $n bytes past the end"
+
+rm -f /tmp/stop2
+(
+	exec 3<$DEV
+	while [ ! -e /tmp/stop2 ]; do region 0 >/dev/null; done
+) &
+hpid=$!
+sleep 1
+if rmmod movram 2>/dev/null; then
+	t_fail unload-while-open "rmmod succeeded while the disk was open"
+else
+	t_pass unload-while-open
+fi
+touch /tmp/stop2
+wait $hpid
+[ "$(region 0)" = "$sha_a" ] && t_pass data-after-refused-unload || t_fail data-after-refused-unload "region A changed"
+secs=$(($(date +%s) - t0))
+t_info "RESULT backend=$backend pages=$pages compaction=$by_compaction offline=$by_offline checksums=$ok seconds=$secs"
+t_unload movram
+grep -q '^movram ' /proc/modules && t_fail unloaded "movram still listed" || t_pass unloaded
