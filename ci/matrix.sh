@@ -28,6 +28,8 @@ mkdir -p "$MC_RESULTS"
 summary=$MC_RESULTS/summary.tsv
 
 test_rows() { sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$tests_file"; }
+mc_t0_check=$(test_rows | awk 'NF < 6 { print NR": "$0; exit }')
+[ -z "$mc_t0_check" ] || mc_die "$tests_file: row '$mc_t0_check' has fewer than 6 columns (name guest modules kernels boot options)" 64
 
 applies() # KERNELS-COLUMN KEY
 {
@@ -39,10 +41,68 @@ record() # KEY TEST STATUS SECONDS DETAIL
 	printf 'matrix\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" >>"$MC_RESULTS/tests.tsv"
 }
 
+# module_out KEY SPEC: build directory of a module spec (DIR or DIR@VARIANT)
+module_out() { echo "$MC_BUILD/$1/$2"; }
+
+# build_module KEY SPEC: build DIR, or DIR with the make arguments of
+# VARIANT (a line "VARIANT ARGS..." of DIR/variants)
+build_module()
+{
+	local key=$1 spec=$2 dir=${2%@*} variant= args=()
+	[[ "$spec" == *@* ]] && variant=${spec#*@}
+	if [ -n "$variant" ]; then
+		read -r -a args < <(awk -v v="$variant" '$1 == v { $1 = ""; print }' "$MC_TOP/$dir/variants" 2>/dev/null)
+		grep -q "^$variant[[:space:]]" "$MC_TOP/$dir/variants" 2>/dev/null ||
+			mc_die "module $spec: no variant '$variant' in $dir/variants" 64
+	fi
+	bash "$MC_CI/build.sh" "$key" "$MC_TOP/$dir" "$(module_out "$key" "$spec")" -- "${args[@]}"
+}
+
+# boot_group KEY GROUP "TESTS" "MODULE SPECS" "TEST=GUEST..." "OPTIONS":
+# one VM boot running the group's guest scripts in order; one record per test
+boot_group()
+{
+	local key=$1 group=$2 tests=$3 mods=$4 guests=$5 opts=$6 d f ok=1 rc
+	local kos=() gargs=() t ts tp tf tr seen=" "
+	for d in $mods; do
+		[[ "$seen" == *" $d "* ]] && continue
+		seen+="$d "
+		[ "${built[$d]}" = ok ] || ok=0
+		for f in "$(module_out "$key" "$d")"/*.ko; do kos+=(--module "$f"); done
+	done
+	if [ $ok = 0 ]; then
+		for t in $tests; do
+			record "$key" "$t" FAIL 0 "not run: a module it needs failed to build"
+			nfail=$((nfail + 1))
+		done
+		return
+	fi
+	for t in $guests; do gargs+=(--guest "$t"); done
+	# shellcheck disable=SC2086 # options are word lists by design
+	bash "$MC_CI/vm.sh" "$key" --name "$group" "${gargs[@]}" "${kos[@]}" $opts
+	rc=$?
+	local dir=$MC_BUILD/$key/vm-$group status= reason= seconds=0 boots=1
+	# shellcheck disable=SC1091
+	. "$dir/result.env" 2>/dev/null || { status=FAIL reason="vm.sh exited $rc without a result"; }
+	[ "$status" = EARLY_DEATH ] && bootfail=1
+	for t in $tests; do
+		IFS=$'\t' read -r ts tp tf tr < <(awk -F'\t' -v t="$t" '$1 == t { print $2 "\t" $3 "\t" $4 "\t" $5 }' "$dir/tests.tsv" 2>/dev/null)
+		# a boot-level verdict (detector tests) decides when the test has none
+		if [ -z "$ts" ] || [ "$ts" = - ]; then
+			ts=FAIL tr=$reason
+			[ $rc = 0 ] && ts=PASS
+		fi
+		[ $rc != 0 ] && [ "$ts" = PASS ] && [ "$(wc -w <<<"$tests")" = 1 ] && ts=FAIL tr=$reason
+		record "$key" "$t" "$ts" "$seconds" "$tr"
+		if [ "$ts" = PASS ]; then npass=$((npass + 1)); else nfail=$((nfail + 1)); fi
+	done
+	[ "${boots:-1}" -gt 1 ] && record "$key" "$group:retries" INFO 0 "$((boots - 1)) early-boot retries"
+}
+
 run_kernel()
 {
 	local key=$1 fetch=- tool=- build=- boot=- npass=0 nfail=0 t rc
-	local name guest mods kern opts dir d ok bootfail=0 kos
+	local name guest mods kern group opts d ok bootfail=0
 	mc_kernel "$key"
 	t=$(mc_now)
 	bash "$MC_CI/fetch.sh" "$key"
@@ -62,15 +122,16 @@ run_kernel()
 	fetch=PASS
 	if bash "$MC_CI/toolchain.sh" "$key"; then tool=PASS; else tool=FAIL; fi
 
-	# build every module directory named by an applicable test, once
+	# build every module (directory or directory@variant) named by an
+	# applicable test, once
 	declare -A built=()
 	build=PASS
-	while read -r name guest mods kern opts; do
+	while read -r name guest mods kern group opts; do
 		applies "$kern" "$key" || continue
 		[ -z "$only" ] || [[ "$only" == *",$name,"* ]] || continue
 		for d in ${mods//,/ }; do
 			[ -n "${built[$d]:-}" ] && continue
-			if [ $tool = PASS ] && bash "$MC_CI/build.sh" "$key" "$MC_TOP/$d" "$MC_BUILD/$key/$d"; then
+			if [ $tool = PASS ] && build_module "$key" "$d"; then
 				built[$d]=ok
 			else
 				built[$d]=fail
@@ -79,11 +140,10 @@ run_kernel()
 		done
 	done < <(test_rows)
 
-	[ $build_only = 1 ] && boot=-
-	while read -r name guest mods kern opts; do
-		applies "$kern" "$key" || continue
-		[ -z "$only" ] || [[ "$only" == *",$name,"* ]] || continue
-		if [ $build_only = 1 ]; then
+	if [ $build_only = 1 ]; then
+		while read -r name guest mods kern group opts; do
+			applies "$kern" "$key" || continue
+			[ -z "$only" ] || [[ "$only" == *",$name,"* ]] || continue
 			ok=1
 			for d in ${mods//,/ }; do [ "${built[$d]}" = ok ] || ok=0; done
 			if [ $ok = 1 ]; then
@@ -93,36 +153,31 @@ run_kernel()
 				record "$key" "build:$name" FAIL 0 "module build failed"
 				nfail=$((nfail + 1))
 			fi
-			continue
-		fi
-		kos=()
-		ok=1
-		for d in ${mods//,/ }; do
-			[ "${built[$d]}" = ok ] || ok=0
-			for f in "$MC_BUILD/$key/$d"/*.ko; do kos+=(--module "$f"); done
+		done < <(test_rows)
+	else
+		# one boot per group (tests whose boot column is "-" boot alone)
+		local groups=() g
+		declare -A gtests=() gopts=() gmods=() gguests=()
+		while read -r name guest mods kern group opts; do
+			applies "$kern" "$key" || continue
+			[ -z "$only" ] || [[ "$only" == *",$name,"* ]] || continue
+			[ "$group" = - ] && group=$name
+			[ "$opts" = - ] && opts=
+			if [ -z "${gtests[$group]+x}" ]; then
+				groups+=("$group")
+				gtests[$group]=
+				gopts[$group]=$opts
+			elif [ "${gopts[$group]}" != "$opts" ]; then
+				mc_die "tests/vmtests.list: test $name is in boot group $group but its options differ from the group's ('$opts' vs '${gopts[$group]}')" 64
+			fi
+			gtests[$group]+=" $name"
+			gmods[$group]+=" ${mods//,/ }"
+			gguests[$group]+=" $name=$MC_TOP/$guest"
+		done < <(test_rows)
+		for g in "${groups[@]}"; do
+			boot_group "$key" "$g" "${gtests[$g]}" "${gmods[$g]}" "${gguests[$g]}" "${gopts[$g]}"
 		done
-		if [ $ok = 0 ]; then
-			record "$key" "$name" FAIL 0 "not run: a module it needs failed to build"
-			nfail=$((nfail + 1))
-			continue
-		fi
-		[ "$opts" = - ] && opts=
-		# shellcheck disable=SC2086 # options are word lists by design
-		bash "$MC_CI/vm.sh" "$key" --name "$name" --guest "$MC_TOP/$guest" "${kos[@]}" $opts
-		rc=$?
-		dir=$MC_BUILD/$key/vm-$name
-		# shellcheck disable=SC1091
-		. "$dir/result.env" 2>/dev/null || { status=FAIL reason="vm.sh exited $rc without a result"; seconds=0; }
-		[ "$status" = EARLY_DEATH ] && bootfail=1
-		if [ $rc = 0 ]; then
-			record "$key" "$name" PASS "$seconds" "$reason"
-			npass=$((npass + 1))
-		else
-			record "$key" "$name" FAIL "$seconds" "$reason"
-			nfail=$((nfail + 1))
-		fi
-		[ "${boots:-1}" -gt 1 ] && record "$key" "$name:retries" INFO 0 "$((boots - 1)) early-boot retries"
-	done < <(test_rows)
+	fi
 	if [ $build_only = 0 ]; then
 		boot=PASS
 		[ $bootfail = 1 ] && boot=FAIL

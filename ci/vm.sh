@@ -2,29 +2,36 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Boot one kernel under QEMU (TCG) with a busybox initramfs holding the given
-# modules and a guest test script, stream the console with timestamps, take
-# the result from the guest, and scan the console for kernel errors
-# (ci/console-errors.txt). A boot is retried only when the kernel died before
-# /init ran; every retry is reported.
+# modules and one or more guest test scripts (run in order, in one boot),
+# stream the console with timestamps, take the results from the guest, and
+# scan the console for kernel errors (ci/console-errors.txt). A boot is
+# retried only when the kernel died before /init ran; every retry is
+# reported.
 #
-# usage: ci/vm.sh KEY --guest SCRIPT [--module FILE.ko]... [--name NAME]
+# usage: ci/vm.sh KEY --guest [TEST=]SCRIPT... [--module FILE.ko]... [--name NAME]
 #                 [--timeout SECONDS] [--mem MB] [--append "KERNEL ARGS"]
 #                 [--env VAR=VALUE]... [--retries N] [--expect-console-error]
 # exit:  0 pass; 1 guest test failed; 2 kernel error on the console;
 #        3 QEMU timeout; 4 kernel died before /init on every try; 64 usage
-# Writes build/KEY/vm-NAME/{console.log,result.env}.
+# Writes build/KEY/vm-NAME/{console.log,result.env,tests.tsv}; tests.tsv has
+# one row per guest script: TEST STATUS CHECKS_PASSED CHECKS_FAILED REASON.
+# A kernel error is blamed on the test running when it was printed; the
+# other tests of that boot fail too, naming it (their kernel was tainted).
 
 . "$(dirname "$0")/lib.sh"
 
-usage="usage: ci/vm.sh KEY --guest SCRIPT [--module KO]... [--name NAME] [--timeout S] [--mem MB] [--append ARGS] [--env V=X]... [--retries N] [--expect-console-error]"
+usage="usage: ci/vm.sh KEY --guest [TEST=]SCRIPT... [--module KO]... [--name NAME] [--timeout S] [--mem MB] [--append ARGS] [--env V=X]... [--retries N] [--expect-console-error]"
 [ $# -ge 1 ] || mc_die "$usage" 64
 key=$1
 shift
-guest= name= timeout=${MOVCOMPAT_VM_TIMEOUT:-120} mem=1024 append= retries=3 expect_err=0
-modules=() envs=()
+name= timeout=${MOVCOMPAT_VM_TIMEOUT:-120} mem=1024 append= retries=3 expect_err=0
+modules=() envs=() guests=() gnames=()
 while [ $# -gt 0 ]; do
 	case $1 in
-	--guest) guest=$2; shift 2 ;;
+	--guest)
+		if [[ "$2" == *=* ]]; then gnames+=("${2%%=*}"); guests+=("${2#*=}")
+		else gnames+=("$(basename "$2" .sh)"); guests+=("$2"); fi
+		shift 2 ;;
 	--module) modules+=("$2"); shift 2 ;;
 	--name) name=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
@@ -37,15 +44,17 @@ while [ $# -gt 0 ]; do
 	esac
 done
 mc_kernel "$key"
-[ -n "$guest" ] || mc_die "no --guest script given; $usage" 64
-[ -r "$guest" ] || mc_die "guest script '$guest' does not exist" 64
+[ ${#guests[@]} -gt 0 ] || mc_die "no --guest script given; $usage" 64
+for g in "${guests[@]}"; do
+	[ -r "$g" ] || mc_die "guest script '$g' does not exist" 64
+done
 for m in "${modules[@]}"; do
 	[ -r "$m" ] || mc_die "module '$m' does not exist (build it first: ci/build.sh $key DIR)" 64
 done
 [ -s "$K_DIR/boot/vmlinuz" ] || mc_die "kernel $K_KEY is not fetched: run 'bash ci/fetch.sh $K_KEY'" 1
 mc_need qemu-system-x86_64 qemu-system-x86
 mc_need cpio cpio
-name=${name:-$(basename "$guest" .sh)}
+name=${name:-${gnames[0]}}
 out=$MC_BUILD/$K_KEY/vm-$name
 rm -rf "$out"
 mkdir -p "$out"
@@ -58,7 +67,10 @@ make_initramfs()
 	cp /bin/busybox "$r/bin/busybox"
 	cp "$MC_CI/guest/init" "$r/init"
 	cp "$MC_CI/guest/guest-lib.sh" "$r/lib/movcompat/guest-lib.sh"
-	cp "$guest" "$r/test.sh"
+	mkdir -p "$r/tests"
+	for i in "${!guests[@]}"; do
+		cp "${guests[$i]}" "$r/tests/$(printf '%02d' "$i")-${gnames[$i]}.sh"
+	done
 	chmod 0755 "$r/init"
 	for m in "${modules[@]}"; do
 		cp "$m" "$r/modules/"
@@ -150,6 +162,39 @@ if [ "${status:-}" != EARLY_DEATH ]; then
 else
 	reason="kernel died before /init on $try boots"
 fi
+
+# per-test results: the MCT lines between "MCT BEGIN t" and "MCT END t"
+errtest=
+if [ -n "$errline" ]; then
+	errtest=$(awk -v e="$errline" '
+		/MCT BEGIN / { t = $NF }
+		index($0, e) { print t; exit }' "$out/last.log")
+fi
+: >"$out/tests.tsv"
+for t in "${gnames[@]}"; do
+	sect=$(awk -v t="$t" '
+		$0 ~ ("MCT BEGIN " t "$") { on = 1; next }
+		$0 ~ ("MCT END " t "$") { on = 0; done = 1 }
+		on && /MCT (PASS|FAIL) / { print }
+		END { if (done) print "MCT-ENDED" }' "$out/last.log")
+	tp=$(grep -c 'MCT PASS ' <<<"$sect")
+	tf=$(grep -c 'MCT FAIL ' <<<"$sect")
+	if [ "${status}" = EARLY_DEATH ]; then
+		ts=FAIL tr=$reason
+	elif [ -n "$errline" ] && [ $expect_err = 0 ]; then
+		ts=FAIL
+		if [ "$t" = "$errtest" ]; then tr="kernel error on console: ${errline#*] }"
+		else tr="same boot as ${errtest:-another test}, which hit a kernel error"; fi
+	elif ! grep -q MCT-ENDED <<<"$sect"; then
+		ts=FAIL tr="did not finish (${status}: $reason)"
+	elif [ "$tf" != 0 ] || [ "$tp" = 0 ]; then
+		ts=FAIL tr="guest checks: $tp passed, $tf failed: $(grep -m1 'MCT FAIL' <<<"$sect" | sed 's/.*MCT FAIL //')"
+	else
+		ts=PASS tr="guest checks: $tp passed"
+	fi
+	[ $expect_err = 1 ] && ts=- tr="see the boot's status"
+	printf '%s\t%s\t%s\t%s\t%s\n' "$t" "$ts" "$tp" "$tf" "$tr" >>"$out/tests.tsv"
+done
 
 if [ $expect_err = 1 ]; then
 	if [ $status = CONSOLE_ERROR ]; then

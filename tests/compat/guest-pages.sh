@@ -14,6 +14,8 @@ vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 stat() { awk -v k="$1" '$1 == k { print $2 }' $D/stats; }
 cstat() { awk -v k="$1" '$1 == k { print $2 }' $C/stats; }
 
+# the kernel says why an offline failed only at debug level
+echo 'file memory_hotplug.c +p' >/sys/kernel/debug/dynamic_debug/control 2>/dev/null
 t_load mc_pages npages=${MC_NPAGES:-16384}
 [ -d $D ] || { t_fail mc_pages-debugfs "no $D"; return 0 2>/dev/null || exit 0; }
 backend=$(stat backend)
@@ -67,13 +69,15 @@ for b in $blocks; do
 	[ "$(cat $f)" = online ] || continue
 	tried=$((tried + 1))
 	before=$(stat migrated)
-	if echo offline >$f 2>/dev/null; then
+	# a refusal can be transient (pages in flight while the range is
+	# isolated): one more try after a pause
+	if echo offline >$f 2>/dev/null || { sleep 1; echo offline >$f 2>/dev/null; }; then
 		offlined=$((offlined + 1))
 		t_info "offlined memory$b: driver migrated $(( $(stat migrated) - before ))"
 		echo online >$f 2>/dev/null || t_info "memory$b: could not online again"
 		[ $offlined -ge 2 ] && break
 	else
-		t_info "memory$b: offline refused (busy), trying the next block"
+		t_info "memory$b: offline refused ($(dmesg | grep -e 'offlining' -e 'movcompat' | tail -n 1 | sed 's/^\[[^]]*\] //')), trying the next block"
 	fi
 	[ $tried -ge 8 ] && break
 done

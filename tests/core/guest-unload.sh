@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: GPL-2.0
+# Guest side of the core's unload tests (mc_proto: core backend with fault
+# injection; needs --mem 2048 movablecore=1G):
+#  1. rmmod while a memory-offline pass holds the module's pages isolated:
+#     the pass sleeps (delay_isolated_ms) between isolation and migration,
+#     rmmod releases every page meanwhile, and the domain teardown waits for
+#     the pass, which must drop the released pages without a callback;
+#  2. rmmod while a compaction pass started through debugfs runs: refused
+#     (the open debugfs file pins the module), then fine once it ends.
+C=/sys/kernel/debug/movcompat-mc_proto
+P=/sys/kernel/debug/mc_proto/pfns
+cstat() { awk -v k="$1" '$1 == k { print $2 }' $C/stats; }
+
+t_load mc_proto
+bs=$(printf '%d' 0x$(cat /sys/devices/system/memory/block_size_bytes))
+ppb=$((bs / 4096))
+b=$(awk -v p=$ppb '{ n[int($1 / p)]++ } END { for (b in n) print n[b], b }' $P | sort -rn | awk 'NR == 1 { print $2 }')
+mem=/sys/devices/system/memory/memory$b
+zones=$(cat $mem/valid_zones 2>/dev/null)
+t_info "mc_proto pages: $(wc -l <$P), most in memory$b (zones: $zones)"
+case $zones in
+Movable*) t_pass unload-pages-in-zone-movable ;;
+*) t_fail unload-pages-in-zone-movable "memory$b is not in ZONE_MOVABLE ($zones): the core's placement policy did not use it" ;;
+esac
+
+echo 3000 >$C/delay_isolated_ms
+(echo offline >$mem/state 2>/tmp/offline.err; echo $? >/tmp/offline.rc) &
+sleep 1
+if rmmod mc_proto 2>/tmp/rmmod.err; then
+	t_pass rmmod-while-pages-isolated
+else
+	t_fail rmmod-while-pages-isolated "rmmod failed: $(cat /tmp/rmmod.err)"
+fi
+wait
+t_info "offline during rmmod: exit $(cat /tmp/offline.rc) $(cat /tmp/offline.err 2>/dev/null)"
+[ "$(cat $mem/state)" = offline ] && echo online >$mem/state
+
+t_load mc_proto
+echo 2000 >$C/delay_isolated_ms
+(echo 1 >$C/compact; echo $? >/tmp/compact.rc) &
+sleep 1
+if rmmod mc_proto 2>/dev/null; then
+	t_fail rmmod-during-compaction-refused "rmmod succeeded while a debugfs compaction pass ran"
+else
+	t_pass rmmod-during-compaction-refused
+fi
+wait
+[ "$(cat /tmp/compact.rc)" = 0 ] && t_pass compaction-pass-completed ||
+	t_fail compaction-pass-completed "compact write exited $(cat /tmp/compact.rc)"
+v=$(grep -c FAIL /sys/kernel/debug/mc_proto/results)
+[ "$v" = 0 ] || t_fail unload-proto-results "$v protocol tests failed"
+t_unload mc_proto
