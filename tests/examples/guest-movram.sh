@@ -14,7 +14,7 @@
 #  (aops, mops, carrier): the kernel's compaction and offlining.
 D=/sys/kernel/debug/movram
 DEV=/dev/movram0
-MB=${MC_MOVRAM_MB:-32}		# per region; the disk has 3: A file, B writer, C discard
+MB=${MC_MOVRAM_MB:-16}		# per region; the disk has 3: A file, B writer, C discard
 ROUNDS=${MC_MOVRAM_ROUNDS:-3}
 PPM=256				# 4 KiB pages per MiB
 st() { awk -v k="$1" '$1 == k { print $2 }' $D/stats; }
@@ -201,6 +201,6 @@ touch /tmp/stop2
 wait $hpid
 [ "$(region 0)" = "$sha_a" ] && t_pass data-after-refused-unload || t_fail data-after-refused-unload "region A changed"
 secs=$(($(date +%s) - t0))
-t_info "RESULT backend=$backend pages=$pages compaction=$by_compaction offline=$by_offline checksums=$ok seconds=$secs"
+t_info "RESULT backend=$backend pages=$pages compaction=$by_compaction offline=$by_offline reader=$rn writer=$wp bad=$((rbad + wbad)) retries=$(st retries) checksums=$ok seconds=$secs"
 t_unload movram
 grep -q '^movram ' /proc/modules && t_fail unloaded "movram still listed" || t_pass unloaded

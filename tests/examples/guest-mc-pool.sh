@@ -1,0 +1,55 @@
+# SPDX-License-Identifier: GPL-2.0
+# Guest side of the mc_pool example test (needs --mem 2048, movablecore=1G):
+# fill the pool, verify it, move its pages (the kernel's compaction and the
+# offlining of the memory block holding most of them; backend core: also
+# movcompat's own compaction; backend none: nothing may move), verify again,
+# refill smaller, reject bad input, unload.
+D=/sys/kernel/debug/mc_pool
+N=${MC_POOL_PAGES:-8192}
+st() { awk -v k="$1" '$1 == k { print $2 }' $D/stats; }
+
+t_load mc_pool
+[ -d $D ] || { t_fail mc_pool-debugfs "no $D"; return 0 2>/dev/null || exit 0; }
+echo $N >$D/fill && t_pass fill || t_fail fill "echo $N >fill failed"
+backend=$(st backend)
+movable=$(st movable)
+t_info "backend=$backend movable=$movable pages=$(st pages)"
+v=$(cat $D/verify)
+[ "$v" = "pages $N bad 0" ] && t_pass verify-after-fill || t_fail verify-after-fill "$v"
+
+m0=$(st migrated)
+echo 1 >/proc/sys/vm/compact_memory
+[ "$backend" = core ] && echo 1 >/sys/kernel/debug/movcompat-mc_pool/compact
+m1=$(st migrated)
+ppb=$(($(printf '%d' 0x$(cat /sys/devices/system/memory/block_size_bytes)) / 4096))
+offlined=
+tried=0
+for b in $(awk -v p=$ppb '{ n[int($1 / p)]++ } END { for (b in n) print n[b], b }' $D/pfns | sort -rn | awk '{ print $2 }'); do
+	f=/sys/devices/system/memory/memory$b/state
+	[ -w $f ] && [ "$(cat $f)" = online ] || continue
+	tried=$((tried + 1))
+	if timeout 30 sh -c "echo offline >$f" 2>/dev/null; then
+		offlined=memory$b
+		echo online >$f 2>/dev/null || t_info "memory$b: could not online again"
+		break
+	fi
+	[ $tried -ge 4 ] && break
+done
+m2=$(st migrated)
+t_info "migrated by compaction $((m1 - m0)), by offlining ${offlined:-no block} $((m2 - m1))"
+if [ "$backend" = none ]; then
+	[ $m2 = $m0 ] && t_pass none-not-migrated || t_fail none-not-migrated "pages moved on backend none?"
+else
+	[ -n "$offlined" ] && [ $((m2 - m1)) -gt 0 ] && t_pass migrated-by-offline ||
+		t_fail migrated-by-offline "offlined '${offlined}', migrated $((m2 - m1))"
+	[ $((m1 - m0)) -gt 0 ] && t_pass migrated-by-compaction || t_fail migrated-by-compaction "compaction moved no pool page"
+fi
+v=$(cat $D/verify)
+[ "$v" = "pages $N bad 0" ] && t_pass verify-after-migration || t_fail verify-after-migration "$v"
+
+echo 100 >$D/fill && [ "$(cat $D/verify)" = "pages 100 bad 0" ] && t_pass refill || t_fail refill "$(cat $D/verify)"
+echo abc >$D/fill 2>/dev/null && t_fail fill-malformed "accepted 'abc'" || t_pass fill-malformed
+echo 999999999999 >$D/fill 2>/dev/null && t_fail fill-too-big "accepted 999999999999 pages" || t_pass fill-too-big
+[ "$(cat $D/verify)" = "pages 100 bad 0" ] && t_pass pool-kept-after-bad-input || t_fail pool-kept-after-bad-input "$(cat $D/verify)"
+t_info "RESULT backend=$backend pages=$N compaction=$((m1 - m0)) offline=$((m2 - m1))"
+t_unload mc_pool
