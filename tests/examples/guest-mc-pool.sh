@@ -42,7 +42,12 @@ if [ "$backend" = none ]; then
 else
 	[ -n "$offlined" ] && [ $((m2 - m1)) -gt 0 ] && t_pass migrated-by-offline ||
 		t_fail migrated-by-offline "offlined '${offlined}', migrated $((m2 - m1))"
-	[ $((m1 - m0)) -gt 0 ] && t_pass migrated-by-compaction || t_fail migrated-by-compaction "compaction moved no pool page"
+	# the kernel's compaction of a pool filled in one go (no holes) may
+	# rightly move nothing: a figure, not a check; movcompat's own
+	# compaction (core) moves every page it can
+	if [ "$backend" = core ]; then
+		[ $((m1 - m0)) -gt 0 ] && t_pass migrated-by-core-compaction || t_fail migrated-by-core-compaction "compact moved no pool page"
+	fi
 fi
 v=$(cat $D/verify)
 [ "$v" = "pages $N bad 0" ] && t_pass verify-after-migration || t_fail verify-after-migration "$v"
