@@ -40,26 +40,56 @@ mc_mode = ["patch"]
 mc_left = []
 mc_verdict = {}
 mc_last = [True]
-# with --jobs N (as make coccicheck runs it) rules run in forked workers: what is
-# left to finish is counted in a file named after the parent's pid
+# with --jobs N (as make coccicheck runs it) rules run in forked workers
+# whose output the parent prints only after finalize: every line printed
+# in report/org mode is also recorded in a file named after the parent's
+# pid, so that finalize can count what is left to finish and, when it
+# must exit non-zero, print the workers' lines itself first
 mc_leftfile = os.path.join(os.environ.get("TMPDIR", "/tmp"),
 			   "movcompat-cocci-left-%d" % os.getpid())
-
-
-def mc_leftadd(msg):
-	mc_left.append(msg)
-	with open(mc_leftfile, "a") as out:
-		out.write("%s %s\n" % (mc_mode[0], msg.replace("\n", " ")))
-
 mc_lastfile = [None]
 mc_seen = set()
 
 
-def mc_emit(file, line, msg):
+def mc_say(text, manual):
+	"""Print one report/org line (or a MANUAL note on stderr in the other
+	modes) and record it for finalize."""
+	import json
 	if mc_mode[0] in ("report", "org"):
-		print("%s:%s:0-0: MANUAL: %s" % (file, line, msg))
+		sys.stdout.write(text)
+	elif manual:
+		sys.stderr.write(text)
+	if manual:
+		mc_left.append(text)
+	with open(mc_leftfile, "a") as out:
+		out.write(json.dumps([os.getpid(), mc_mode[0], manual, text]) + "\n")
+
+
+def mc_format(p, msg, f=None, line=None):
+	"""The line coccilib would print for this position and message."""
+	import io
+	if f is not None and f != p[0].file or mc_mode[0] not in ("report", "org"):
+		return "%s:%s:%s: %s\n" % (f or p[0].file, line or p[0].line,
+					   "0-0" if mc_mode[0] in ("report", "org") else "", msg)
+	buf = io.StringIO()
+	old = sys.stdout
+	sys.stdout = buf
+	try:
+		if mc_mode[0] == "report":
+			coccilib.report.print_report(p[0], msg)
+		else:
+			coccilib.org.print_todo(p[0], msg)
+	finally:
+		sys.stdout = old
+	return buf.getvalue()
+
+
+def mc_emit(file, line, msg):
+	"""A MANUAL note for a file and line (no position at hand)."""
+	if mc_mode[0] in ("report", "org"):
+		mc_say("%s:%s:0-0: MANUAL: %s\n" % (file, line, msg), True)
 	else:
-		sys.stderr.write("%s:%s: MANUAL: %s\n" % (file, line, msg))
+		mc_say("%s:%s: MANUAL: %s\n" % (file, line, msg), True)
 
 
 def mc_note(p, msg):
@@ -70,15 +100,10 @@ def mc_note(p, msg):
 	if (f, str(line)) in mc_seen:
 		return
 	mc_seen.add((f, str(line)))
-	mc_leftadd(msg)
-	if f != p[0].file:
-		mc_emit(f, line, msg)
-	elif mc_mode[0] == "report":
-		coccilib.report.print_report(p[0], "MANUAL: " + msg)
-	elif mc_mode[0] == "org":
-		coccilib.org.print_todo(p[0], "MANUAL: " + msg)
+	if mc_mode[0] in ("report", "org") and f == p[0].file:
+		mc_say(mc_format(p, "MANUAL: " + msg), True)
 	else:
-		sys.stderr.write("%s:%s: MANUAL: %s\n" % (f, line, msg))
+		mc_emit(f, line, msg)
 
 
 def mc_real(p):
@@ -109,12 +134,29 @@ def mc_where(p):
 
 def mc_info(p, msg):
 	"""What the patch mode converts: printed in report and org modes."""
-	if not mc_parse_ok(p):
+	if not mc_parse_ok(p) or mc_mode[0] not in ("report", "org"):
 		return
-	if mc_mode[0] == "report":
-		coccilib.report.print_report(p[0], msg)
-	elif mc_mode[0] == "org":
-		coccilib.org.print_todo(p[0], msg)
+	f, line = mc_where(p)
+	mc_say(mc_format(p, msg, f, line), False)
+
+
+def mc_finish():
+	"""finalize: in report/org mode exit 1 when something is left to
+	finish by hand, after printing what forked workers printed."""
+	import json
+	recs = []
+	if os.path.exists(mc_leftfile):
+		recs = [json.loads(x) for x in open(mc_leftfile)]
+		os.unlink(mc_leftfile)
+	left = [r for r in recs if r[1] in ("report", "org") and r[2]]
+	if not left:
+		return
+	for r in recs:
+		if r[0] != os.getpid() and r[1] in ("report", "org"):
+			sys.stdout.write(r[3])
+	sys.stdout.flush()
+	sys.stderr.write("%d item(s) could not be converted automatically\n" % len(left))
+	sys.exit(1)
 
 
 def mc_parse_ok(p):
@@ -149,7 +191,6 @@ def mc_parse_ok(p):
 			b += 1
 		if MC_TOKENS.search("\n".join(src[a:b + 1])):
 			ok = False
-			mc_leftadd(f)
 			mc_emit(f, n, "spatch cannot parse this code (lines %d-%d), which uses the API: file left unchanged; fix or convert by hand" % (a + 1, b + 1))
 	# SmPL does not rewrite macro bodies: report API uses inside #define
 	inmacro = False
@@ -157,7 +198,6 @@ def mc_parse_ok(p):
 		if re.match(r"\s*#\s*define\b", line):
 			inmacro = True
 		if inmacro and MC_MACRO.search(line):
-			mc_leftadd(f)
 			mc_seen.add((f, str(n)))
 			mc_emit(f, n, "macro body uses the API (%s): SmPL does not rewrite macro bodies; convert by hand" % MC_MACRO.search(line).group(1))
 		inmacro = inmacro and line.rstrip().endswith(chr(92))
@@ -169,6 +209,8 @@ MC_MACRO = re.compile(r"\b(__SetPageMovable|page_mapping)\b")
 MC_TOKENS = re.compile(r"\b(__SetPageMovable|address_space_operations|migratepage|isolate_page|putback_page|page_mapping|a_ops)\b")
 mc_assigned = {}
 mc_tables = {}
+mc_firstuse = {}
+mc_hasdecl = set()
 
 @script:python depends on report@
 @@
@@ -236,7 +278,7 @@ struct address_space_operations aops = {
 @script:python@
 p << a_ops.p;
 @@
-mc_tables[p[0].file] = mc_tables.get(p[0].file, 0) + 1
+mc_tables[mc_real(p)] = mc_tables.get(mc_real(p), 0) + 1
 
 @a_assign@
 identifier a_ops.aops;
@@ -294,6 +336,43 @@ p << a_left.p;
 @@
 if mc_tables.get(mc_real(p), 0) < 2:
 	mc_info(p, "__SetPageMovable(page, mapping) -> __SetPageMovable(page, &ops)")
+
+// ---- the table used before its definition needs a forward declaration
+// (the a_ops used to be reached through the mapping)
+@script:python@
+p << a_left.p;
+tp << a_ops.p;
+@@
+if int(p[0].line) < int(tp[0].line):
+	k = p[0].file
+	if k not in mc_firstuse or int(p[0].line) < mc_firstuse[k][0]:
+		mc_firstuse[k] = (int(p[0].line), p[0].current_element)
+
+@a_static@
+identifier a_ops.aops;
+@@
+static const struct address_space_operations aops = {...};
+
+// (a declaration pattern also matches the definition: compare positions)
+@a_hasdecl@
+identifier a_ops.aops;
+position p;
+@@
+struct address_space_operations aops@p;
+
+@script:python@
+p << a_hasdecl.p;
+tp << a_ops.p;
+@@
+if (p[0].line, p[0].column) != (tp[0].line, tp[0].column):
+	mc_hasdecl.add(p[0].file)
+
+@script:python depends on !a_static@
+tp << a_ops.p;
+aops << a_ops.aops;
+@@
+if tp[0].file in mc_firstuse and tp[0].file not in mc_hasdecl:
+	mc_note(tp, "%s is used before its definition and is not static const: declare it before line %d" % (aops, mc_firstuse[tp[0].file][0]))
 
 // ---- uses of the mapping argument (checked before it is removed)
 @a_cbuse exists@
@@ -385,6 +464,17 @@ position p : script:python() { mc_tables.get(mc_real(p), 0) < 2 };
  )
 )
 
+@a_fwd depends on patch && (a_ok1 || a_ok2) && a_static@
+identifier a_name.mops, f;
+position p : script:python() {
+	mc_real(p) not in mc_hasdecl and
+	mc_firstuse.get(mc_real(p), (0, None))[1] == p[0].current_element
+};
+@@
++static const struct movable_operations mops;
++
+ f@p(...) {...}
+
 // ---- the migrate callback loses its mapping argument
 @a_cb depends on patch && (a_ok1 || a_ok2)@
 identifier a_mig.fm, m, d, s, mode;
@@ -410,15 +500,14 @@ type T;
 // ---- set-up lines that only served the a_ops
 @a_setup depends on patch && (a_ok1 || a_ok2)@
 identifier a_ops.aops;
-expression M, E;
+expression M;
 @@
-(
 - M->a_ops = &aops;
-|
+
+@a_setpriv depends on patch && (a_ok1 || a_ok2)@
+expression a_assign.M, E;
+@@
 - M->private_data = E;
-  ... when any
-- M->a_ops = &aops;
-)
 
 // ---- the table itself, its declarations and every use of its name
 @a_tabm depends on patch && (a_ok1 || a_ok2)@
@@ -467,11 +556,4 @@ expression P, M;
 // finalize: report mode fails when something is left to finish by hand
 @finalize:python@
 @@
-# the mode rules ran in the workers: the mode is recorded in each line
-mc_n = 0
-if os.path.exists(mc_leftfile):
-	mc_n = len([x for x in open(mc_leftfile) if x.split(" ")[0] in ("report", "org")])
-	os.unlink(mc_leftfile)
-if mc_n:
-	sys.stderr.write("%d item(s) could not be converted automatically\n" % mc_n)
-	sys.exit(1)
+mc_finish()

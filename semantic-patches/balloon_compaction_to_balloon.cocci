@@ -46,26 +46,56 @@ mc_mode = ["patch"]
 mc_left = []
 mc_verdict = {}
 mc_last = [True]
-# with --jobs N (as make coccicheck runs it) rules run in forked workers: what is
-# left to finish is counted in a file named after the parent's pid
+# with --jobs N (as make coccicheck runs it) rules run in forked workers
+# whose output the parent prints only after finalize: every line printed
+# in report/org mode is also recorded in a file named after the parent's
+# pid, so that finalize can count what is left to finish and, when it
+# must exit non-zero, print the workers' lines itself first
 mc_leftfile = os.path.join(os.environ.get("TMPDIR", "/tmp"),
 			   "movcompat-cocci-left-%d" % os.getpid())
-
-
-def mc_leftadd(msg):
-	mc_left.append(msg)
-	with open(mc_leftfile, "a") as out:
-		out.write("%s %s\n" % (mc_mode[0], msg.replace("\n", " ")))
-
 mc_lastfile = [None]
 mc_seen = set()
 
 
-def mc_emit(file, line, msg):
+def mc_say(text, manual):
+	"""Print one report/org line (or a MANUAL note on stderr in the other
+	modes) and record it for finalize."""
+	import json
 	if mc_mode[0] in ("report", "org"):
-		print("%s:%s:0-0: MANUAL: %s" % (file, line, msg))
+		sys.stdout.write(text)
+	elif manual:
+		sys.stderr.write(text)
+	if manual:
+		mc_left.append(text)
+	with open(mc_leftfile, "a") as out:
+		out.write(json.dumps([os.getpid(), mc_mode[0], manual, text]) + "\n")
+
+
+def mc_format(p, msg, f=None, line=None):
+	"""The line coccilib would print for this position and message."""
+	import io
+	if f is not None and f != p[0].file or mc_mode[0] not in ("report", "org"):
+		return "%s:%s:%s: %s\n" % (f or p[0].file, line or p[0].line,
+					   "0-0" if mc_mode[0] in ("report", "org") else "", msg)
+	buf = io.StringIO()
+	old = sys.stdout
+	sys.stdout = buf
+	try:
+		if mc_mode[0] == "report":
+			coccilib.report.print_report(p[0], msg)
+		else:
+			coccilib.org.print_todo(p[0], msg)
+	finally:
+		sys.stdout = old
+	return buf.getvalue()
+
+
+def mc_emit(file, line, msg):
+	"""A MANUAL note for a file and line (no position at hand)."""
+	if mc_mode[0] in ("report", "org"):
+		mc_say("%s:%s:0-0: MANUAL: %s\n" % (file, line, msg), True)
 	else:
-		sys.stderr.write("%s:%s: MANUAL: %s\n" % (file, line, msg))
+		mc_say("%s:%s: MANUAL: %s\n" % (file, line, msg), True)
 
 
 def mc_note(p, msg):
@@ -76,15 +106,10 @@ def mc_note(p, msg):
 	if (f, str(line)) in mc_seen:
 		return
 	mc_seen.add((f, str(line)))
-	mc_leftadd(msg)
-	if f != p[0].file:
-		mc_emit(f, line, msg)
-	elif mc_mode[0] == "report":
-		coccilib.report.print_report(p[0], "MANUAL: " + msg)
-	elif mc_mode[0] == "org":
-		coccilib.org.print_todo(p[0], "MANUAL: " + msg)
+	if mc_mode[0] in ("report", "org") and f == p[0].file:
+		mc_say(mc_format(p, "MANUAL: " + msg), True)
 	else:
-		sys.stderr.write("%s:%s: MANUAL: %s\n" % (f, line, msg))
+		mc_emit(f, line, msg)
 
 
 def mc_real(p):
@@ -115,12 +140,29 @@ def mc_where(p):
 
 def mc_info(p, msg):
 	"""What the patch mode converts: printed in report and org modes."""
-	if not mc_parse_ok(p):
+	if not mc_parse_ok(p) or mc_mode[0] not in ("report", "org"):
 		return
-	if mc_mode[0] == "report":
-		coccilib.report.print_report(p[0], msg)
-	elif mc_mode[0] == "org":
-		coccilib.org.print_todo(p[0], msg)
+	f, line = mc_where(p)
+	mc_say(mc_format(p, msg, f, line), False)
+
+
+def mc_finish():
+	"""finalize: in report/org mode exit 1 when something is left to
+	finish by hand, after printing what forked workers printed."""
+	import json
+	recs = []
+	if os.path.exists(mc_leftfile):
+		recs = [json.loads(x) for x in open(mc_leftfile)]
+		os.unlink(mc_leftfile)
+	left = [r for r in recs if r[1] in ("report", "org") and r[2]]
+	if not left:
+		return
+	for r in recs:
+		if r[0] != os.getpid() and r[1] in ("report", "org"):
+			sys.stdout.write(r[3])
+	sys.stdout.flush()
+	sys.stderr.write("%d item(s) could not be converted automatically\n" % len(left))
+	sys.exit(1)
 
 
 def mc_parse_ok(p):
@@ -155,7 +197,6 @@ def mc_parse_ok(p):
 			b += 1
 		if MC_TOKENS.search("\n".join(src[a:b + 1])):
 			ok = False
-			mc_leftadd(f)
 			mc_emit(f, n, "spatch cannot parse this code (lines %d-%d), which uses the API: file left unchanged; fix or convert by hand" % (a + 1, b + 1))
 	# SmPL does not rewrite macro bodies: report API uses inside #define
 	inmacro = False
@@ -163,7 +204,6 @@ def mc_parse_ok(p):
 		if re.match(r"\s*#\s*define\b", line):
 			inmacro = True
 		if inmacro and MC_MACRO.search(line):
-			mc_leftadd(f)
 			mc_seen.add((f, str(n)))
 			mc_emit(f, n, "macro body uses the API (%s): SmPL does not rewrite macro bodies; convert by hand" % MC_MACRO.search(line).group(1))
 		inmacro = inmacro and line.rstrip().endswith(chr(92))
@@ -229,7 +269,6 @@ if f not in mc_scanned:
 	with open(f, errors="replace") as src:
 		for n, line in enumerate(src, 1):
 			if re.match(r"\s*#\s*(if|ifdef|ifndef|elif)\b.*\bCONFIG_(BALLOON_COMPACTION|MEMORY_BALLOON)\b", line):
-				mc_leftadd(line)
 				mc_emit(f, n, "preprocessor line names CONFIG_BALLOON_COMPACTION/CONFIG_MEMORY_BALLOON: use CONFIG_BALLOON_MIGRATION/CONFIG_BALLOON (7.0+)")
 
 // ---- the b_dev_info->migratepage callback
@@ -421,11 +460,4 @@ expression P;
 
 @finalize:python@
 @@
-# the mode rules ran in the workers: the mode is recorded in each line
-mc_n = 0
-if os.path.exists(mc_leftfile):
-	mc_n = len([x for x in open(mc_leftfile) if x.split(" ")[0] in ("report", "org")])
-	os.unlink(mc_leftfile)
-if mc_n:
-	sys.stderr.write("%d item(s) could not be converted automatically\n" % mc_n)
-	sys.exit(1)
+mc_finish()

@@ -1,0 +1,406 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make cocci-test: the semantic patches' tests, with Debian 12's spatch
+# (1.1.1, host) and the newest Coccinelle Debian ships (trixie, in a cached
+# chroot):
+#  - every case semantic-patches/tests/PATCH[__CASE].c gives PATCH[__CASE].res
+#    (or .res-1.3 where 1.3 formats blank lines differently), and applying
+#    the patch again changes nothing (idempotence);
+#  - report mode exits as tests/report.list says (1 = something to finish);
+#  - bad input: unparsable files are left byte-for-byte unchanged and named
+#    with their line, a driver not using the API is left unchanged;
+#  - every file in tests/compile.list builds as a module for its kernels;
+#  - real sources: Debian's linux-source-5.10 mm/zsmalloc.c and
+#    mm/balloon_compaction.c through aops_to_mops, compared hunk by hunk with
+#    linux-source-6.1; to_movcompat on zsmalloc built against 6.1 (6.1's
+#    file) and 5.10 (5.10's file plus the documented hand-finishing);
+#  - make coccicheck COCCI=... MODE=... M=... in the linux-source-6.1 tree.
+# Rows go to $MC_RESULTS/tests.tsv with suite "cocci".
+#
+# usage: ci/cocci-test.sh [--update]   (--update rewrites the .res files)
+# exit:  0 all passed, 1 a test failed
+
+. "$(dirname "$0")/lib.sh"
+
+SP=$MC_TOP/semantic-patches
+T=$SP/tests
+W=$MC_BUILD/cocci
+COCCI_SUITE=${MOVCOMPAT_COCCI_SUITE:-trixie}
+CROOT=$MC_CACHE/chroots/cocci-$COCCI_SUITE
+PATCHES="aops_to_mops mops_to_movcompat to_movcompat balloon_compaction_to_balloon"
+UPDATE=
+[ "${1:-}" = --update ] && UPDATE=1
+npass=0
+nfail=0
+failed=
+
+# rec KERNEL TEST STATUS SECONDS DETAIL
+rec()
+{
+	mkdir -p "$MC_RESULTS"
+	printf 'cocci\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" >>"$MC_RESULTS/tests.tsv"
+	case $3 in
+	PASS) npass=$((npass + 1)) ;;
+	FAIL) nfail=$((nfail + 1)); failed="$failed $2" ;;
+	esac
+	mc_log "$1" cocci "$3 $2${5:+ ($5)}"
+}
+
+# check KERNEL TEST T0 DETAIL CMD...: run CMD, record PASS/FAIL.
+check()
+{
+	local k=$1 name=$2 t=$3 detail=$4
+	shift 4
+	if "$@"; then
+		rec "$k" "$name" PASS "$(mc_since "$t")" "$detail"
+	else
+		rec "$k" "$name" FAIL "$(mc_since "$t")" "$detail"
+	fi
+}
+
+# ---------------------------------------------------------------- spatch
+
+setup_host()
+{
+	command -v spatch >/dev/null && return 0
+	mc_log - cocci "installing coccinelle with apt-get"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q coccinelle >"$W/apt.log" 2>&1 ||
+		mc_die "apt-get install coccinelle failed (see $W/apt.log)"
+}
+
+# the newest Debian Coccinelle, in its own minbase chroot (no mount stays)
+setup_chroot()
+{
+	[ -e "$CROOT/.movcompat-ok" ] && return 0
+	local t mirror
+	t=$(mc_now)
+	mc_need debootstrap debootstrap
+	mirror=$(mc_mirror "$COCCI_SUITE")
+	mc_log - cocci "building the $COCCI_SUITE chroot for the newest spatch (once)"
+	rm -rf "$CROOT.tmp"
+	if ! unshare --mount --propagation private bash -c '
+		set -e
+		debootstrap --variant=minbase "$1" "$2" "$3"
+		mount -t proc proc "$2/proc"
+		chroot "$2" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+			--no-install-recommends coccinelle libpython3-dev
+	' bash "$COCCI_SUITE" "$CROOT.tmp" "$mirror" >"$W/chroot.log" 2>&1; then
+		tail -n 5 "$W/chroot.log" >&2
+		mc_die "could not build the $COCCI_SUITE chroot for spatch (see $W/chroot.log)"
+	fi
+	rm -rf "$CROOT"
+	mv "$CROOT.tmp" "$CROOT"
+	touch "$CROOT/.movcompat-ok"
+	mc_log - cocci "chroot $COCCI_SUITE with $(spatch_new --version | head -n 1) in $(mc_since "$t")s"
+}
+
+# spatch_new ARGS...: the chroot's spatch, run in the current directory
+# (repository, build tree and source cache bind-mounted at their paths)
+spatch_new()
+{
+	MC_BINDS="$MC_TOP $MC_BUILD $MC_CACHE/sources" WD=$PWD \
+	unshare --mount --propagation private bash -c '
+		c=$1
+		shift
+		for p in $MC_BINDS; do
+			mkdir -p "$p" "$c$p"
+			mount --bind "$p" "$c$p"
+		done
+		exec chroot "$c" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+			HOME=/root TMPDIR=/tmp WD="$WD" \
+			bash -c "cd \"\$WD\" && exec spatch \"\$@\"" spatch "$@"
+	' bash "$CROOT" "$@"
+}
+
+spatch_old() { spatch "$@"; }
+
+# ---------------------------------------------------------------- cases
+
+# run_case VER CASE: patch mode, compare, idempotence
+run_case()
+{
+	local ver=$1 c=$2 name patch exp d t
+	name=$(basename "$c" .c)
+	patch=${name%%__*}
+	exp=$T/$name.res
+	[ "$ver" = new ] && [ -e "$T/$name.res-1.3" ] && exp=$T/$name.res-1.3
+	d=$W/$ver/cases
+	mkdir -p "$d"
+	t=$(mc_now)
+	cp "$c" "$d/$name.c"
+	(cd "$d" && "spatch_$ver" --very-quiet -D patch --sp-file "$SP/$patch.cocci" \
+		--in-place "$name.c" >"$name.out" 2>"$name.err")
+	if [ -n "$UPDATE" ] && [ "$ver" = old ]; then
+		cp "$d/$name.c" "$T/$name.res"
+	elif [ -n "$UPDATE" ] && ! cmp -s "$d/$name.c" "$T/$name.res"; then
+		cp "$d/$name.c" "$T/$name.res-1.3"
+	fi
+	check - "case-$ver-$name" "$t" "$patch.cocci" cmp -s "$d/$name.c" "$exp"
+	t=$(mc_now)
+	cp "$d/$name.c" "$d/$name.once.c"
+	(cd "$d" && "spatch_$ver" --very-quiet -D patch --sp-file "$SP/$patch.cocci" \
+		--in-place "$name.c" >/dev/null 2>&1)
+	check - "idempotent-$ver-$name" "$t" "second run changes nothing" \
+		cmp -s "$d/$name.c" "$d/$name.once.c"
+}
+
+# run_report VER NAME EXPECTED-EXIT
+run_report()
+{
+	local ver=$1 name=$2 want=$3 patch d t rc
+	patch=${name%%__*}
+	d=$W/$ver/report
+	mkdir -p "$d"
+	t=$(mc_now)
+	cp "$T/$name.c" "$d/"
+	(cd "$d" && "spatch_$ver" --very-quiet -D report --sp-file "$SP/$patch.cocci" \
+		"$name.c" >"$name.report" 2>&1)
+	rc=$?
+	check - "report-$ver-$name" "$t" "exit $rc, expected $want" [ "$rc" = "$want" ]
+}
+
+# run_bad VER: unparsable files untouched and named; no-API driver untouched
+run_bad()
+{
+	local ver=$1 d p f t rc ok line
+	d=$W/$ver/bad
+	for p in $PATCHES; do
+		for f in noapi unparsable_aops unparsable_mops unparsable_balloon; do
+			case $p:$f in
+			aops_to_mops:unparsable_mops|aops_to_mops:unparsable_balloon) continue ;;
+			mops_to_movcompat:unparsable_aops|mops_to_movcompat:unparsable_balloon) continue ;;
+			to_movcompat:unparsable_balloon) continue ;;
+			balloon_*:unparsable_aops|balloon_*:unparsable_mops) continue ;;
+			esac
+			t=$(mc_now)
+			mkdir -p "$d/$p"
+			cp "$T/bad/$f.c" "$d/$p/$f.c"
+			(cd "$d/$p" && "spatch_$ver" --very-quiet -D patch --sp-file "$SP/$p.cocci" \
+				--in-place "$f.c" >"$f.out" 2>"$f.err")
+			ok=1
+			cmp -s "$d/$p/$f.c" "$T/bad/$f.c" || ok=
+			if [ "$f" = noapi ]; then
+				check - "bad-$ver-$p-$f" "$t" "byte-for-byte unchanged" [ -n "$ok" ]
+				continue
+			fi
+			line=$(grep -n -m1 -E 'int x = \(3 \+ ;|-- \+;' "$T/bad/$f.c" | cut -d: -f1)
+			grep -q "$f.c:$line: MANUAL: spatch cannot parse" "$d/$p/$f.err" || ok=
+			(cd "$d/$p" && "spatch_$ver" --very-quiet -D report --sp-file "$SP/$p.cocci" \
+				"$f.c" >"$f.report" 2>&1)
+			rc=$?
+			[ "$rc" != 0 ] || ok=
+			check - "bad-$ver-$p-$f" "$t" "unchanged, reported at line $line, report exit $rc" [ -n "$ok" ]
+		done
+	done
+}
+
+# ---------------------------------------------------------------- builds
+
+declare -A prepared
+
+prepare_kernel()
+{
+	[ -n "${prepared[$1]:-}" ] && return "${prepared[$1]}"
+	if bash "$MC_CI/fetch.sh" "$1" >"$W/fetch-$1.log" 2>&1 &&
+	   bash "$MC_CI/toolchain.sh" "$1" >>"$W/fetch-$1.log" 2>&1; then
+		prepared[$1]=0
+	else
+		prepared[$1]=1
+		tail -n 3 "$W/fetch-$1.log" >&2
+	fi
+	return "${prepared[$1]}"
+}
+
+# build_one KEY SOURCE MODNAME: the file as a one-file module (with
+# movcompat linked in when it includes <movcompat/movcompat.h>)
+build_one()
+{
+	local key=$1 src=$2 mod=$3 d
+	d=$W/build/$key/$mod
+	mkdir -p "$d/src"
+	cmp -s "$src" "$d/src/${mod}_main.c" || cp "$src" "$d/src/${mod}_main.c"
+	{
+		echo "# SPDX-License-Identifier: GPL-2.0"
+		if grep -q 'movcompat/movcompat.h' "$src"; then
+			echo 'include $(MOVCOMPAT_DIR)/compat/movcompat.mk'
+			echo "obj-m += $mod.o"
+			echo "$mod-y := ${mod}_main.o \$(movcompat-objs)"
+			echo 'ccflags-y += $(movcompat-ccflags)'
+		else
+			echo "obj-m += $mod.o"
+			echo "$mod-y := ${mod}_main.o"
+		fi
+	} >"$d/src/Kbuild.new"
+	cmp -s "$d/src/Kbuild.new" "$d/src/Kbuild" || mv "$d/src/Kbuild.new" "$d/src/Kbuild"
+	rm -f "$d/src/Kbuild.new"
+	bash "$MC_CI/build.sh" "$key" "$d/src" "$d/out" >"$d/build.out" 2>&1
+}
+
+run_builds()
+{
+	local file keys key t mod src
+	while read -r file keys; do
+		for key in $keys; do
+			t=$(mc_now)
+			if ! prepare_kernel "$key"; then
+				rec "$key" "build-$file" FAIL "$(mc_since "$t")" "kernel $key not available"
+				continue
+			fi
+			mod=cc_$(tr '.-' '__' <<<"$file")
+			src=$T/$file
+			check "$key" "build-$file" "$t" "module $mod" build_one "$key" "$src" "$mod" ||
+				tail -n 5 "$W/build/$key/$mod/build.out" >&2
+		done
+	done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$T/compile.list")
+}
+
+# ---------------------------------------------------------------- real sources
+
+run_real()
+{
+	local s510 s61 d f t sum matching
+	t=$(mc_now)
+	s510=$(bash "$MC_CI/fetch-source.sh" 5.10 2>"$W/fetch-source.log") &&
+	s61=$(bash "$MC_CI/fetch-source.sh" 6.1 2>>"$W/fetch-source.log") || {
+		rec - real-sources FAIL "$(mc_since "$t")" "linux-source-5.10/6.1 unavailable"
+		return
+	}
+	d=$W/real
+	mkdir -p "$d"
+	echo
+	echo "Transition 1 (aops_to_mops.cocci) on linux-source-5.10, compared with linux-source-6.1:"
+	for f in zsmalloc balloon_compaction; do
+		t=$(mc_now)
+		cp "$s510/mm/$f.c" "$d/$f.c"
+		(cd "$d" && spatch_old --very-quiet -D patch --sp-file "$SP/aops_to_mops.cocci" \
+			--in-place "$f.c" >"$f.out" 2>"$f.err")
+		echo
+		echo "mm/$f.c ($(grep -c MANUAL "$d/$f.err") items reported for a human):"
+		python3 "$SP/tools/compare-functions.py" "$s510/mm/$f.c" "$d/$f.c" \
+			"$s61/mm/$f.c" "mm/$f.c" | tee "$d/$f.table"
+		sum=$(grep '^SUMMARY' "$d/$f.table")
+		matching=$(sed -n 's/.* matching=\([0-9]*\).*/\1/p' <<<"$sum")
+		check - "real-t1-$f" "$t" "${sum#SUMMARY }" \
+			[ "${matching:-0}" -ge "$(awk -v f="$f" '$1 == f { print $2 }' "$T/real/expected.tsv")" ]
+	done
+	echo
+	# transition 2 on 6.1's zsmalloc (a real 6.0-6.16 driver), built for 6.1
+	t=$(mc_now)
+	cp "$s61/mm/zsmalloc.c" "$d/zsmalloc-6.1.c"
+	(cd "$d" && spatch_old --very-quiet -D patch --sp-file "$SP/to_movcompat.cocci" \
+		--in-place zsmalloc-6.1.c >zsmalloc-6.1.out 2>zsmalloc-6.1.err)
+	if prepare_kernel 6.1; then
+		check 6.1 "real-t2-zsmalloc-6.1" "$t" "to_movcompat on 6.1 mm/zsmalloc.c, module built" \
+			build_one 6.1 "$d/zsmalloc-6.1.c" cc_zsmalloc_61
+	else
+		rec 6.1 "real-t2-zsmalloc-6.1" FAIL "$(mc_since "$t")" "kernel 6.1 not available"
+	fi
+	# transition 2 on 5.10's zsmalloc plus the reported hand-finishing
+	t=$(mc_now)
+	cp "$s510/mm/zsmalloc.c" "$d/zsmalloc-5.10.c"
+	(cd "$d" && spatch_old --very-quiet -D patch --sp-file "$SP/to_movcompat.cocci" \
+		--in-place zsmalloc-5.10.c >zsmalloc-5.10.out 2>zsmalloc-5.10.err &&
+	 spatch_old --very-quiet -D patch --sp-file "$T/real/zsmalloc-5.10-finish.cocci" \
+		--in-place zsmalloc-5.10.c >>zsmalloc-5.10.out 2>&1)
+	if prepare_kernel 5.10; then
+		check 5.10 "real-t2-zsmalloc-5.10" "$t" "to_movcompat + hand-finish on 5.10 mm/zsmalloc.c, module built" \
+			build_one 5.10 "$d/zsmalloc-5.10.c" cc_zsmalloc_510
+	else
+		rec 5.10 "real-t2-zsmalloc-5.10" FAIL "$(mc_since "$t")" "kernel 5.10 not available"
+	fi
+}
+
+# ---------------------------------------------------------------- coccicheck
+
+run_coccicheck()
+{
+	local s61 d mode p t rc ok cw
+	s61=$(bash "$MC_CI/fetch-source.sh" 6.1 2>/dev/null) || {
+		rec - coccicheck FAIL 0 "linux-source-6.1 unavailable"
+		return
+	}
+	# outside the repository: spatch --dir finds files with git grep inside
+	# a git work tree, and build/ is ignored there
+	cw=$(mktemp -d "${TMPDIR:-/tmp}/movcompat-coccicheck.XXXXXX")
+	for p in aops_to_mops balloon_compaction_to_balloon; do
+		d=$cw/$p
+		rm -rf "$d"
+		mkdir -p "$d"
+		cp "$T/$p.c" "$T/${p}__tricky.c" "$d/"
+		for mode in report patch context org; do
+			t=$(mc_now)
+			make -C "$s61" coccicheck COCCI="$SP/$p.cocci" MODE=$mode M="$d" \
+				>"$d/$mode.log" 2>&1
+			rc=$?
+			ok=
+			case $mode in
+			report) [ "$rc" != 0 ] && grep -q "${p}__tricky.c:[0-9]*:[0-9-]*: MANUAL:" "$d/$mode.log" && ok=1 ;;
+			patch) [ "$rc" = 0 ] && grep -q "^+++ .*/$p.c" "$d/$mode.log" && ok=1 ;;
+			context) [ "$rc" = 0 ] && grep -q '^-' "$d/$mode.log" && ok=1 ;;
+			org) [ "$rc" != 0 ] && grep -q '^\* TODO' "$d/$mode.log" && ok=1 ;;
+			esac
+			check - "coccicheck-$p-$mode" "$t" "make coccicheck in linux-source-6.1, exit $rc" [ -n "$ok" ]
+		done
+	done
+	# the patch mode's diff applied to a copy equals the direct result
+	t=$(mc_now)
+	d=$cw/aops_to_mops
+	cp "$T/aops_to_mops.c" "$d/applied.c"
+	sed -n '/^--- /,$p' "$d/patch.log" | awk '/^--- /{f = ($0 ~ /\/aops_to_mops\.c/)} f' |
+		patch -s -o "$d/applied.out" "$d/applied.c" >/dev/null 2>&1
+	check - coccicheck-patch-applies "$t" "diff from make coccicheck MODE=patch == aops_to_mops.res" \
+		cmp -s "$d/applied.out" "$T/aops_to_mops.res"
+	mkdir -p "$W/coccicheck"
+	cp -r "$cw/." "$W/coccicheck/"
+	rm -rf "$cw"
+}
+
+# ---------------------------------------------------------------- main
+
+mkdir -p "$W"
+T0=$(mc_now)
+mc_log - cocci "semantic patches: setting up spatch (host) and the $COCCI_SUITE chroot"
+setup_host
+(
+	flock 9
+	setup_chroot
+) 9>"$MC_CACHE/chroots/.lock-cocci" || exit 1
+V_OLD=$(spatch_old --version | head -n 1 | awk '{print $3}')
+V_NEW=$(spatch_new --version | head -n 1 | awk '{print $3}')
+mc_log - cocci "spatch $V_OLD (host) and $V_NEW ($COCCI_SUITE chroot)"
+
+# headers in the kernel's conventions, generated file up to date
+t=$(mc_now)
+hdr_ok=1
+for p in $PATCHES; do
+	for want in '^/// ' '^// Confidence: ' '^// Options: ' '^virtual patch$' \
+		    '^virtual context$' '^virtual org$' '^virtual report$' '^// SPDX-License-Identifier: GPL-2.0$'; do
+		grep -q "$want" "$SP/$p.cocci" || { echo "$p.cocci: missing $want" >&2; hdr_ok=; }
+	done
+done
+check - headers "$t" "///, Confidence, Options, virtual patch/context/org/report" [ -n "$hdr_ok" ]
+t=$(mc_now)
+bash "$SP/gen-to-movcompat.sh" "$W/to_movcompat.cocci"
+check - generated-up-to-date "$t" "to_movcompat.cocci == gen-to-movcompat.sh output" \
+	cmp -s "$W/to_movcompat.cocci" "$SP/to_movcompat.cocci"
+
+for ver in old new; do
+	for c in "$T"/*.c; do
+		run_case "$ver" "$c"
+	done
+	while read -r name want; do
+		run_report "$ver" "$name" "$want"
+	done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$T/report.list")
+	run_bad "$ver"
+done
+[ -n "$UPDATE" ] && mc_log - cocci ".res files rewritten: review them with git diff"
+
+run_builds
+run_real
+run_coccicheck
+
+echo
+echo "cocci-test: spatch $V_OLD and $V_NEW: $npass passed, $nfail failed in $(mc_since "$T0")s${failed:+ (failed:$failed)}"
+[ "$nfail" = 0 ]
