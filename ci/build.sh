@@ -40,6 +40,8 @@ fi
 
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
+# modules of an earlier build with other arguments must not linger
+rm -f "$out"/*.ko
 cp -a "$src/." "$out/"
 t=$(mc_now)
 jobs=$(nproc)

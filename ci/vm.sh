@@ -48,8 +48,12 @@ mc_kernel "$key"
 for g in "${guests[@]}"; do
 	[ -r "$g" ] || mc_die "guest script '$g' does not exist" 64
 done
+declare -A seen_ko=()
 for m in "${modules[@]}"; do
 	[ -r "$m" ] || mc_die "module '$m' does not exist (build it first: ci/build.sh $key DIR)" 64
+	b=$(basename "$m")
+	[ -z "${seen_ko[$b]:-}" ] || mc_die "two modules named $b ($m and ${seen_ko[$b]}): give one of them another name (e.g. a build variant with its own module name)" 64
+	seen_ko[$b]=$m
 done
 [ -s "$K_DIR/boot/vmlinuz" ] || mc_die "kernel $K_KEY is not fetched: run 'bash ci/fetch.sh $K_KEY'" 1
 mc_need qemu-system-x86_64 qemu-system-x86

@@ -8,15 +8,18 @@
 # evacuated through debugfs "evacuate", offlining goes through the core's
 # memory notifier, and the counters are checked against the core's stats
 # instead of /proc/vmstat.
-D=/sys/kernel/debug/mc_pages
-C=/sys/kernel/debug/movcompat-mc_pages
+# The module is named after the test: pages -> mc_pages, pages-core ->
+# mc_pages_core (the build variant with the core forced).
+M=mc_$(echo "${MCT_TEST:-pages}" | tr - _)
+D=/sys/kernel/debug/$M
+C=/sys/kernel/debug/movcompat-$M
 vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 stat() { awk -v k="$1" '$1 == k { print $2 }' $D/stats; }
 cstat() { awk -v k="$1" '$1 == k { print $2 }' $C/stats; }
 
 # the kernel says why an offline failed only at debug level
 echo 'file memory_hotplug.c +p' >/sys/kernel/debug/dynamic_debug/control 2>/dev/null
-t_load mc_pages npages=${MC_NPAGES:-16384}
+t_load $M npages=${MC_NPAGES:-16384}
 [ -d $D ] || { t_fail mc_pages-debugfs "no $D"; return 0 2>/dev/null || exit 0; }
 backend=$(stat backend)
 movable=$(stat movable)
@@ -31,10 +34,19 @@ v=$(cat $D/verify)
 # 1. compaction on fragmented memory
 vm0=$(vmstat pgmigrate_success)
 m0=$(stat migrated)
+# A full compaction (compact_memory) only moves pages below the point where
+# its two scanners meet, so whether it picks ours depends on where they
+# landed. If it moved none, ask for huge pages: the kernel then compacts
+# pageblock by pageblock to build them (the case movable pages exist for).
 if [ "$backend" = core ]; then
 	echo 1 >$C/compact || t_fail core-compact "write to $C/compact failed"
 else
 	echo 1 >/proc/sys/vm/compact_memory
+	if [ "$(stat migrated)" = "$m0" ] && [ -w /proc/sys/vm/nr_hugepages ]; then
+		echo 1000 >/proc/sys/vm/nr_hugepages
+		t_info "compact_memory moved none of ours; built $(cat /proc/sys/vm/nr_hugepages) huge pages"
+		echo 0 >/proc/sys/vm/nr_hugepages
+	fi
 fi
 m1=$(stat migrated)
 vm1=$(vmstat pgmigrate_success)
@@ -87,7 +99,7 @@ by_offline=$((m2 - m1))
 t_info "offlining: $offlined blocks, driver migrated $by_offline, pgmigrate_success +$((vm2 - vm1))"
 
 if [ "$movable" = 1 ]; then
-	[ $offlined -ge 1 ] && t_pass offline-block || t_fail offline-block "no block holding mc_pages pages could be offlined ($tried tried)"
+	[ $offlined -ge 1 ] && t_pass offline-block || t_fail offline-block "no block holding $M pages could be offlined ($tried tried)"
 	[ $by_offline -gt 0 ] && t_pass migrated-by-offline || t_fail migrated-by-offline "no page migrated by offlining"
 	[ $by_compaction -gt 0 ] && t_pass migrated-by-compaction || t_fail migrated-by-compaction "compaction moved none of our pages"
 	total=$((m2 - m0))
@@ -115,4 +127,4 @@ fi
 v=$(cat $D/verify)
 [ "$v" = "checked $(stat pages) bad 0" ] && t_pass verify-after-migration || t_fail verify-after-migration "$v"
 t_info "RESULT pages=$(stat pages) compaction=$by_compaction offline=$by_offline bad=$(echo $v | awk '{ print $4 }')"
-t_unload mc_pages
+t_unload $M

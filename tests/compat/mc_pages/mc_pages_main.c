@@ -5,8 +5,9 @@
  * its index, and lets the guest script drive compaction and memory
  * offlining, then verify every page.
  *
- * debugfs mc_pages/: stats (counters), verify (read: checks every page),
- * pfns (one pfn per line).
+ * debugfs <module>/: stats (counters), verify (read: checks every page),
+ * pfns (one pfn per line). The module name is mc_pages, or another one
+ * given with MC_PAGES_NAME= (build variants, tests/compat/mc_pages/variants).
  */
 #include <linux/debugfs.h>
 #include <linux/highmem.h>
@@ -176,11 +177,11 @@ static int __init mc_pages_init(void)
 	int ret;
 
 	if (!npages || npages > totalram_pages() / 2) {
-		pr_err("mc_pages: npages=%lu must be between 1 and half of RAM (%lu pages)\n",
+		pr_err(KBUILD_MODNAME ": npages=%lu must be between 1 and half of RAM (%lu pages)\n",
 		       npages, totalram_pages() / 2);
 		return -EINVAL;
 	}
-	ret = movcompat_domain_init(&dom, &mc_ops, "mc_pages");
+	ret = movcompat_domain_init(&dom, &mc_ops, KBUILD_MODNAME);
 	if (ret)
 		return ret;
 	pages = vzalloc(array_size(npages, sizeof(*pages)));
@@ -197,7 +198,7 @@ static int __init mc_pages_init(void)
 			      !(spare[i] = movcompat_alloc_page(&dom, GFP_HIGHUSER)))) {
 			if (page)
 				__free_page(page);
-			pr_err("mc_pages: out of memory after %lu pages\n", i);
+			pr_err(KBUILD_MODNAME ": out of memory after %lu pages\n", i);
 			release_all(i);
 			ret = -ENOMEM;
 			goto err_free;
@@ -215,11 +216,11 @@ static int __init mc_pages_init(void)
 			__free_page(spare[i]);
 	vfree(spare);
 
-	dir = debugfs_create_dir("mc_pages", NULL);
+	dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	debugfs_create_file("stats", 0444, dir, NULL, &stats_fops);
 	debugfs_create_file("verify", 0444, dir, NULL, &verify_fops);
 	debugfs_create_file("pfns", 0444, dir, NULL, &pfns_fops);
-	pr_info("mc_pages: %lu pages, backend %s, movable %d\n", npages,
+	pr_info(KBUILD_MODNAME ": %lu pages, backend %s, movable %d\n", npages,
 		movcompat_backend_name(), movcompat_domain_pages_movable(&dom));
 	return 0;
 

@@ -297,6 +297,7 @@ struct iso_thread {
 	struct page *got[NPAGES];
 	int n;
 	struct completion *go;
+	struct completion done;
 };
 
 static int iso_fn(void *arg)
@@ -311,6 +312,7 @@ static int iso_fn(void *arg)
 		if (page)
 			t->got[t->n++] = page;
 	}
+	complete(&t->done);
 	return 0;
 }
 
@@ -329,20 +331,20 @@ static void test_concurrent_isolate(void)
 		reinit_completion(&go);
 		for (i = 0; i < 2; i++) {
 			t[i].go = &go;
+			init_completion(&t[i].done);
 			k[i] = kthread_run(iso_fn, &t[i], "mc_proto_iso%d", i);
 			if (IS_ERR(k[i])) {
 				report(false, "concurrent-isolate", "kthread_run failed");
+				complete_all(&go);
 				if (i)
-					kthread_stop(k[0]);
+					wait_for_completion(&t[0].done);
 				return;
 			}
-			get_task_struct(k[i]);
 		}
+		/* both threads run iso_fn to the end and exit by themselves */
 		complete_all(&go);
-		for (i = 0; i < 2; i++) {
-			kthread_stop(k[i]);
-			put_task_struct(k[i]);
-		}
+		for (i = 0; i < 2; i++)
+			wait_for_completion(&t[i].done);
 		for (i = 0; i < 2; i++)
 			for (j = 0; j < t[i].n; j++) {
 				idx = lookup(t[i].got[j]);
