@@ -41,12 +41,14 @@ m0=$(stat migrated)
 if [ "$backend" = core ]; then
 	echo 1 >$C/compact || t_fail core-compact "write to $C/compact failed"
 else
-	echo 1 >/proc/sys/vm/compact_memory
-	if [ "$(stat migrated)" = "$m0" ] && [ -w /proc/sys/vm/nr_hugepages ]; then
+	for round in 1 2 3; do
+		echo 1 >/proc/sys/vm/compact_memory
+		[ "$(stat migrated)" != "$m0" ] && break
 		echo 1000 >/proc/sys/vm/nr_hugepages
-		t_info "compact_memory moved none of ours; built $(cat /proc/sys/vm/nr_hugepages) huge pages"
+		t_info "round $round: compact_memory moved none of ours; built $(cat /proc/sys/vm/nr_hugepages) huge pages"
 		echo 0 >/proc/sys/vm/nr_hugepages
-	fi
+		[ "$(stat migrated)" != "$m0" ] && break
+	done
 fi
 m1=$(stat migrated)
 vm1=$(vmstat pgmigrate_success)
