@@ -31,7 +31,9 @@
  *  - migrate_page(dst, src, mode): both pages locked; copy the contents,
  *    move the driver's references to @dst, call movcompat_page_migrated()
  *    and return 0. -EAGAIN: try again later; other errors: permanent, the
- *    VM calls putback_page(). Never touch src->lru.
+ *    VM calls putback_page(). Never touch src->lru. A page the driver has
+ *    already taken out of its own structures but not yet passed to
+ *    movcompat_page_release() is still movable: return -EAGAIN for it.
  *  - putback_page(page): page locked; isolation is cancelled.
  */
 #ifndef _MOVCOMPAT_MOVCOMPAT_H

@@ -72,6 +72,12 @@ static int mc_migrate(struct page *dst, struct page *src, enum migrate_mode mode
 {
 	unsigned long idx = page_private(src);
 
+	/*
+	 * Between taking a page out of the table and movcompat_page_release()
+	 * the page is still movable: refuse, the release will win.
+	 */
+	if (idx >= npages || READ_ONCE(pages[idx]) != src)
+		return -EAGAIN;
 	copy_highpage(dst, src);
 	set_page_private(dst, idx);
 	spin_lock(&pages_lock);
