@@ -33,6 +33,7 @@ for b in $(awk -v p=$ppb '{ n[int($1 / p)]++ } END { for (b in n) print n[b], b 
 		echo online >$f 2>/dev/null || t_info "memory$b: could not online again"
 		break
 	fi
+	t_info "memory$b: offline refused, trying the next block"
 	[ $tried -ge 4 ] && break
 done
 m2=$(st migrated)
