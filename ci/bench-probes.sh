@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Probe time per kernel: compat/probe.sh cold (empty probe cache) and cached.
+# Targets: <= 10 s cold, <= 1 s cached. The timing is ci/probes.sh --cold's
+# (its one probe() helper); this script only reads the times it records in
+# build/results/probes.tsv and reports them.
+#
+# usage: ci/bench-probes.sh [--kernels KEYS]
+# Appends "probes KERNEL cold|cached SECONDS s" rows to build/results/bench.tsv.
+# exit: 0 all kernels timed (whatever the figures), 1 a kernel was not
+
+. "$(dirname "$0")/lib.sh"
+
+kernels=required
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernels) kernels=$2; shift 2 ;;
+	*) mc_die "unknown option '$1'; usage: ci/bench-probes.sh [--kernels KEYS]" 64 ;;
+	esac
+done
+keys=$(mc_expand_kernels "$kernels") || exit 64
+mkdir -p "$MC_RESULTS"
+log=$MC_RESULTS/bench-probes.log
+bash "$MC_CI/probes.sh" --cold --kernels "$kernels" >"$log" 2>&1
+
+rc=0
+echo
+echo "Probe time (compat/probe.sh; targets: cold <= 10 s, cached <= 1 s)"
+printf '%-8s %8s %8s  %s\n' kernel cold cached verdict
+for key in $keys; do
+	# probes.sh writes: time<TAB>KEY<TAB>cold Xs, cached Ys
+	t=$(awk -F'\t' -v k="$key" '$1 == "time" && $2 == k { print $3 }' "$MC_RESULTS/probes.tsv")
+	cold=$(sed -n 's/^cold \([0-9.]*\)s, .*/\1/p' <<<"$t")
+	cached=$(sed -n 's/.*, cached \([0-9.]*\)s$/\1/p' <<<"$t")
+	if [ -z "$cold" ] || [ -z "$cached" ]; then
+		printf '%-8s %8s %8s  %s\n' "$key" - - "FAIL: not timed (see $log)"
+		printf 'probes\t%s\tcold\tn/a\tfailed\n' "$key" >>"$MC_RESULTS/bench.tsv"
+		rc=1
+		continue
+	fi
+	verdict=$(awk -v c="$cold" -v h="$cached" 'BEGIN {
+		print (c <= 10 ? "cold ok" : "cold OVER 10 s") ", " (h <= 1 ? "cached ok" : "cached OVER 1 s") }')
+	printf '%-8s %7ss %7ss  %s\n' "$key" "$cold" "$cached" "$verdict"
+	printf 'probes\t%s\tcold\t%s\ts\n' "$key" "$cold" >>"$MC_RESULTS/bench.tsv"
+	printf 'probes\t%s\tcached\t%s\ts\n' "$key" "$cached" >>"$MC_RESULTS/bench.tsv"
+done
+exit $rc
