@@ -22,11 +22,13 @@ done
 keys=$(mc_expand_kernels "$kernels") || exit 64
 mkdir -p "$MC_RESULTS"
 log=$MC_RESULTS/bench-probes.log
+load0=$(cut -d' ' -f1 /proc/loadavg)
 bash "$MC_CI/probes.sh" --cold --kernels "$kernels" >"$log" 2>&1
+load="$load0-$(cut -d' ' -f1 /proc/loadavg)"
 
 rc=0
 echo
-echo "Probe time (compat/probe.sh; targets: cold <= 10 s, cached <= 1 s)"
+echo "Probe time (compat/probe.sh; targets: cold <= 10 s, cached <= 1 s; host loadavg $load)"
 printf '%-8s %8s %8s  %s\n' kernel cold cached verdict
 for key in $keys; do
 	# probes.sh writes: time<TAB>KEY<TAB>cold Xs, cached Ys
@@ -44,5 +46,6 @@ for key in $keys; do
 	printf '%-8s %7ss %7ss  %s\n' "$key" "$cold" "$cached" "$verdict"
 	printf 'probes\t%s\tcold\t%s\ts\n' "$key" "$cold" >>"$MC_RESULTS/bench.tsv"
 	printf 'probes\t%s\tcached\t%s\ts\n' "$key" "$cached" >>"$MC_RESULTS/bench.tsv"
+	printf 'probes\t%s\thost_load\t%s\tloadavg\n' "$key" "$load" >>"$MC_RESULTS/bench.tsv"
 done
 exit $rc

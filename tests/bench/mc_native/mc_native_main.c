@@ -282,8 +282,9 @@ static int __init mc_native_init(void)
 	for (i = 0; i < npages; i++) {
 		struct page *page = alloc_page(page_gfp());
 
-		if (!page || (fragment &&
-			      !(spare[i] = alloc_page(page_gfp())))) {
+		if (page && fragment)
+			spare[i] = alloc_page(page_gfp());
+		if (!page || (fragment && !spare[i])) {
 			if (page)
 				__free_page(page);
 			pr_err("mc_native: out of memory after %lu pages\n", i);
@@ -293,8 +294,7 @@ static int __init mc_native_init(void)
 		}
 		fill(page, i);
 		set_page_private(page, i);
-		if (!trylock_page(page))
-			BUG();	/* a fresh page is never locked */
+		lock_page(page);	/* a fresh page: never waits */
 		mark_movable(page);
 		atomic_long_inc(&nr_marked);
 		unlock_page(page);

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench: run every bench part that exists, in this order:
+#   ci/bench-shim.sh   movcompat vs native pages/s (shim overhead)
+#   ci/bench-probes.sh probe time cold and cached
+#   ci/bench-core.sh, ci/bench-cocci.sh (when present)
+# each with --kernels KEYS, then print one table of every figure side by
+# side (metrics down, kernels across) from build/results/bench.tsv, which is
+# emptied first. A part is a script that appends rows
+#   bench<TAB>kernel<TAB>metric<TAB>value<TAB>unit
+# to that file; ratios are only ever computed inside one part's run.
+#
+# usage: ci/bench.sh [--kernels KEYS]
+# exit:  0 when every part that ran succeeded
+
+. "$(dirname "$0")/lib.sh"
+
+kernels=required
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernels) kernels=$2; shift 2 ;;
+	*) mc_die "unknown option '$1'; usage: ci/bench.sh [--kernels KEYS]" 64 ;;
+	esac
+done
+keys=$(mc_expand_kernels "$kernels") || exit 64
+mkdir -p "$MC_RESULTS"
+bench=$MC_RESULTS/bench.tsv
+: >"$bench"
+
+ran= skipped= failed=
+for part in shim probes core cocci; do
+	f=$MC_CI/bench-$part.sh
+	if [ ! -e "$f" ]; then
+		skipped="$skipped $part"
+		continue
+	fi
+	mc_log bench "$part" "running ci/bench-$part.sh --kernels \"$keys\""
+	if bash "$f" --kernels "$keys"; then
+		ran="$ran $part"
+	else
+		ran="$ran $part(FAILED)"
+		failed="$failed $part"
+	fi
+done
+
+echo
+echo "Benchmarks, side by side (from $bench)"
+awk -F'\t' -v keys="$keys" '
+	BEGIN { nk = split(keys, k, " ") }
+	NF >= 4 {
+		id = $1 " " $3
+		if (!(id in seen)) { seen[id] = 1; row[++nr] = id }
+		if ($4 == "n/a") { if (!(($1, $2) in why)) { why[$1, $2] = 1; note = note "\n  n/a: " $1 " on " $2 ": " $5 } }
+		else if (!(id in unit)) unit[id] = $5
+		v[id, $2] = $4
+		w = length($4); if (w > cw[$2]) cw[$2] = w
+		w = length(id " (" $5 ")"); if (w > rw) rw = w
+	}
+	END {
+		if (!nr) { print "  (no figures)"; exit }
+		for (i = 1; i <= nk; i++) { if (cw[k[i]] < length(k[i])) cw[k[i]] = length(k[i]); if (cw[k[i]] < 3) cw[k[i]] = 3 }
+		printf "%-*s", rw, "bench metric (unit)"
+		for (i = 1; i <= nk; i++) printf "  %*s", cw[k[i]], k[i]
+		print ""
+		for (j = 1; j <= nr; j++) {
+			id = row[j]
+			printf "%-*s", rw, id (unit[id] != "" && unit[id] != "-" ? " (" unit[id] ")" : "")
+			for (i = 1; i <= nk; i++) printf "  %*s", cw[k[i]], ((id, k[i]) in v ? v[id, k[i]] : "-")
+			print ""
+		}
+		if (note != "") print substr(note, 2)
+	}' "$bench"
+echo
+echo "parts run:${ran:- none}${skipped:+; not present:$skipped}"
+[ -z "$failed" ] || { echo "failed parts:$failed"; exit 1; }

@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make lint: movcompat's own C code against the kernel's rules.
+#  1. checkpatch.pl --strict (from Debian's linux-source-6.1, via
+#     ci/fetch-source.sh) over include/, compat/ (with the probes),
+#     tests/compat/, tests/bench/ and drivers-examples/.
+#  2. sparse (C=2) while building every module directory of tests/compat/,
+#     tests/bench/ and drivers-examples/ with ci/build.sh, for the default
+#     kernel 6.1 (mops backend) and 5.10 (the aops backend's code is only
+#     compiled there); any sparse warning in movcompat's own files fails.
+# Each tool is first shown a known-bad sample and must complain about it
+# (a lint that cannot fail proves nothing).
+#
+# usage: ci/lint.sh [--kernels "KEYS"]   (host-built kernels; default "6.1 5.10")
+# Prints every finding as FILE:LINE: ..., records rows (suite "lint") in
+# build/results/tests.tsv. exit: 0 clean, 1 findings or a tool failed
+
+. "$(dirname "$0")/lib.sh"
+
+kernels="$MC_DEFAULT_KERNEL 5.10"
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernels) kernels=$2; shift 2 ;;
+	*) mc_die "unknown option '$1'; usage: ci/lint.sh [--kernels KEYS]" 64 ;;
+	esac
+done
+kernels=$(mc_expand_kernels "$kernels") || exit 64
+mkdir -p "$MC_RESULTS"
+work=$MC_BUILD/lint
+rm -rf "$work"
+mkdir -p "$work"
+rc=0
+
+record() # KERNEL TEST STATUS SECONDS DETAIL
+{
+	printf 'lint\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" >>"$MC_RESULTS/tests.tsv"
+	[ "$3" = PASS ] || rc=1
+}
+
+# summary LIST-FILE: "N findings (first: ...)" for a detail column
+summary()
+{
+	local n
+	n=$(wc -l <"$1")
+	[ "$n" = 0 ] && { echo clean; return; }
+	echo "$n findings, first: $(head -n 1 "$1" | cut -c1-200)"
+}
+
+cd "$MC_TOP" || exit 1
+shopt -s nullglob
+files=(include/movcompat/*.h compat/*.c compat/*.h compat/probes/*.c compat/probes/*.h
+	tests/compat/*/*.c tests/compat/*/*.h tests/bench/*/*.c tests/bench/*/*.h
+	drivers-examples/*/*.c drivers-examples/*/*.h)
+moddirs=()
+for d in tests/compat/*/ tests/bench/*/ drivers-examples/*/; do
+	[ -e "$d/Kbuild" ] && moddirs+=("${d%/}")
+done
+
+# ------------------------------------------------------------ checkpatch
+# --no-tree: this is not a kernel tree. -f: whole files, not patches.
+# Ignored types, each because it only makes sense inside the kernel tree:
+#  CAMELCASE          fires on the kernel's own names (__SetPageMovable,
+#                     __ClearPageMovable, PageMovable): in-tree, checkpatch
+#                     learns them from the tree's headers, which --no-tree
+#                     hides; movcompat has to call them by those names.
+#  IS_ENABLED_CONFIG  asks for CONFIG_ symbols in IS_ENABLED(); out-of-tree
+#                     code has no Kconfig, its configuration is the probe
+#                     header's MOVCOMPAT_* macros (defined to 1 or absent,
+#                     which is exactly what IS_ENABLED() handles).
+# Allowed single findings (grep -E patterns on checkpatch's terse output):
+#  kmap_atomic        kmap_local_page() only exists from 5.11, movcompat and
+#                     its tests build for 4.8+ (5.10 is in the matrix).
+allowed="DEPRECATED_API: Deprecated use of 'kmap_atomic'"
+cp_ignore=CAMELCASE,IS_ENABLED_CONFIG
+
+t=$(mc_now)
+if ! src=$(bash "$MC_CI/fetch-source.sh" 6.1 2>"$work/fetch-source.log" | tail -n 1) ||
+   [ ! -r "$src/scripts/checkpatch.pl" ]; then
+	echo "checkpatch: linux-source-6.1 unavailable: $(tail -n 1 "$work/fetch-source.log")"
+	record - checkpatch FAIL "$(mc_since "$t")" "linux-source-6.1 (checkpatch.pl) unavailable"
+else
+	checkpatch()
+	{
+		perl "$src/scripts/checkpatch.pl" --no-tree --strict --terse --show-types \
+			--ignore "$cp_ignore" -f "$@" 2>&1 |
+			grep -E '^[^ ]+:[0-9]+: (ERROR|WARNING|CHECK):' | grep -v -E -e "$allowed"
+	}
+	# the detector: a file that breaks the style in three ways
+	printf 'int  f(void){\n\tint x=1 ;\n\treturn x;}\n' >"$work/bad.c"
+	n=$(checkpatch "$work/bad.c" | wc -l)
+	if [ "$n" -ge 3 ]; then
+		record - checkpatch-detects PASS 0 "$n findings in a known-bad sample"
+	else
+		record - checkpatch-detects FAIL 0 "only $n findings in a known-bad sample: checkpatch is not checking"
+	fi
+	checkpatch "${files[@]}" >"$work/checkpatch.txt"
+	echo "checkpatch --strict: ${#files[@]} files, $(wc -l <"$work/checkpatch.txt") findings"
+	sed 's/^/  /' "$work/checkpatch.txt"
+	if [ -s "$work/checkpatch.txt" ]; then
+		record - checkpatch FAIL "$(mc_since "$t")" "${#files[@]} files: $(summary "$work/checkpatch.txt")"
+	else
+		record - checkpatch PASS "$(mc_since "$t")" "${#files[@]} files clean"
+	fi
+fi
+
+# ------------------------------------------------------------ sparse
+if ! command -v sparse >/dev/null 2>&1; then
+	mc_log lint sparse "installing sparse"
+	apt-get install -y -q sparse >"$work/apt.log" 2>&1 || true
+fi
+
+# sparse_build DIR OUT: C=2 build for $kernel; prints the sparse warnings in
+# movcompat's own files as repository paths (the build copies sources to
+# OUT and links compat/ into OUT/movcompat)
+sparse_build()
+{
+	bash "$MC_CI/build.sh" "$kernel" "$1" "$2" -- C=2 >>"$work/sparse-builds.log" 2>&1 || return 1
+	awk -v a="$2/" -v b="$MC_TOP/" '/^[^ :]+:[0-9]+:[0-9]+: (warning|error):/ &&
+		(index($0, a) == 1 || index($0, b) == 1)' "$2/build.log" |
+		sed -e "s|^$2/movcompat/|compat/|" -e "s|^$2/|$1/|" -e "s|^$MC_TOP/||" | sort -u
+}
+
+# the detector: a dereference of a __user pointer
+mkdir -p "$work/bad-sparse"
+printf '// SPDX-License-Identifier: GPL-2.0\n#include <linux/module.h>\nint __user *mc_lint_p;\nint mc_lint_f(void)\n{\n\treturn *mc_lint_p;\n}\nMODULE_LICENSE("GPL");\n' \
+	>"$work/bad-sparse/bad.c"
+echo 'obj-m += bad.o' >"$work/bad-sparse/Kbuild"
+
+for kernel in $kernels; do
+	mc_kernel "$kernel"
+	t=$(mc_now)
+	if [ -n "$K_CHROOT_SUITE" ]; then
+		# kernels built in a chroot would need sparse inside the chroot
+		echo "sparse: kernel $kernel is built in a chroot; lint runs sparse for host-built kernels only"
+		record "$kernel" sparse FAIL 0 "sparse only for host-built kernels"
+		continue
+	fi
+	if ! command -v sparse >/dev/null 2>&1; then
+		echo "sparse: not installed and apt-get install sparse failed (see $work/apt.log)"
+		record "$kernel" sparse FAIL 0 "sparse not installable"
+		continue
+	fi
+	bash "$MC_CI/fetch.sh" "$kernel" >/dev/null 2>&1 && bash "$MC_CI/toolchain.sh" "$kernel" >/dev/null 2>&1 ||
+		mc_log "$kernel" lint "kernel $kernel could not be fetched/prepared; the builds below will fail"
+	n=$(sparse_build "$work/bad-sparse" "$work/bad-sparse-$kernel" | grep -c 'noderef')
+	if [ "$n" -ge 1 ]; then
+		record "$kernel" sparse-detects PASS 0 "sparse flags a known-bad sample"
+	else
+		record "$kernel" sparse-detects FAIL 0 "sparse said nothing about a known-bad sample: C=2 is not checking"
+	fi
+	out=$work/sparse-$kernel.txt
+	: >"$out"
+	for d in "${moddirs[@]}"; do
+		o=$MC_BUILD/$kernel/lint/$(basename "$d")
+		sparse_build "$d" "$o" >>"$out" ||
+			echo "$d: build with C=2 failed (see $o/build.log)" >>"$out"
+	done
+	sort -u -o "$out" "$out"
+	echo "sparse (C=2, kernel $kernel): ${#moddirs[@]} module directories, $(wc -l <"$out") findings"
+	sed 's/^/  /' "$out"
+	if [ -s "$out" ]; then
+		record "$kernel" sparse FAIL "$(mc_since "$t")" "${#moddirs[@]} modules: $(summary "$out")"
+	else
+		record "$kernel" sparse PASS "$(mc_since "$t")" "${#moddirs[@]} modules clean: ${moddirs[*]}"
+	fi
+done
+exit $rc
