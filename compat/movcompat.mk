@@ -38,7 +38,8 @@ $(error movcompat: feature probes failed for $(objtree) (see the message above))
 endif
 
 movcompat-objs := movcompat/movcompat_domain.o movcompat/movcompat_aops.o \
-	movcompat/movcompat_core.o movcompat/movcompat_core_triggers.o
+	movcompat/movcompat_core.o movcompat/movcompat_core_triggers.o \
+	movcompat/movcompat_carrier.o
 movcompat-ccflags := -I$(MOVCOMPAT_DIR)/include -I$(mc_out)
 ifeq ($(MOVCOMPAT_GPL),y)
 movcompat-ccflags += -DMOVCOMPAT_MODULE_GPL

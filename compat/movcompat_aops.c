@@ -48,7 +48,8 @@ static const struct address_space_operations movcompat_aops = {
 	.putback_page = movcompat_aops_putback,
 };
 
-int movcompat_backend_domain_init(struct movcompat_domain *dom)
+int movcompat_backend_domain_init(struct movcompat_domain *dom,
+				  unsigned int flags)
 {
 	dom->mapping = kzalloc(sizeof(*dom->mapping), GFP_KERNEL);
 	if (!dom->mapping)

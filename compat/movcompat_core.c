@@ -89,6 +89,10 @@ static struct page *core_alloc(struct movcompat_core *core, gfp_t gfp, int nid)
  */
 struct page *movcompat_core_alloc_page(struct movcompat_domain *dom, gfp_t gfp)
 {
+#ifdef MOVCOMPAT_HAVE_CARRIER
+	if (dom->core->carrier)
+		return movcompat_carrier_alloc_page(dom);
+#endif
 	WRITE_ONCE(dom->core->gfp, gfp & ~__GFP_MOVABLE);
 	return core_alloc(dom->core, gfp, NUMA_NO_NODE);
 }
@@ -102,6 +106,10 @@ struct page *movcompat_core_alloc_page(struct movcompat_domain *dom, gfp_t gfp)
  */
 int movcompat_core_track(struct movcompat_domain *dom, struct page *page)
 {
+#ifdef MOVCOMPAT_HAVE_CARRIER
+	if (dom->core->carrier)
+		return movcompat_carrier_track(dom, page);
+#endif
 	return xa_err(xa_store(&dom->core->pages, page_to_pfn(page), page,
 			       GFP_KERNEL));
 }
@@ -128,11 +136,78 @@ void movcompat_core_migrated(struct movcompat_domain *dom, struct page *dst,
 {
 	struct movcompat_core *core = dom->core;
 
+	if (core->carrier)	/* the balloon side does the bookkeeping */
+		return;
 	get_page(dst);
 	WARN_ON_ONCE(xa_err(xa_store(&core->pages, page_to_pfn(dst), dst,
 				     GFP_ATOMIC)));
 	xa_erase(&core->pages, page_to_pfn(src));
 	put_page(src);
+}
+
+/**
+ * movcompat_core_release() - take a page out of the domain and drop it.
+ * @dom: the domain.
+ * @page: the page, not locked.
+ */
+void movcompat_core_release(struct movcompat_domain *dom, struct page *page)
+{
+#ifdef MOVCOMPAT_HAVE_CARRIER
+	if (dom->core->carrier) {
+		movcompat_carrier_release(dom, page);
+		return;
+	}
+#endif
+	lock_page(page);
+	movcompat_core_untrack(dom, page);
+	unlock_page(page);
+	put_page(page);
+}
+
+/**
+ * movcompat_core_is_carrier() - does the balloon carrier serve @dom?
+ * @dom: the domain.
+ *
+ * Return: true for a carrier domain.
+ */
+bool movcompat_core_is_carrier(const struct movcompat_domain *dom)
+{
+	return dom->core && dom->core->carrier;
+}
+
+/**
+ * movcompat_core_page_private() - see movcompat_page_private().
+ * @dom: the domain.
+ * @page: the page.
+ *
+ * Return: the driver's value.
+ */
+unsigned long movcompat_core_page_private(struct movcompat_domain *dom,
+					  struct page *page)
+{
+#ifdef MOVCOMPAT_HAVE_CARRIER
+	if (dom->core->carrier)
+		return movcompat_carrier_private(dom, page);
+#endif
+	return page_private(page);
+}
+
+/**
+ * movcompat_core_set_page_private() - see movcompat_page_set_private().
+ * @dom: the domain.
+ * @page: the page.
+ * @value: the driver's value.
+ */
+void movcompat_core_set_page_private(struct movcompat_domain *dom,
+				     struct page *page, unsigned long value)
+{
+#ifdef MOVCOMPAT_HAVE_CARRIER
+	if (dom->core->carrier) {
+		movcompat_carrier_set_private(dom, page, value);
+		return;
+	}
+#endif
+	set_page_private(page, value);
 }
 
 /**
@@ -488,6 +563,8 @@ long movcompat_core_evacuate(struct movcompat_domain *dom,
 
 	if (end_pfn <= start_pfn)
 		return -EINVAL;
+	if (core->carrier)	/* the kernel moves carried pages itself */
+		return 0;
 	down_read(&core->teardown);
 	atomic_long_inc(&core->stats.passes);
 	core_pass_init(&pass, mode, start_pfn, end_pfn);
@@ -541,6 +618,8 @@ static long core_compact(struct movcompat_domain *dom)
  */
 long movcompat_domain_compact(struct movcompat_domain *dom)
 {
+	if (dom->core->carrier)
+		return -EOPNOTSUPP;
 	return core_compact(dom);
 }
 
@@ -562,11 +641,14 @@ long movcompat_domain_evacuate(struct movcompat_domain *dom,
 {
 	if (!nr_pages || start_pfn + nr_pages < start_pfn)
 		return -EINVAL;
+	if (dom->core->carrier)
+		return -EOPNOTSUPP;
 	return movcompat_core_evacuate(dom, start_pfn, start_pfn + nr_pages,
 				       MIGRATE_SYNC);
 }
 
-int movcompat_core_domain_init(struct movcompat_domain *dom)
+int movcompat_core_domain_init(struct movcompat_domain *dom,
+			       unsigned int flags)
 {
 	struct movcompat_core *core;
 	int ret;
@@ -579,11 +661,26 @@ int movcompat_core_domain_init(struct movcompat_domain *dom)
 	init_rwsem(&core->teardown);
 	core->gfp = GFP_HIGHUSER;
 	dom->core = core;
-	ret = movcompat_core_triggers_init(core);
-	if (ret) {
-		dom->core = NULL;
-		kfree(core);
+	if (flags & MOVCOMPAT_DOMAIN_BALLOON_CARRIER) {
+#ifdef MOVCOMPAT_HAVE_CARRIER
+		ret = movcompat_carrier_init(dom);
+		if (ret)
+			goto err;
+#else
+		pr_info("movcompat: domain %s: no balloon carrier on this kernel or for this module's licence; the core moves its pages\n",
+			dom->name);
+#endif
 	}
+	ret = movcompat_core_triggers_init(core);
+	if (ret)
+		goto err;
+	return 0;
+err:
+#ifdef MOVCOMPAT_HAVE_CARRIER
+	movcompat_carrier_exit(dom);
+#endif
+	dom->core = NULL;
+	kfree(core);
 	return ret;
 }
 
@@ -593,6 +690,9 @@ void movcompat_core_domain_destroy(struct movcompat_domain *dom)
 
 	/* no new pass from the kernel (notifier) or from debugfs */
 	movcompat_core_triggers_exit(core);
+#ifdef MOVCOMPAT_HAVE_CARRIER
+	movcompat_carrier_exit(dom);
+#endif
 	/* wait for passes started through the API */
 	down_write(&core->teardown);
 	up_write(&core->teardown);

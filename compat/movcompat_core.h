@@ -56,6 +56,9 @@ struct movcompat_core_stats {
  * @debugfs: /sys/kernel/debug/movcompat-<domain>/ (GPL modules only).
  * @stats: counters.
  * @faults: fault injection (test builds only; empty otherwise).
+ * @carrier: the balloon carrier serves this domain (the kernel moves its
+ *	pages; the core's own passes leave it alone).
+ * @pm_nb: the carrier's hibernation guard.
  */
 struct movcompat_core {
 	struct movcompat_domain *dom;
@@ -67,9 +70,12 @@ struct movcompat_core {
 	struct dentry *debugfs;
 	struct movcompat_core_stats stats;
 	struct movcompat_faults faults;
+	bool carrier;
+	struct notifier_block pm_nb;
 };
 
-int movcompat_core_domain_init(struct movcompat_domain *dom);
+int movcompat_core_domain_init(struct movcompat_domain *dom,
+			       unsigned int flags);
 void movcompat_core_domain_destroy(struct movcompat_domain *dom);
 
 /* protocol steps (exposed for the protocol tests) */
@@ -89,6 +95,19 @@ bool movcompat_core_page_isolated(struct movcompat_domain *dom,
 long movcompat_core_evacuate(struct movcompat_domain *dom,
 			     unsigned long start_pfn, unsigned long end_pfn,
 			     enum migrate_mode mode);
+
+/* the balloon carrier (movcompat_carrier.c) */
+#ifdef MOVCOMPAT_HAVE_CARRIER
+int movcompat_carrier_init(struct movcompat_domain *dom);
+void movcompat_carrier_exit(struct movcompat_domain *dom);
+struct page *movcompat_carrier_alloc_page(struct movcompat_domain *dom);
+int movcompat_carrier_track(struct movcompat_domain *dom, struct page *page);
+void movcompat_carrier_release(struct movcompat_domain *dom, struct page *page);
+unsigned long movcompat_carrier_private(struct movcompat_domain *dom,
+					struct page *page);
+void movcompat_carrier_set_private(struct movcompat_domain *dom,
+				   struct page *page, unsigned long value);
+#endif
 
 /* triggers: debugfs and the memory notifier (movcompat_core_triggers.c) */
 int movcompat_core_triggers_init(struct movcompat_core *core);

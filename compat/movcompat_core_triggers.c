@@ -54,7 +54,7 @@ static int stats_show(struct seq_file *m, void *v)
 	struct movcompat_core *core = m->private;
 	struct movcompat_core_stats *s = &core->stats;
 
-	seq_printf(m, "backend %s\n", movcompat_backend_name());
+	seq_printf(m, "backend %s\n", movcompat_domain_backend_name(core->dom));
 	seq_printf(m, "pages %ld\n", atomic_long_read(&core->dom->nr_movable));
 	seq_printf(m, "zone_movable %d\n", core->zone_movable);
 	seq_printf(m, "passes %ld\n", atomic_long_read(&s->passes));

@@ -9,6 +9,37 @@
 #include "movcompat_internal.h"
 
 /**
+ * movcompat_domain_init_flags() - register a driver's movable page callbacks.
+ * @dom: the domain to initialise (embedded in the driver's state).
+ * @ops: the callbacks; all three must be set; must outlive the domain.
+ * @name: short name used in messages (and the core's debugfs directory).
+ * @flags: MOVCOMPAT_DOMAIN_BALLOON_CARRIER to ask for the balloon carrier
+ *	where it exists (movcompat_domain_backend_name() tells what you got).
+ *
+ * Return: 0, -EINVAL if @ops is incomplete or @flags unknown, -ENOMEM.
+ */
+int movcompat_domain_init_flags(struct movcompat_domain *dom,
+				const struct movable_operations *ops,
+				const char *name, unsigned int flags)
+{
+	if (flags & ~MOVCOMPAT_DOMAIN_BALLOON_CARRIER) {
+		pr_err("movcompat: domain %s: unknown flags %#x\n",
+		       name ? name : "(unnamed)", flags);
+		return -EINVAL;
+	}
+	if (!ops || !ops->isolate_page || !ops->migrate_page ||
+	    !ops->putback_page) {
+		pr_err("movcompat: domain %s: isolate_page, migrate_page and putback_page must all be set\n",
+		       name ? name : "(unnamed)");
+		return -EINVAL;
+	}
+	dom->ops = ops;
+	dom->name = name ? name : "movcompat";
+	atomic_long_set(&dom->nr_movable, 0);
+	return movcompat_backend_domain_init(dom, flags);
+}
+
+/**
  * movcompat_domain_init() - register a driver's movable page callbacks.
  * @dom: the domain to initialise (embedded in the driver's state).
  * @ops: the callbacks; all three must be set; must outlive the domain.
@@ -20,16 +51,7 @@ int movcompat_domain_init(struct movcompat_domain *dom,
 			  const struct movable_operations *ops,
 			  const char *name)
 {
-	if (!ops || !ops->isolate_page || !ops->migrate_page ||
-	    !ops->putback_page) {
-		pr_err("movcompat: domain %s: isolate_page, migrate_page and putback_page must all be set\n",
-		       name ? name : "(unnamed)");
-		return -EINVAL;
-	}
-	dom->ops = ops;
-	dom->name = name ? name : "movcompat";
-	atomic_long_set(&dom->nr_movable, 0);
-	return movcompat_backend_domain_init(dom);
+	return movcompat_domain_init_flags(dom, ops, name, 0);
 }
 
 /**

@@ -6,13 +6,15 @@
 #include <movcompat/movcompat.h>
 
 #if defined(MOVCOMPAT_BACKEND_AOPS)
-int movcompat_backend_domain_init(struct movcompat_domain *dom);
+int movcompat_backend_domain_init(struct movcompat_domain *dom,
+				  unsigned int flags);
 void movcompat_backend_domain_destroy(struct movcompat_domain *dom);
 #elif defined(MOVCOMPAT_BACKEND_CORE)
 #include "movcompat_core.h"
-static inline int movcompat_backend_domain_init(struct movcompat_domain *dom)
+static inline int movcompat_backend_domain_init(struct movcompat_domain *dom,
+						unsigned int flags)
 {
-	return movcompat_core_domain_init(dom);
+	return movcompat_core_domain_init(dom, flags);
 }
 
 static inline void
@@ -22,7 +24,8 @@ movcompat_backend_domain_destroy(struct movcompat_domain *dom)
 }
 #else
 /* mops and none need no per-domain kernel object */
-static inline int movcompat_backend_domain_init(struct movcompat_domain *dom)
+static inline int movcompat_backend_domain_init(struct movcompat_domain *dom,
+						unsigned int flags)
 {
 	return 0;
 }

@@ -35,6 +35,8 @@
  *    already taken out of its own structures but not yet passed to
  *    movcompat_page_release() is still movable: return -EAGAIN for it.
  *  - putback_page(page): page locked; isolation is cancelled.
+ * In a balloon-carrier domain the kernel's balloon core isolates and puts
+ * back the pages itself: only migrate_page is called.
  */
 #ifndef _MOVCOMPAT_MOVCOMPAT_H
 #define _MOVCOMPAT_MOVCOMPAT_H
@@ -64,6 +66,25 @@
 #else
 #define MOVCOMPAT_BACKEND_CORE 1
 #endif
+
+/*
+ * The balloon carrier (per domain, opt-in): core-backend kernels whose
+ * balloon API this module may use (6.17+: pages typed PGTY_offline with
+ * PG_movable_ops). See compat/movcompat_carrier.c.
+ */
+#if defined(MOVCOMPAT_BACKEND_CORE) && defined(MOVCOMPAT_HAVE_PG_MOVABLE_OPS) && \
+	defined(MOVCOMPAT_USABLE_BALLOON_PAGE_ALLOC) && \
+	defined(MOVCOMPAT_USABLE_BALLOON_PAGE_ENQUEUE) && \
+	defined(MOVCOMPAT_USABLE_BALLOON_PAGE_DEQUEUE) && \
+	(defined(MOVCOMPAT_HAVE_BALLOON_H) || \
+	 defined(MOVCOMPAT_HAVE_BALLOON_PAGE_FINALIZE)) && \
+	(defined(CONFIG_BALLOON_COMPACTION) || defined(CONFIG_BALLOON_MIGRATION))
+#define MOVCOMPAT_HAVE_CARRIER 1
+#endif
+
+/* movcompat_domain_init_flags() flags */
+/* ask for the balloon carrier where it exists (else the automatic backend) */
+#define MOVCOMPAT_DOMAIN_BALLOON_CARRIER	0x1u
 
 #ifndef MOVCOMPAT_HAVE_MOVABLE_OPERATIONS
 /**
@@ -107,6 +128,9 @@ struct movcompat_domain {
 #endif
 };
 
+int movcompat_domain_init_flags(struct movcompat_domain *dom,
+				const struct movable_operations *ops,
+				const char *name, unsigned int flags);
 int movcompat_domain_init(struct movcompat_domain *dom,
 			  const struct movable_operations *ops,
 			  const char *name);
@@ -122,6 +146,12 @@ void movcompat_core_migrated(struct movcompat_domain *dom, struct page *dst,
 			     struct page *src);
 struct page *movcompat_core_alloc_page(struct movcompat_domain *dom,
 				       gfp_t gfp);
+void movcompat_core_release(struct movcompat_domain *dom, struct page *page);
+bool movcompat_core_is_carrier(const struct movcompat_domain *dom);
+unsigned long movcompat_core_page_private(struct movcompat_domain *dom,
+					  struct page *page);
+void movcompat_core_set_page_private(struct movcompat_domain *dom,
+				     struct page *page, unsigned long value);
 #endif
 
 /**
@@ -146,11 +176,16 @@ static inline const char *movcompat_backend_name(void)
  * movcompat_domain_backend_name() - how this domain's pages are moved.
  * @dom: the domain.
  *
- * Return: the backend name, as movcompat_backend_name().
+ * Return: "carrier" for a domain the balloon carrier serves, else the
+ * module's backend, as movcompat_backend_name().
  */
 static inline const char *
 movcompat_domain_backend_name(const struct movcompat_domain *dom)
 {
+#ifdef MOVCOMPAT_BACKEND_CORE
+	if (movcompat_core_is_carrier(dom))
+		return "carrier";
+#endif
 	return movcompat_backend_name();
 }
 
@@ -330,11 +365,54 @@ static inline void movcompat_page_migrated(struct movcompat_domain *dom,
 static inline void movcompat_page_release(struct movcompat_domain *dom,
 					  struct page *page)
 {
+#ifdef MOVCOMPAT_BACKEND_CORE
+	movcompat_core_release(dom, page);
+	atomic_long_dec(&dom->nr_movable);
+#else
 	lock_page(page);
 	movcompat__unmark(dom, page);
 	unlock_page(page);
 	atomic_long_dec(&dom->nr_movable);
 	put_page(page);
+#endif
+}
+
+/**
+ * movcompat_page_private() - the driver's per-page value.
+ * @dom: the domain.
+ * @page: a page of the domain (or the destination inside migrate_page).
+ *
+ * page->private on every backend except the balloon carrier, where the
+ * balloon core owns page->private and movcompat keeps the value aside.
+ * Portable drivers use this pair instead of page_private().
+ *
+ * Return: the value.
+ */
+static inline unsigned long movcompat_page_private(struct movcompat_domain *dom,
+						   struct page *page)
+{
+#ifdef MOVCOMPAT_BACKEND_CORE
+	return movcompat_core_page_private(dom, page);
+#else
+	return page_private(page);
+#endif
+}
+
+/**
+ * movcompat_page_set_private() - set the driver's per-page value.
+ * @dom: the domain.
+ * @page: a page of the domain (or the destination inside migrate_page).
+ * @value: the value.
+ */
+static inline void movcompat_page_set_private(struct movcompat_domain *dom,
+					      struct page *page,
+					      unsigned long value)
+{
+#ifdef MOVCOMPAT_BACKEND_CORE
+	movcompat_core_set_page_private(dom, page, value);
+#else
+	set_page_private(page, value);
+#endif
 }
 
 #endif /* _MOVCOMPAT_MOVCOMPAT_H */

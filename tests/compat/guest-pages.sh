@@ -9,8 +9,14 @@
 # memory notifier, and the counters are checked against the core's stats
 # instead of /proc/vmstat.
 # The module is named after the test: pages -> mc_pages, pages-core ->
-# mc_pages_core (the build variant with the core forced).
+# mc_pages_core (the build variant with the core forced); pages-carrier is
+# mc_pages asking for the balloon carrier.
 M=mc_$(echo "${MCT_TEST:-pages}" | tr - _)
+PARAMS=
+if [ "${MCT_TEST:-}" = pages-carrier ]; then
+	M=mc_pages
+	PARAMS=carrier=1
+fi
 D=/sys/kernel/debug/$M
 C=/sys/kernel/debug/movcompat-$M
 vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
@@ -19,13 +25,13 @@ cstat() { awk -v k="$1" '$1 == k { print $2 }' $C/stats; }
 
 # the kernel says why an offline failed only at debug level
 echo 'file memory_hotplug.c +p' >/sys/kernel/debug/dynamic_debug/control 2>/dev/null
-t_load $M npages=${MC_NPAGES:-16384}
+t_load $M npages=${MC_NPAGES:-16384} $PARAMS
 [ -d $D ] || { t_fail mc_pages-debugfs "no $D"; return 0 2>/dev/null || exit 0; }
 backend=$(stat backend)
 movable=$(stat movable)
 t_info "backend=$backend movable=$movable pages=$(stat pages)"
 case "$backend" in
-aops|mops|core) [ "$movable" = 1 ] && t_pass backend-movable || t_fail backend-movable "backend $backend but movable=$movable" ;;
+aops|mops|core|carrier) [ "$movable" = 1 ] && t_pass backend-movable || t_fail backend-movable "backend $backend but movable=$movable" ;;
 none) [ "$movable" = 0 ] && t_pass backend-not-movable || t_fail backend-not-movable "backend none but movable=$movable" ;;
 esac
 v=$(cat $D/verify)
@@ -121,10 +127,31 @@ if [ "$movable" = 1 ]; then
 			t_fail callbacks-vs-vmstat "driver migrated $total, pgmigrate_success delta $vmd"
 	fi
 	t_info "isolated=$(stat isolated) migrated=$(stat migrated) putback=$(stat putback)"
-	[ $(( $(stat migrated) + $(stat putback) )) -le $(stat isolated) ] && t_pass isolate-accounting ||
-		t_fail isolate-accounting "migrated+putback > isolated"
+	if [ "$backend" = carrier ]; then
+		# the balloon core isolates and puts back carried pages itself:
+		# the driver sees only migrate_page
+		[ "$(stat isolated)" = 0 ] && [ "$(stat putback)" = 0 ] && t_pass carrier-callbacks ||
+			t_fail carrier-callbacks "isolate/putback callbacks ran for carried pages"
+	else
+		[ $(( $(stat migrated) + $(stat putback) )) -le $(stat isolated) ] && t_pass isolate-accounting ||
+			t_fail isolate-accounting "migrated+putback > isolated"
+	fi
 else
 	[ $by_compaction = 0 ] && [ $by_offline = 0 ] && t_pass none-not-migrated || t_fail none-not-migrated "pages moved on backend none?"
+fi
+# the carrier's pages are left out of hibernation images: it must refuse
+if [ "$backend" = carrier ]; then
+	if grep -qw disk /sys/power/state; then
+		if echo disk >/sys/power/state 2>/dev/null; then
+			t_fail carrier-refuses-hibernation "hibernation went ahead with carried pages"
+		elif dmesg | grep -q "refusing to hibernate"; then
+			t_pass carrier-refuses-hibernation
+		else
+			t_fail carrier-refuses-hibernation "hibernation failed, but not because of the carrier"
+		fi
+	else
+		t_info "hibernation not available in this guest; the carrier's refusal is not tested"
+	fi
 fi
 v=$(cat $D/verify)
 [ "$v" = "checked $(stat pages) bad 0" ] && t_pass verify-after-migration || t_fail verify-after-migration "$v"

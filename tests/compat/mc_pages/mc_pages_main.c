@@ -23,6 +23,9 @@ MODULE_PARM_DESC(npages, "pages to allocate (default 16384)");
 static bool fragment = true;
 module_param(fragment, bool, 0444);
 MODULE_PARM_DESC(fragment, "allocate twice as many and free every other one");
+static bool carrier;
+module_param(carrier, bool, 0444);
+MODULE_PARM_DESC(carrier, "ask for the balloon carrier (where it exists)");
 
 #define PATTERN_SEED 0x6d6f76636f6d7061ULL	/* "movcompa" */
 
@@ -70,7 +73,7 @@ static bool mc_isolate(struct page *page, isolate_mode_t mode)
 
 static int mc_migrate(struct page *dst, struct page *src, enum migrate_mode mode)
 {
-	unsigned long idx = page_private(src);
+	unsigned long idx = movcompat_page_private(&dom, src);
 
 	/*
 	 * Between taking a page out of the table and movcompat_page_release()
@@ -79,11 +82,11 @@ static int mc_migrate(struct page *dst, struct page *src, enum migrate_mode mode
 	if (idx >= npages || READ_ONCE(pages[idx]) != src)
 		return -EAGAIN;
 	copy_highpage(dst, src);
-	set_page_private(dst, idx);
+	movcompat_page_set_private(&dom, dst, idx);
 	spin_lock(&pages_lock);
 	pages[idx] = dst;
 	spin_unlock(&pages_lock);
-	set_page_private(src, 0);
+	movcompat_page_set_private(&dom, src, 0);
 	movcompat_page_migrated(&dom, dst, src);
 	atomic_long_inc(&nr_migrated);
 	return 0;
@@ -121,7 +124,7 @@ static struct page *get_locked(unsigned long idx)
 static int stats_show(struct seq_file *m, void *v)
 {
 	seq_printf(m, "backend %s\nmovable %d\npages %lu\nmarked %ld\nisolated %ld\nmigrated %ld\nputback %ld\n",
-		   movcompat_backend_name(),
+		   movcompat_domain_backend_name(&dom),
 		   movcompat_domain_pages_movable(&dom), npages,
 		   atomic_long_read(&dom.nr_movable),
 		   atomic_long_read(&nr_isolated),
@@ -138,7 +141,7 @@ static int verify_show(struct seq_file *m, void *v)
 
 	for (i = 0; i < npages; i++) {
 		page = get_locked(i);
-		if (!intact(page, i) || page_private(page) != i)
+		if (!intact(page, i) || movcompat_page_private(&dom, page) != i)
 			bad++;
 		unlock_page(page);
 		put_page(page);
@@ -169,7 +172,7 @@ static void release_all(unsigned long n)
 		spin_lock(&pages_lock);
 		pages[i] = NULL;
 		spin_unlock(&pages_lock);
-		set_page_private(page, 0);
+		movcompat_page_set_private(&dom, page, 0);
 		unlock_page(page);
 		put_page(page);		/* get_locked()'s reference */
 		movcompat_page_release(&dom, page);
@@ -187,7 +190,8 @@ static int __init mc_pages_init(void)
 		       npages, totalram_pages() / 2);
 		return -EINVAL;
 	}
-	ret = movcompat_domain_init(&dom, &mc_ops, KBUILD_MODNAME);
+	ret = movcompat_domain_init_flags(&dom, &mc_ops, KBUILD_MODNAME,
+					  carrier ? MOVCOMPAT_DOMAIN_BALLOON_CARRIER : 0);
 	if (ret)
 		return ret;
 	pages = vzalloc(array_size(npages, sizeof(*pages)));
@@ -210,7 +214,7 @@ static int __init mc_pages_init(void)
 			goto err_free;
 		}
 		fill(page, i);
-		set_page_private(page, i);
+		movcompat_page_set_private(&dom, page, i);
 		if (!trylock_page(page))
 			BUG();	/* a fresh page is never locked */
 		movcompat_page_make_movable(&dom, page);
@@ -227,7 +231,8 @@ static int __init mc_pages_init(void)
 	debugfs_create_file("verify", 0444, dir, NULL, &verify_fops);
 	debugfs_create_file("pfns", 0444, dir, NULL, &pfns_fops);
 	pr_info(KBUILD_MODNAME ": %lu pages, backend %s, movable %d\n", npages,
-		movcompat_backend_name(), movcompat_domain_pages_movable(&dom));
+		movcompat_domain_backend_name(&dom),
+		movcompat_domain_pages_movable(&dom));
 	return 0;
 
 err_free:
