@@ -6,11 +6,13 @@
  * offlining, then verify every page.
  *
  * debugfs <module>/: stats (counters), verify (read: checks every page),
- * pfns (one pfn per line). The module name is mc_pages, or another one
+ * pfns (one pfn per line), copybench (read: copy every page once into a
+ * fresh page and print the time: the copy-bandwidth limit for benchmarks). The module name is mc_pages, or another one
  * given with MC_PAGES_NAME= (build variants, tests/compat/mc_pages/variants).
  */
 #include <linux/debugfs.h>
 #include <linux/highmem.h>
+#include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/seq_file.h>
 #include <linux/spinlock.h>
@@ -152,6 +154,34 @@ static int verify_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(verify);
 
+/*
+ * The copy-bandwidth limit of a migration, for the benchmarks: copy every
+ * page once into a fresh page (allocation included, as in a migration).
+ */
+static int copybench_show(struct seq_file *m, void *v)
+{
+	struct page *dst, *src;
+	unsigned long i, done = 0;
+	ktime_t t0 = ktime_get();
+
+	for (i = 0; i < npages; i++) {
+		dst = alloc_page(GFP_HIGHUSER);
+		if (!dst)
+			break;
+		src = get_locked(i);
+		copy_highpage(dst, src);
+		unlock_page(src);
+		put_page(src);
+		__free_page(dst);
+		done++;
+		cond_resched();
+	}
+	seq_printf(m, "pages %lu ns %lld\n", done,
+		   ktime_to_ns(ktime_sub(ktime_get(), t0)));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(copybench);
+
 static int pfns_show(struct seq_file *m, void *v)
 {
 	unsigned long i;
@@ -230,6 +260,7 @@ static int __init mc_pages_init(void)
 	debugfs_create_file("stats", 0444, dir, NULL, &stats_fops);
 	debugfs_create_file("verify", 0444, dir, NULL, &verify_fops);
 	debugfs_create_file("pfns", 0444, dir, NULL, &pfns_fops);
+	debugfs_create_file("copybench", 0400, dir, NULL, &copybench_fops);
 	pr_info(KBUILD_MODNAME ": %lu pages, backend %s, movable %d\n", npages,
 		movcompat_domain_backend_name(&dom),
 		movcompat_domain_pages_movable(&dom));
