@@ -2,12 +2,15 @@
 # Guest side of the movram example test (needs --mem 2048, movablecore=1G).
 #  1. bad parameters are refused with a clear message;
 #  2. a random file is written to /dev/movram0 (region A) interleaved with
-#     other allocations (fragmentation);
-#  3. while a reader checks region A and a writer rewrites region B over and
-#     over, rounds of compaction and memory-block offline/online run;
+#     region B, region C and other allocations; region C is discarded (its
+#     pages must be freed and read back as zeros) and the others are freed,
+#     leaving holes among the disk's pages (fragmentation);
+#  3. compaction of the idle disk; then, while a reader checks region A and a
+#     writer rewrites region B over and over, rounds of compaction and
+#     memory-block offline/online;
 #  4. checksums of both regions are compared; pages migrated are reported;
-#  5. discard frees pages and reads back zeros; I/O beyond the end fails;
-#     unload is refused while the disk is open, then clean.
+#  5. I/O beyond the end fails; unload is refused while the disk is open,
+#     then clean.
 # What is expected depends on the backend the driver reports:
 #  none: no migration at all; core: movcompat's own compaction
 #  (debugfs movcompat-movram/compact) and its memory notifier; any other
@@ -68,7 +71,11 @@ sha_a=$(sha </tmp/a)
 sha_b0=$(sha </tmp/b0)
 sha_b1=$(sha </tmp/b1)
 sha_zero=$(dd if=/dev/zero bs=1M count=$MB 2>/dev/null | sha)
-# one MiB of each region at a time, with other allocations in between
+# Fragment: write the disk one MiB of each region at a time with other
+# allocations in between, then discard region C and free the others. The
+# kernel's compaction only moves pages into partly used pageblocks (a free
+# pageblock is never a target), so the holes must be inside the disk's own
+# pageblocks.
 i=0
 while [ $i -lt $MB ]; do
 	dd if=/tmp/a of=$DEV bs=1M skip=$i seek=$i count=1 conv=notrunc oflag=direct 2>/dev/null
@@ -81,8 +88,19 @@ rm -f /tmp/junk.*
 pages=$(st pages)
 [ "$pages" = $((3 * MB * PPM)) ] && t_pass pages-allocated || t_fail pages-allocated "$pages pages, expected $((3 * MB * PPM))"
 [ "$(region 0)" = "$sha_a" ] && t_pass write-read || t_fail write-read "region A reads back wrong"
+p0=$(st pages)
+blkdiscard -o $((2 * MB * 1048576)) -l $((MB * 1048576)) $DEV
+p1=$(st pages)
+[ $((p0 - p1)) = $((MB * PPM)) ] && t_pass discard-frees-pages || t_fail discard-frees-pages "pages $p0 -> $p1"
+[ "$(region $((2 * MB)))" = "$sha_zero" ] && t_pass discard-reads-zero || t_fail discard-reads-zero "discarded region is not zero"
 
-# ---- 3. reader and writer running, migration rounds
+# ---- 3. compaction of the idle disk, then rounds with a reader and a writer
+vm0=$(vmstat pgmigrate_success)
+m0=$(st migrated)
+echo 1 >/proc/sys/vm/compact_memory
+[ "$backend" = core ] && echo 1 >$core_compact
+by_compaction=$(($(st migrated) - m0))
+t_info "round 0 (disk idle): compaction migrated $by_compaction"
 rm -f /tmp/stop
 (
 	n=0 bad=0
@@ -109,8 +127,7 @@ wpid=$!
 
 bs=$(printf '%d' 0x$(cat /sys/devices/system/memory/block_size_bytes))
 ppb=$((bs / 4096))
-vm0=$(vmstat pgmigrate_success)
-by_compaction=0 by_offline=0 offlined=0 refused=0
+by_offline=0 offlined=0 refused=0
 r=1
 while [ $r -le $ROUNDS ]; do
 	m0=$(st migrated)
@@ -170,12 +187,7 @@ else
 	fi
 fi
 
-# ---- 5. discard, beyond the end, unload
-p0=$(st pages)
-blkdiscard -o $((2 * MB * 1048576)) -l $((MB * 1048576)) $DEV
-p1=$(st pages)
-[ $((p0 - p1)) = $((MB * PPM)) ] && t_pass discard-frees-pages || t_fail discard-frees-pages "pages $p0 -> $p1"
-[ "$(region $((2 * MB)))" = "$sha_zero" ] && t_pass discard-reads-zero || t_fail discard-reads-zero "discarded region is not zero"
+# ---- 5. beyond the end, unload
 end=$((3 * MB * PPM))
 if dd if=/tmp/a of=$DEV bs=4096 seek=$end count=1 conv=notrunc oflag=direct 2>/dev/null; then
 	t_fail write-beyond-end "a write past the end succeeded"
@@ -201,6 +213,6 @@ touch /tmp/stop2
 wait $hpid
 [ "$(region 0)" = "$sha_a" ] && t_pass data-after-refused-unload || t_fail data-after-refused-unload "region A changed"
 secs=$(($(date +%s) - t0))
-t_info "RESULT backend=$backend pages=$pages compaction=$by_compaction offline=$by_offline reader=$rn writer=$wp bad=$((rbad + wbad)) retries=$(st retries) checksums=$ok seconds=$secs"
+t_info "RESULT backend=$backend pages=$(st pages) compaction=$by_compaction offline=$by_offline reader=$rn writer=$wp bad=$((rbad + wbad)) retries=$(st retries) checksums=$ok seconds=$secs"
 t_unload movram
 grep -q '^movram ' /proc/modules && t_fail unloaded "movram still listed" || t_pass unloaded
