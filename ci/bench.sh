@@ -6,8 +6,8 @@
 #   ci/bench-probes.sh probe time cold and cached
 #   ci/bench-core.sh, ci/bench-cocci.sh (when present)
 # each with --kernels KEYS, then print one table of every figure side by
-# side (metrics down, kernels across) from build/results/bench.tsv, which is
-# emptied first. A part is a script that appends rows
+# side (metrics down, kernels across, then a column for figures of no one
+# kernel, e.g. "-") from build/results/bench.tsv, which is emptied first. A part is a script that appends rows
 #   bench<TAB>kernel<TAB>metric<TAB>value<TAB>unit
 # to that file; ratios are only ever computed inside one part's run.
 #
@@ -47,8 +47,11 @@ done
 echo
 echo "Benchmarks, side by side (from $bench)"
 awk -F'\t' -v keys="$keys" '
-	BEGIN { nk = split(keys, k, " ") }
+	BEGIN { nk = split(keys, k, " "); for (i = 1; i <= nk; i++) known[k[i]] = 1 }
 	NF >= 4 {
+		# figures not tied to one of the kernels (kernel "-", "host", ...)
+		# get a column of their own after the kernels
+		if (!($2 in known)) { known[$2] = 1; k[++nk] = $2 }
 		id = $1 " " $3
 		if (!(id in seen)) { seen[id] = 1; row[++nr] = id }
 		if ($4 == "n/a") { if (!(($1, $2) in why)) { why[$1, $2] = 1; note = note "\n  n/a: " $1 " on " $2 ": " $5 } }

@@ -98,6 +98,12 @@ static int __maybe_unused nat_migrate(struct page *dst, struct page *src,
 {
 	unsigned long idx = page_private(src);
 
+	/*
+	 * Between taking a page out of the table and release_page() the
+	 * page is still movable: refuse, the release will win.
+	 */
+	if (idx >= npages || READ_ONCE(pages[idx]) != src)
+		return -EAGAIN;
 	copy_highpage(dst, src);
 	set_page_private(dst, idx);
 	spin_lock(&pages_lock);
