@@ -324,7 +324,7 @@ static struct page *core_alloc_dst(struct movcompat_core *core,
 	unsigned long pfn, tries, max_tries;
 	struct page *page;
 
-	if (movcompat_fault_dst_alloc(core))
+	if (movcompat_fault_dst_alloc(&core->faults))
 		return NULL;
 	/* enough to use up the free pages of the range being evacuated */
 	max_tries = max(64UL, pass->avoid_end - pass->avoid_start);
@@ -518,7 +518,7 @@ static long core_sweep(struct movcompat_domain *dom, unsigned long start,
 		}
 		if (!n)
 			break;
-		movcompat_fault_delay(core);
+		movcompat_fault_delay(&core->faults);
 		failed = core_migrate_list(dom, batch, n, pass);
 		moved += n - failed;
 		cond_resched();

@@ -5,11 +5,10 @@
  * Release builds: every point compiles to a constant and disappears.
  *
  * MOVCOMPAT_FAULT_INJECTION (test builds, MOVCOMPAT_FAULTS=y in Kbuild):
- *   movcompat_fault_dst_alloc(core)   the next N destination allocations
- *                                     fail (debugfs fail_dst_alloc=N)
- *   movcompat_fault_delay(core)       a pass sleeps this many ms with its
- *                                     pages isolated (debugfs
- *                                     delay_isolated_ms), for unload tests
+ *   movcompat_fault_dst_alloc(&core->faults)  the next N destination
+ *       allocations fail (debugfs fail_dst_alloc=N)
+ *   movcompat_fault_delay(&core->faults)  a pass sleeps this many ms with
+ *       its pages isolated (debugfs delay_isolated_ms), for unload tests
  *
  * MOVCOMPAT_BREAK_<RULE> (MOVCOMPAT_BREAK=rule in Kbuild, protocol tests
  * only): deliberately break one rule of the protocol, so that the test of
@@ -34,17 +33,29 @@ static inline bool movcompat_fault_hit(atomic_t *left)
 	return atomic_add_unless(left, -1, 0);
 }
 
-#define movcompat_fault_dst_alloc(core) \
-	movcompat_fault_hit(&(core)->faults.fail_dst_alloc)
-#define movcompat_fault_delay(core) \
-	do { \
-		if (READ_ONCE((core)->faults.delay_isolated_ms)) \
-			msleep(READ_ONCE((core)->faults.delay_isolated_ms)); \
-	} while (0)
+static inline bool movcompat_fault_dst_alloc(struct movcompat_faults *f)
+{
+	return movcompat_fault_hit(&f->fail_dst_alloc);
+}
+
+static inline void movcompat_fault_delay(struct movcompat_faults *f)
+{
+	u32 ms = READ_ONCE(f->delay_isolated_ms);
+
+	if (ms)
+		msleep(ms);
+}
 #else
 struct movcompat_faults { };
-#define movcompat_fault_dst_alloc(core) false
-#define movcompat_fault_delay(core) do { } while (0)
+
+static inline bool movcompat_fault_dst_alloc(struct movcompat_faults *f)
+{
+	return false;
+}
+
+static inline void movcompat_fault_delay(struct movcompat_faults *f)
+{
+}
 #endif
 
 #endif /* _MOVCOMPAT_FAULT_H */

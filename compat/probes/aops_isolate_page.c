@@ -8,7 +8,11 @@
 
 static bool p_isolate(struct page *page, isolate_mode_t mode) { return false; }
 static void p_putback(struct page *page) { }
-static int p_migrate(struct address_space *m, struct page *n, struct page *o, enum migrate_mode mode) { return 0; }
+static int p_migrate(struct address_space *m, struct page *n,
+		     struct page *o, enum migrate_mode mode)
+{
+	return 0;
+}
 const struct address_space_operations movcompat_probe = {
 	.isolate_page = p_isolate,
 	.migratepage = p_migrate,

@@ -2,7 +2,8 @@
 /*
  * PROBE: MOVCOMPAT_HAVE_BALLOON_COMPACTION_H
  * <linux/balloon_compaction.h> with struct balloon_dev_info.
- * Upstream: 18468d93e53b "mm: introduce a common interface for balloon pages mobility", v3.8; renamed in v7.0
+ * Upstream: 18468d93e53b "mm: introduce a common interface for balloon pages mobility", v3.8;
+ *   renamed in v7.0
  */
 #include <linux/balloon_compaction.h>
 

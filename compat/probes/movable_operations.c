@@ -2,7 +2,8 @@
 /*
  * PROBE: MOVCOMPAT_HAVE_MOVABLE_OPERATIONS
  * struct movable_operations exists (callback table split from address_space_operations).
- * Upstream: 68f2736a8583 "mm: Convert all PageMovable users to movable_operations", v6.0; RHEL 9 5.14 backport
+ * Upstream: 68f2736a8583 "mm: Convert all PageMovable users to movable_operations", v6.0;
+ *   RHEL 9 5.14 backport
  */
 #include <linux/migrate.h>
 

@@ -308,7 +308,8 @@ static inline void movcompat__unmark(struct movcompat_domain *dom,
  * page->private stays the driver's. May sleep (core backend: the page
  * enters the domain's table).
  *
- * Return: 0; -EINVAL for a compound page (only order-0 pages are movable);
+ * Return: 0; -EINVAL for a compound page (only order-0 pages are movable)
+ * or a page not locked by the caller (a bug: warns once);
  * -ENOMEM (core backend) if the page could not be tracked: it then stays
  * in service, unmovable, and must still be released with
  * movcompat_page_release().
@@ -318,8 +319,7 @@ static inline int movcompat_page_make_movable(struct movcompat_domain *dom,
 {
 	int ret;
 
-	VM_BUG_ON_PAGE(!PageLocked(page), page);
-	if (PageCompound(page))
+	if (WARN_ON_ONCE(!PageLocked(page)) || PageCompound(page))
 		return -EINVAL;
 	ret = movcompat__mark(dom, page);
 	atomic_long_inc(&dom->nr_movable);

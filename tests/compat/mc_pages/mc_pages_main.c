@@ -234,10 +234,14 @@ static int __init mc_pages_init(void)
 	for (i = 0; i < npages; i++) {
 		struct page *page = movcompat_alloc_page(&dom, GFP_HIGHUSER);
 
-		if (!page || (fragment &&
-			      !(spare[i] = movcompat_alloc_page(&dom, GFP_HIGHUSER)))) {
-			if (page)
+		if (page && fragment) {
+			spare[i] = movcompat_alloc_page(&dom, GFP_HIGHUSER);
+			if (!spare[i]) {
 				__free_page(page);
+				page = NULL;
+			}
+		}
+		if (!page) {
 			pr_err(KBUILD_MODNAME ": out of memory after %lu pages\n", i);
 			release_all(i);
 			ret = -ENOMEM;
@@ -245,10 +249,12 @@ static int __init mc_pages_init(void)
 		}
 		fill(page, i);
 		movcompat_page_set_private(&dom, page, i);
-		if (!trylock_page(page))
-			BUG();	/* a fresh page is never locked */
-		movcompat_page_make_movable(&dom, page);
+		lock_page(page);	/* a fresh page: never contended */
+		ret = movcompat_page_make_movable(&dom, page);
 		unlock_page(page);
+		if (ret)	/* still in service, only not movable */
+			pr_warn_once(KBUILD_MODNAME ": page %lu not movable: %d\n",
+				     i, ret);
 		pages[i] = page;
 	}
 	if (spare)
