@@ -24,6 +24,7 @@ st() { awk -v k="$1" '$1 == k { print $2 }' $D/stats; }
 vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 sha() { sha256sum | cut -d' ' -f1; }
 region() { dd if=$DEV bs=1M skip=$1 count=$MB iflag=direct 2>/dev/null | sha; }
+sha_b() { if [ $(($1 % 2)) = 0 ]; then echo "$sha_b0"; else echo "$sha_b1"; fi; }	# file b(N%2)
 t0=$(date +%s)
 
 # ---- 1. bad input: refused, with a message
@@ -117,15 +118,14 @@ rpid=$!
 	p=1 err=0 bad=0
 	while [ ! -e /tmp/stop ]; do
 		dd if=/tmp/b$((p % 2)) of=$DEV bs=1M seek=$MB count=$MB conv=notrunc oflag=direct 2>/dev/null || err=$((err + 1))
-		eval "want=\$sha_b$((p % 2))"
-		[ "$(region $MB)" = "$want" ] || bad=$((bad + 1))
+		[ "$(region $MB)" = "$(sha_b $p)" ] || bad=$((bad + 1))
 		echo "$p $err $bad" >/tmp/writer.out
 		p=$((p + 1))
 	done
 ) &
 wpid=$!
 
-bs=$(printf '%d' 0x$(cat /sys/devices/system/memory/block_size_bytes))
+bs=$(printf '%d' "0x$(cat /sys/devices/system/memory/block_size_bytes)")
 ppb=$((bs / 4096))
 by_offline=0 offlined=0 refused=0
 r=1
@@ -170,8 +170,7 @@ t_info "reader: $rn passes, $rbad bad; writer: $wp passes, $werr errors, $wbad b
 # ---- 4. checksums, migration figures
 ok=ok
 [ "$(region 0)" = "$sha_a" ] || ok=BAD
-eval "want_b=\$sha_b$((wp % 2))"
-[ "$(region $MB)" = "$want_b" ] || ok=BAD
+[ "$(region $MB)" = "$(sha_b "$wp")" ] || ok=BAD
 [ $ok = ok ] && t_pass checksums || t_fail checksums "region A or B differs after migration (writer pass $wp)"
 t_info "migrated by compaction $by_compaction, by offlining $by_offline ($offlined blocks offlined, $refused refused); pgmigrate_success +$((vm1 - vm0))"
 t_info "isolated=$(st isolated) migrated=$(st migrated) putback=$(st putback)"
