@@ -44,8 +44,10 @@ for key in $keys; do
 	verdict=$(awk -v c="$cold" -v h="$cached" 'BEGIN {
 		print (c <= 10 ? "cold ok" : "cold OVER 10 s") ", " (h <= 1 ? "cached ok" : "cached OVER 1 s") }')
 	printf '%-8s %7ss %7ss  %s\n' "$key" "$cold" "$cached" "$verdict"
-	printf 'probes\t%s\tcold\t%s\ts\n' "$key" "$cold" >>"$MC_RESULTS/bench.tsv"
-	printf 'probes\t%s\tcached\t%s\ts\n' "$key" "$cached" >>"$MC_RESULTS/bench.tsv"
-	printf 'probes\t%s\thost_load\t%s\tloadavg\n' "$key" "$load" >>"$MC_RESULTS/bench.tsv"
+	{
+		printf 'probes\t%s\tcold\t%s\ts\n' "$key" "$cold"
+		printf 'probes\t%s\tcached\t%s\ts\n' "$key" "$cached"
+		printf 'probes\t%s\thost_load\t%s\tloadavg\n' "$key" "$load"
+	} >>"$MC_RESULTS/bench.tsv"
 done
 exit $rc

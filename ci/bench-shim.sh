@@ -46,7 +46,7 @@ rows=$MC_RESULTS/.bench-shim.txt
 # icount: ci/vm.sh has no knob for extra QEMU options, so put a wrapper
 # named qemu-system-x86_64 first in PATH for its runs
 qpath=$PATH
-if [ $clock = icount ]; then
+if [ "$clock" = icount ]; then
 	mc_need qemu-system-x86_64 qemu-system-x86
 	wrap=$MC_BUILD/bench/qemu-icount
 	mkdir -p "$wrap"
@@ -137,7 +137,7 @@ for key in $keys; do
 	touch "$dir/rate-native" "$dir/rate-movcompat" "$dir/pair-ratio" "$dir/mc-backend"
 	read -r nmed nmin nmax nn < <(stats "$dir/rate-native")
 	read -r mmed mmin mmax mn < <(stats "$dir/rate-movcompat")
-	read -r pmed pmin pmax pn < <(stats "$dir/pair-ratio")
+	read -r _ pmin pmax pn < <(stats "$dir/pair-ratio")
 	mcbe=$(cat "$dir/mc-backend")
 	if [ "$nn" = 0 ] || [ "$mn" = 0 ] || [ "$pn" = 0 ]; then
 		line "$key" "$backend" "FAIL: no measured runs in $dir/info.txt"
@@ -176,7 +176,7 @@ done
 echo
 echo "Shim overhead: pages/s of memory-block offlining (one boot per kernel, one vCPU, runs"
 echo "alternating native/movcompat in ABBA order; per variant $runs runs x 3 blocks = samples)."
-if [ $clock = icount ]; then
+if [ "$clock" = icount ]; then
 	echo "Clock: QEMU -icount (guest time = instructions executed; deterministic, no cache effects)."
 else
 	echo "Clock: host wall clock under TCG (noisy on a loaded host; see spread and load)."

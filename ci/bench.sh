@@ -28,7 +28,7 @@ mkdir -p "$MC_RESULTS"
 bench=$MC_RESULTS/bench.tsv
 : >"$bench"
 
-ran= skipped= failed=
+ran='' skipped='' failed=''
 for part in shim probes core cocci; do
 	f=$MC_CI/bench-$part.sh
 	if [ ! -e "$f" ]; then

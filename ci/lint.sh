@@ -141,8 +141,9 @@ for kernel in $kernels; do
 		record "$kernel" sparse FAIL 0 "sparse not installable"
 		continue
 	fi
-	bash "$MC_CI/fetch.sh" "$kernel" >/dev/null 2>&1 && bash "$MC_CI/toolchain.sh" "$kernel" >/dev/null 2>&1 ||
+	if ! { bash "$MC_CI/fetch.sh" "$kernel" && bash "$MC_CI/toolchain.sh" "$kernel"; } >/dev/null 2>&1; then
 		mc_log "$kernel" lint "kernel $kernel could not be fetched/prepared; the builds below will fail"
+	fi
 	n=$(sparse_build "$work/bad-sparse" "$work/bad-sparse-$kernel" | grep -c 'noderef')
 	if [ "$n" -ge 1 ]; then
 		record "$kernel" sparse-detects PASS 0 "sparse flags a known-bad sample"

@@ -26,7 +26,7 @@ now_us() { adjtimex | awk '/tv_sec/ { s = $2 } /tv_usec/ { u = $2 } END { printf
 # the free lists, so a small module would land in those blocks instead).
 [ -n "$N" ] || N=$(awk '/^Node .* zone/ { z = $4 } z == "Movable" && $1 == "pages" && $2 == "free" { print int($3 * 0.9); exit }' /proc/zoneinfo)
 [ -n "$N" ] && [ "$N" -gt 0 ] || { t_fail bench-npages "no ZONE_MOVABLE free pages (movablecore= missing?)"; N=1; }
-bs=$(printf '%d' 0x$(cat $MEM/block_size_bytes))
+bs=$(printf '%d' "0x$(cat $MEM/block_size_bytes)")
 ppb=$((bs / 4096))
 t_info "block size $((bs >> 20)) MiB, $N pages per module, $RUNS runs each, $BLOCKS blocks per run"
 
