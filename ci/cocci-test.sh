@@ -18,7 +18,10 @@
 #  - make coccicheck COCCI=... MODE=... M=... in the linux-source-6.1 tree.
 # Rows go to $MC_RESULTS/tests.tsv with suite "cocci".
 #
-# usage: ci/cocci-test.sh [--update]   (--update rewrites the .res files)
+# usage: ci/cocci-test.sh [--update] [--kernels KEYS]
+#   --update   rewrite the .res files from the current patches
+#   --kernels  build only for these kernels (ci/kernels.list keys, required,
+#              optional, all; default required); other builds are SKIP
 # exit:  0 all passed, 1 a test failed
 
 . "$(dirname "$0")/lib.sh"
@@ -30,9 +33,18 @@ COCCI_SUITE=${MOVCOMPAT_COCCI_SUITE:-trixie}
 CROOT=$MC_CACHE/chroots/cocci-$COCCI_SUITE
 PATCHES="aops_to_mops mops_to_movcompat to_movcompat balloon_compaction_to_balloon"
 UPDATE=
-[ "${1:-}" = --update ] && UPDATE=1
+kernels=required
+while [ $# -gt 0 ]; do
+	case $1 in
+	--update) UPDATE=1; shift ;;
+	--kernels) kernels=$2; shift 2 ;;
+	*) mc_die "usage: ci/cocci-test.sh [--update] [--kernels KEYS]" 64 ;;
+	esac
+done
+KEYS=" $(mc_expand_kernels "$kernels") " || exit 64
 npass=0
 nfail=0
+nskip=0
 failed=
 
 # rec KERNEL TEST STATUS SECONDS DETAIL
@@ -42,6 +54,7 @@ rec()
 	printf 'cocci\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" >>"$MC_RESULTS/tests.tsv"
 	case $3 in
 	PASS) npass=$((npass + 1)) ;;
+	SKIP) nskip=$((nskip + 1)) ;;
 	FAIL) nfail=$((nfail + 1)); failed="$failed $2" ;;
 	esac
 	mc_log "$1" cocci "$3 $2${5:+ ($5)}"
@@ -253,6 +266,10 @@ run_builds()
 	while read -r file keys; do
 		for key in $keys; do
 			t=$(mc_now)
+			if [[ $KEYS != *" $key "* ]]; then
+				rec "$key" "build-$file" SKIP 0 "kernel $key not in --kernels"
+				continue
+			fi
 			if ! prepare_kernel "$key"; then
 				rec "$key" "build-$file" FAIL "$(mc_since "$t")" "kernel $key not available"
 				continue
@@ -300,7 +317,9 @@ run_real()
 	cp "$s61/mm/zsmalloc.c" "$d/zsmalloc-6.1.c"
 	(cd "$d" && spatch_old --very-quiet -D patch --sp-file "$SP/to_movcompat.cocci" \
 		--in-place zsmalloc-6.1.c >zsmalloc-6.1.out 2>zsmalloc-6.1.err)
-	if prepare_kernel 6.1; then
+	if [[ $KEYS != *" 6.1 "* ]]; then
+		rec 6.1 "real-t2-zsmalloc-6.1" SKIP 0 "kernel 6.1 not in --kernels"
+	elif prepare_kernel 6.1; then
 		check 6.1 "real-t2-zsmalloc-6.1" "$t" "to_movcompat on 6.1 mm/zsmalloc.c, module built" \
 			build_one 6.1 "$d/zsmalloc-6.1.c" cc_zsmalloc_61
 	else
@@ -313,7 +332,9 @@ run_real()
 		--in-place zsmalloc-5.10.c >zsmalloc-5.10.out 2>zsmalloc-5.10.err &&
 	 spatch_old --very-quiet -D patch --sp-file "$T/real/zsmalloc-5.10-finish.cocci" \
 		--in-place zsmalloc-5.10.c >>zsmalloc-5.10.out 2>&1)
-	if prepare_kernel 5.10; then
+	if [[ $KEYS != *" 5.10 "* ]]; then
+		rec 5.10 "real-t2-zsmalloc-5.10" SKIP 0 "kernel 5.10 not in --kernels"
+	elif prepare_kernel 5.10; then
 		check 5.10 "real-t2-zsmalloc-5.10" "$t" "to_movcompat + hand-finish on 5.10 mm/zsmalloc.c, module built" \
 			build_one 5.10 "$d/zsmalloc-5.10.c" cc_zsmalloc_510
 	else
@@ -361,7 +382,7 @@ run_coccicheck() # VER
 		sp=$W/spatch-new
 		write_spatch_wrapper "$sp" "$cw"
 	fi
-	for p in aops_to_mops balloon_compaction_to_balloon; do
+	for p in $PATCHES; do
 		d=$cw/$p
 		mkdir -p "$d"
 		cp "$T/$p.c" "$T/${p}__tricky.c" "$d/"
@@ -440,5 +461,7 @@ run_coccicheck old
 run_coccicheck new
 
 echo
-echo "cocci-test: spatch $V_OLD and $V_NEW: $npass passed, $nfail failed in $(mc_since "$T0")s${failed:+ (failed:$failed)}"
+skipped=
+[ "$nskip" != 0 ] && skipped=", $nskip skipped"
+echo "cocci-test: spatch $V_OLD and $V_NEW: $npass passed, $nfail failed$skipped in $(mc_since "$T0")s${failed:+ (failed:$failed)}"
 [ "$nfail" = 0 ]
