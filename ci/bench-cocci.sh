@@ -39,7 +39,16 @@ API_IDS="__SetPageMovable __ClearPageMovable PageMovable MIGRATEPAGE_SUCCESS add
 bench() # METRIC VALUE UNIT [KERNEL]
 {
 	mkdir -p "$MC_RESULTS"
-	printf 'bench\t%s\t%s\t%s\t%s\n' "${4:--}" "$1" "$2" "$3" >>"$MC_RESULTS/bench.tsv"
+	printf 'cocci\t%s\t%s\t%s\t%s\n' "${4:--}" "$1" "$2" "$3" >>"$MC_RESULTS/bench.tsv"
+}
+
+# best2 CMD...: run twice, print the shorter wall time (2 decimals)
+best2()
+{
+	local a b
+	a=$(secs "$@")
+	b=$(secs "$@")
+	awk -v a="$a" -v b="$b" 'BEGIN { print (a < b) ? a : b }'
 }
 
 # secs CMD...: run, print the wall seconds (2 decimals)
@@ -79,16 +88,20 @@ have_new=
 
 # ---------------------------------------------------------------- per file
 echo
-echo "Seconds per driver file (patch mode, one spatch run per file, wall clock):"
+echo "Seconds per driver file (patch mode, one spatch run per file, wall clock, best of 2;"
+echo "each run includes about 0.3 s of spatch start-up: parsing the semantic patch):"
 printf '| %-44s | %-34s | %6s | %8s | %8s |\n' file patch lines "1.1.1 s" "1.3 s"
 printf '|%s|%s|%s|%s|%s|\n' "$(printf '%.0s-' {1..46})" "$(printf '%.0s-' {1..36})" "--------" "----------" "----------"
 max_old=0 sum_old=0 n=0 max_new=0
+rm -f "$W"/perfile.*
 while read -r label file patch; do
-	cp "$file" "$W/$(basename "$file")"
-	o=$(cd "$W" && secs spatch --very-quiet -D patch --sp-file "$SP/$patch.cocci" "$(basename "$file")")
+	f=f$n-$(basename "$file")
+	cp "$file" "$W/$f"
+	o=$(cd "$W" && best2 spatch --very-quiet -D patch --sp-file "$SP/$patch.cocci" "$f")
 	nw=-
 	[ -n "$have_new" ] &&
-		nw=$(cd "$W" && secs spatch_new --very-quiet -D patch --sp-file "$SP/$patch.cocci" "$(basename "$file")")
+		nw=$(cd "$W" && best2 spatch_new --very-quiet -D patch --sp-file "$SP/$patch.cocci" "$f")
+	echo "$f" >>"$W/perfile.$patch"
 	printf '| %-44s | %-34s | %6s | %8s | %8s |\n' "$label" "$patch.cocci" "$(wc -l <"$file")" "$o" "$nw"
 	max_old=$(awk -v a="$max_old" -v b="$o" 'BEGIN { print (b > a) ? b : a }')
 	[ "$nw" != - ] && max_new=$(awk -v a="$max_new" -v b="$nw" 'BEGIN { print (b > a) ? b : a }')
@@ -103,6 +116,17 @@ tests/mops_to_movcompat.c(6.0-6.16-driver)     $SP/tests/mops_to_movcompat.c to_
 6.1-drivers/virtio/virtio_balloon.c             $s61/drivers/virtio/virtio_balloon.c balloon_compaction_to_balloon
 EOF
 mean_old=$(awk -v s="$sum_old" -v n="$n" 'BEGIN { printf "%.2f", s / n }')
+# amortised: one spatch run per patch over all its files (start-up once)
+tot=0
+for f in "$W"/perfile.*; do
+	p=${f##*perfile.}
+	awk '{ print; print "" }' "$f" >"$f.groups"
+	tot=$(awk -v a="$tot" -v b="$(cd "$W" && best2 spatch --very-quiet -D patch \
+		--sp-file "$SP/$p.cocci" --file-groups "$f.groups")" 'BEGIN { print a + b }')
+done
+amort=$(awk -v t="$tot" -v n="$n" 'BEGIN { printf "%.2f", t / n }')
+echo "amortised (one spatch run per patch over its files, 1.1.1): $amort s per file"
+bench cocci_per_file_amortised_1.1.1 "$amort" s
 echo "per file: mean $mean_old s, max $max_old s with 1.1.1${have_new:+; max $max_new s with 1.3} (target < 1 s)"
 bench cocci_per_file_mean_1.1.1 "$mean_old" s
 bench cocci_per_file_max_1.1.1 "$max_old" s
