@@ -80,11 +80,19 @@ if ! src=$(bash "$MC_CI/fetch-source.sh" 6.1 2>"$work/fetch-source.log" | tail -
 	echo "checkpatch: linux-source-6.1 unavailable: $(tail -n 1 "$work/fetch-source.log")"
 	record - checkpatch FAIL "$(mc_since "$t")" "linux-source-6.1 (checkpatch.pl) unavailable"
 else
+	# checkpatch FILE...: run from $work with absolute paths (--strict
+	# writes a .checkpatch-camelcase.* cache file into the current
+	# directory), report repository-relative paths
 	checkpatch()
 	{
-		perl "$src/scripts/checkpatch.pl" --no-tree --strict --terse --show-types \
-			--ignore "$cp_ignore" -f "$@" 2>&1 |
-			grep -E '^[^ ]+:[0-9]+: (ERROR|WARNING|CHECK):' | grep -v -E -e "$allowed"
+		local f abs=()
+		for f in "$@"; do
+			case $f in /*) abs+=("$f") ;; *) abs+=("$MC_TOP/$f") ;; esac
+		done
+		(cd "$work" && perl "$src/scripts/checkpatch.pl" --no-tree --strict --terse --show-types \
+			--ignore "$cp_ignore" -f "${abs[@]}" 2>&1) |
+			grep -E '^[^ ]+:[0-9]+: (ERROR|WARNING|CHECK):' | grep -v -E -e "$allowed" |
+			sed "s|^$MC_TOP/||"
 	}
 	# the detector: a file that breaks the style in three ways
 	printf 'int  f(void){\n\tint x=1 ;\n\treturn x;}\n' >"$work/bad.c"
