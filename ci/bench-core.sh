@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The migration core vs the kernel's own migration of the same pages on the
+# same kernel: mc_pages on the native backend and mc_pages_core (the core
+# forced), in ONE VM boot per kernel, alternating runs of offlining the
+# memory blocks holding the module's pages (tests/core/guest-bench-core.sh).
+# Also the copy-bandwidth limit: the same pages copied once each into fresh
+# pages in the same VM, and the fraction of it each variant reaches.
+# Measured on the kernels with a native hook among --kernels, by default
+# only 6.12 (the issue's reference; MOVCOMPAT_BENCH_CORE_KERNELS=all for
+# every one). Guest clock: QEMU -icount (deterministic instruction time)
+# unless MOVCOMPAT_BENCH_CLOCK=wall.
+#
+# usage: ci/bench-core.sh [--kernels KEYS] [--runs N]
+# Appends "core KERNEL METRIC VALUE UNIT" rows to build/results/bench.tsv.
+
+. "$(dirname "$0")/lib.sh"
+
+kernels=required runs=${MOVCOMPAT_BENCH_RUNS:-3} clock=${MOVCOMPAT_BENCH_CLOCK:-icount}
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernels) kernels=$2; shift 2 ;;
+	--runs) runs=$2; shift 2 ;;
+	*) mc_die "unknown option '$1'; usage: ci/bench-core.sh [--kernels KEYS] [--runs N]" 64 ;;
+	esac
+done
+keys=$(mc_expand_kernels "$kernels") || exit 64
+want=${MOVCOMPAT_BENCH_CORE_KERNELS:-6.12}
+mkdir -p "$MC_RESULTS"
+bench=$MC_RESULTS/bench.tsv
+row() { printf 'core\t%s\t%s\t%s\t%s\n' "$@" >>"$bench"; }
+median() { sort -g | awk '{ v[++n] = $1 } END { if (!n) print 0; else print (n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2) }'; }
+
+qpath=$PATH
+if [ "$clock" = icount ]; then
+	wrap=$MC_BUILD/bench/qemu-icount-core
+	mkdir -p "$wrap"
+	printf '#!/bin/sh\nexec %s -icount shift=0,sleep=off "$@"\n' "$(command -v qemu-system-x86_64)" \
+		>"$wrap/qemu-system-x86_64"
+	chmod +x "$wrap/qemu-system-x86_64"
+	qpath=$wrap:$PATH
+fi
+
+rc=0 table=
+for key in $keys; do
+	[ "$want" = all ] || [[ " $want " == *" $key "* ]] || continue
+	mc_kernel "$key"
+	out=$MC_BUILD/$key/bench-core
+	bash "$MC_CI/fetch.sh" "$key" >/dev/null 2>&1 && bash "$MC_CI/toolchain.sh" "$key" >/dev/null 2>&1 ||
+		{ table+=$(printf '\n%-8s UNAVAILABLE' "$key"); rc=1; continue; }
+	if ! bash "$MC_CI/build.sh" "$key" "$MC_TOP/tests/compat/mc_pages" "$out/native" ||
+	   ! bash "$MC_CI/build.sh" "$key" "$MC_TOP/tests/compat/mc_pages" "$out/core" -- \
+		MC_PAGES_NAME=mc_pages_core MOVCOMPAT_BACKEND=core; then
+		table+=$(printf '\n%-8s build failed (see %s/*/build.log)' "$key" "$out"); rc=1; continue
+	fi
+	if [ "$(tr '\0' '\n' <"$out/native/mc_pages.ko" | grep -c 'mops\|aops')" = 0 ]; then
+		table+=$(printf '\n%-8s n/a: no native hook to compare with' "$key")
+		row "$key" ratio n/a "no native hook"
+		continue
+	fi
+	PATH=$qpath MOVCOMPAT_SMP=1 MOVCOMPAT_QUIET=1 bash "$MC_CI/vm.sh" "$key" --name bench-core \
+		--guest "$MC_TOP/tests/core/guest-bench-core.sh" \
+		--module "$out/native/mc_pages.ko" --module "$out/core/mc_pages_core.ko" \
+		--mem 2048 --append movablecore=1G --timeout 900 --env MC_BENCH_RUNS="$runs" >"$out.log" 2>&1 ||
+		{ table+=$(printf '\n%-8s FAIL: %s' "$key" "$(tail -n 1 "$out.log")"); rc=1; continue; }
+	info=$MC_BUILD/$key/vm-bench-core/info.txt
+	for v in native core; do
+		awk -v v=$v '/BENCH variant=/ {
+			for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+			if (f["variant"] != v || f["run"] == 0) next
+			if (f["us"] > 0) print f["pages"] / f["us"] * 1e6 > (o "." v ".rate")
+			if (f["copy_ns"] > 0) print f["copy_pages"] / f["copy_ns"] * 1e9 > (o ".copy")
+		}' o="$out" "$info"
+	done
+	nat=$(median <"$out.native.rate") core=$(median <"$out.core.rate") copy=$(median <"$out.copy")
+	ratio=$(awk -v a="$core" -v b="$nat" 'BEGIN { printf "%.3f", b ? a / b : 0 }')
+	fc=$(awk -v a="$core" -v b="$copy" 'BEGIN { printf "%.3f", b ? a / b : 0 }')
+	fn=$(awk -v a="$nat" -v b="$copy" 'BEGIN { printf "%.3f", b ? a / b : 0 }')
+	row "$key" native_pages_per_s "$(printf %.0f "$nat")" pages/s
+	row "$key" core_pages_per_s "$(printf %.0f "$core")" pages/s
+	row "$key" ratio "$ratio" core/native
+	row "$key" copy_limit_pages_per_s "$(printf %.0f "$copy")" pages/s
+	row "$key" core_fraction_of_copy "$fc" core/copy
+	row "$key" native_fraction_of_copy "$fn" native/copy
+	verdict="core at least as fast as the kernel"
+	awk -v r="$ratio" 'BEGIN { exit !(r < 1) }' && verdict="core SLOWER than the kernel"
+	table+=$(printf '\n%-8s %10.0f %10.0f %6s %10.0f %6s %6s  %s' "$key" "$nat" "$core" "$ratio" "$copy" "$fc" "$fn" "$verdict")
+	mc_log "$key" bench "core: native $(printf %.0f "$nat") pages/s, core $(printf %.0f "$core") pages/s, ratio $ratio, copy limit $(printf %.0f "$copy") pages/s"
+done
+
+echo
+echo "Migration core vs the kernel's own migration (memory-block offlining, same pages, same boot,"
+echo "ABBA runs, medians of $runs runs; clock: $clock), and the copy-bandwidth limit (copybench)."
+printf '%-8s %10s %10s %6s %10s %6s %6s  %s' kernel "native/s" "core/s" ratio "copy/s" "c/copy" "n/copy" verdict
+echo "$table"
+exit $rc

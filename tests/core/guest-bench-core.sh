@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
+#
+# Guest side of the core benchmark (ci/bench-core.sh; --mem 2048,
+# movablecore=1G, one vCPU): the same driver (mc_pages) once on the
+# kernel's own migration (native backend) and once on movcompat's core
+# (mc_pages_core, MOVCOMPAT_BACKEND=core), alternating in ABBA order. Each
+# run offlines up to three memory blocks holding the module's pages (the
+# kernel migrates them, or the core's notifier does) and then copies every
+# page once into a fresh page (copybench: the copy-bandwidth limit). One
+# line per run:
+#   MCT INFO BENCH variant=V run=R pages=P us=T copy_pages=C copy_ns=N
+# Run 0 of each variant is a warm-up.
+RUNS=${MC_BENCH_RUNS:-3}
+MEM=/sys/devices/system/memory
+stat() { awk -v k="$1" '$1 == k { print $2 }' "/sys/kernel/debug/$2/stats"; }
+now_us() { adjtimex | awk '/tv_sec/ { s = $2 } /tv_usec/ { u = $2 } END { printf "%.0f\n", s * 1000000 + u }'; }
+
+N=$(awk '/^Node .* zone/ { z = $4 } z == "Movable" && $1 == "pages" && $2 == "free" { print int($3 * 0.9); exit }' /proc/zoneinfo)
+[ -n "$N" ] && [ "$N" -gt 0 ] || { t_fail bench-npages "no ZONE_MOVABLE (movablecore= missing?)"; N=1; }
+ppb=$(($(printf '%d' 0x$(cat $MEM/block_size_bytes)) / 4096))
+
+bench_run() # VARIANT MODULE RUN
+{
+	v=$1 m=$2 r=$3 pages=0 us=0 done=0 tried=0
+	t_load "$m" npages="$N" fragment=0
+	[ -d "/sys/kernel/debug/$m" ] || return 0
+	for b in $(awk -v p="$ppb" '{ n[int($1 / p)]++ } END { for (b in n) print n[b], b }' \
+			"/sys/kernel/debug/$m/pfns" | sort -rn | awk '{ print $2 }'); do
+		f=$MEM/memory$b/state
+		[ -w "$f" ] && [ "$(cat "$f")" = online ] || continue
+		tried=$((tried + 1))
+		m0=$(stat migrated "$m")
+		t0=$(now_us)
+		if echo offline >"$f" 2>/dev/null; then
+			us=$((us + $(now_us) - t0))
+			pages=$((pages + $(stat migrated "$m") - m0))
+			done=$((done + 1))
+			echo online_movable >"$f" 2>/dev/null || echo online >"$f" 2>/dev/null
+		fi
+		[ $done -ge 3 ] || [ $tried -ge 8 ] && break
+	done
+	[ $pages -gt 0 ] && t_pass "$v-$r-offline" || t_fail "$v-$r-offline" "$m: no page moved ($done of $tried blocks offlined)"
+	c=$(cat "/sys/kernel/debug/$m/copybench")
+	set -- $c
+	v_ok=$(cat "/sys/kernel/debug/$m/verify")
+	[ "$v_ok" = "checked $N bad 0" ] && t_pass "$v-$r-verify" || t_fail "$v-$r-verify" "$m: $v_ok"
+	t_info "BENCH variant=$v backend=$(stat backend "$m") run=$r pages=$pages us=$us copy_pages=$2 copy_ns=$4"
+	t_unload "$m"
+}
+
+# QEMU backs guest RAM lazily: touch most of it once before measuring
+t_load mc_pages npages="$N" fragment=0
+t_unload mc_pages
+bench_run native mc_pages 0
+bench_run core mc_pages_core 0
+i=1
+while [ $i -le "$RUNS" ]; do
+	if [ $((i % 2)) = 1 ]; then
+		bench_run native mc_pages $i
+		bench_run core mc_pages_core $i
+	else
+		bench_run core mc_pages_core $i
+		bench_run native mc_pages $i
+	fi
+	i=$((i + 1))
+done
