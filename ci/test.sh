@@ -3,7 +3,7 @@
 #
 # Everything CI checks (make test): host packages, the kernel matrix with
 # every VM test, the probe table, the harness's own bad-input tests, the
-# semantic patches' tests. Ends with a table of what
+# semantic patches' tests, checkpatch --strict and sparse. Ends with a table of what
 # failed and the closing line "N passed, N failed[, N skipped]".
 # Results: build/results/tests.tsv (suite kernel test status seconds detail).
 #
@@ -28,6 +28,7 @@ bash "$MC_CI/matrix.sh" --kernels "$kernels"
 bash "$MC_CI/probes.sh" --kernels "$kernels" --check "$MC_TOP/tests/probes/expected.tsv"
 bash "$MC_TOP/tests/harness/cli-tests.sh" "$MC_DEFAULT_KERNEL"
 bash "$MC_CI/cocci-test.sh" --kernels "$kernels"
+bash "$MC_CI/lint.sh"
 
 r=$MC_RESULTS/tests.tsv
 pass=$(awk -F'\t' '$4 == "PASS"' "$r" | wc -l)

@@ -111,7 +111,15 @@ boot_once()
 		-append "console=ttyS0 panic=-1 loglevel=5 ${MOVCOMPAT_BOOT_ARGS:-} $append" \
 		</dev/null >"$fifo" 2>&1 &
 	qpid=$!
-	( sleep "$timeout" && kill "$qpid" 2>/dev/null && touch "$out/timed-out" ) &
+	# the watcher's sleep must not outlive the guest: it would hold our
+	# stdout open, and anything reading vm.sh through a pipe would wait
+	(
+		sleep "$timeout" &
+		s=$!
+		trap 'kill $s 2>/dev/null; exit 0' TERM
+		wait $s
+		kill "$qpid" 2>/dev/null && touch "$out/timed-out"
+	) &
 	wpid=$!
 	wait "$qpid" 2>/dev/null
 	kill "$wpid" 2>/dev/null

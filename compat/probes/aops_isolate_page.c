@@ -13,6 +13,7 @@ static int p_migrate(struct address_space *m, struct page *n,
 {
 	return 0;
 }
+
 const struct address_space_operations movcompat_probe = {
 	.isolate_page = p_isolate,
 	.migratepage = p_migrate,
