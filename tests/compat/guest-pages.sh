@@ -64,21 +64,6 @@ t_info "compaction: driver migrated $by_compaction, pgmigrate_success +$((vm1 - 
 bs=$(printf '%d' 0x$(cat /sys/devices/system/memory/block_size_bytes))
 ppb=$((bs / 4096))
 
-# 1b. core only: evacuate the memory block holding most of our pages
-if [ "$backend" = core ]; then
-	b=$(awk -v p=$ppb '{ n[int($1 / p)]++ } END { for (b in n) print n[b], b }' $D/pfns | sort -rn | awk 'NR == 1 { print $2 }')
-	before=$(awk -v p=$ppb -v b=$b 'int($1 / p) == b' $D/pfns | wc -l)
-	if echo "$((b * ppb)) $ppb" >$C/evacuate; then
-		after=$(awk -v p=$ppb -v b=$b 'int($1 / p) == b' $D/pfns | wc -l)
-		t_info "evacuate memory$b: $before pages before, $after after"
-		[ "$before" -gt 0 ] && [ "$after" = 0 ] && t_pass core-evacuate-range ||
-			t_fail core-evacuate-range "memory$b: $before pages before, $after after"
-	else
-		t_fail core-evacuate-range "write to $C/evacuate refused"
-	fi
-	m1=$(stat migrated)
-fi
-
 # 2. offline the memory blocks holding most of our pages (next on EBUSY)
 blocks=$(awk -v p=$ppb '{ n[int($1 / p)]++ } END { for (b in n) print n[b], b }' $D/pfns | sort -rn | awk '{ print $2 }')
 offlined=0
@@ -106,10 +91,39 @@ vm2=$(vmstat pgmigrate_success)
 by_offline=$((m2 - m1))
 t_info "offlining: $offlined blocks, driver migrated $by_offline, pgmigrate_success +$((vm2 - vm1))"
 
+# 3. core only: evacuate the memory block holding most of our pages
+# (after offlining: compaction gathers the pages in few blocks, and a
+# block that cannot be offlined for the kernel's own reasons should not be
+# the only one left holding them)
+if [ "$backend" = core ]; then
+	b=$(awk -v p=$ppb '{ n[int($1 / p)]++ } END { for (b in n) print n[b], b }' $D/pfns | sort -rn | awk 'NR == 1 { print $2 }')
+	before=$(awk -v p=$ppb -v b=$b 'int($1 / p) == b' $D/pfns | wc -l)
+	if echo "$((b * ppb)) $ppb" >$C/evacuate; then
+		after=$(awk -v p=$ppb -v b=$b 'int($1 / p) == b' $D/pfns | wc -l)
+		t_info "evacuate memory$b: $before pages before, $after after"
+		[ "$before" -gt 0 ] && [ "$after" = 0 ] && t_pass core-evacuate-range ||
+			t_fail core-evacuate-range "memory$b: $before pages before, $after after"
+	else
+		t_fail core-evacuate-range "write to $C/evacuate refused"
+	fi
+fi
+
 if [ "$movable" = 1 ]; then
 	[ $offlined -ge 1 ] && t_pass offline-block || t_fail offline-block "no block holding $M pages could be offlined ($tried tried)"
 	[ $by_offline -gt 0 ] && t_pass migrated-by-offline || t_fail migrated-by-offline "no page migrated by offlining"
-	[ $by_compaction -gt 0 ] && t_pass migrated-by-compaction || t_fail migrated-by-compaction "compaction moved none of our pages"
+	if [ "$backend" = core ]; then
+		# the domain's own compaction moves every page: deterministic
+		[ $by_compaction -gt 0 ] && t_pass migrated-by-compaction ||
+			t_fail migrated-by-compaction "the core's compaction moved none of our pages"
+	elif [ $by_compaction -gt 0 ]; then
+		t_pass migrated-by-compaction
+	else
+		# The kernel picks the pageblocks it compacts; in a nearly empty
+		# 2 GiB guest it can build every huge page it is asked for without
+		# touching ours (seen about one boot in five). Offlining, checked
+		# below, always has to move them.
+		t_info "kernel compaction moved none of our pages in this boot (figure, not a check)"
+	fi
 	total=$((m2 - m0))
 	if [ "$backend" = core ]; then
 		# the core's counters must match the driver's callbacks exactly,
