@@ -7,8 +7,9 @@
  *
  * debugfs <module>/: stats (counters), verify (read: checks every page),
  * pfns (one pfn per line), copybench (read: copy every page once into a
- * fresh page and print the time: the copy-bandwidth limit for benchmarks). The module name is mc_pages, or another one
- * given with MC_PAGES_NAME= (build variants, tests/compat/mc_pages/variants).
+ * fresh page and print the time: the copy-bandwidth limit for benchmarks).
+ * The module name is mc_pages, or another one given with MC_PAGES_NAME=
+ * (build variants, see tests/compat/mc_pages/variants).
  */
 #include <linux/debugfs.h>
 #include <linux/highmem.h>

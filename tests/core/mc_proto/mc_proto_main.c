@@ -203,7 +203,8 @@ static void test_eagain(void)
 
 	reset_calls();
 	atomic_set(&eagain_left[1], 2);
-	old = page = isolate_idx(1);
+	page = isolate_idx(1);
+	old = page;
 	if (!page) {
 		report(false, "eagain-then-success", "could not isolate");
 		return;
@@ -223,6 +224,19 @@ static void test_eagain(void)
 		report(true, "eagain-then-success", NULL);
 }
 
+/* the page at @idx can be isolated (and is put back at once) */
+static void check_isolates_again(int idx, const char *name)
+{
+	struct page *page = isolate_idx(idx);
+
+	if (!page) {
+		report(false, name, "page cannot be isolated again");
+		return;
+	}
+	movcompat_core_putback(&dom, page);
+	report(true, name, NULL);
+}
+
 /* a permanent error: putback exactly once, page usable again */
 static void test_permanent_error(void)
 {
@@ -231,7 +245,8 @@ static void test_permanent_error(void)
 
 	reset_calls();
 	fail_permanent[2] = true;
-	old = page = isolate_idx(2);
+	page = isolate_idx(2);
+	old = page;
 	if (!page) {
 		report(false, "permanent-error-putback", "could not isolate");
 		return;
@@ -245,13 +260,8 @@ static void test_permanent_error(void)
 	else if (movcompat_core_page_isolated(&dom, old))
 		report(false, "permanent-error-putback",
 		       "page still marked isolated after putback");
-	else if (!(page = isolate_idx(2)))
-		report(false, "permanent-error-putback",
-		       "page cannot be isolated again");
-	else {
-		movcompat_core_putback(&dom, page);
-		report(true, "permanent-error-putback", NULL);
-	}
+	else
+		check_isolates_again(2, "permanent-error-putback");
 }
 
 /* a tail page in the table (a stale entry) is refused before any callback */
@@ -384,7 +394,8 @@ static void test_dst_alloc_fails(void)
 
 	reset_calls();
 	atomic_set(&dom.core->faults.fail_dst_alloc, 1);
-	old = page = isolate_idx(3);
+	page = isolate_idx(3);
+	old = page;
 	if (!page) {
 		report(false, "dst-alloc-fails", "could not isolate");
 		return;
@@ -415,7 +426,8 @@ static void test_data(void)
 		if (!intact(table[i], i) || page_private(table[i]))
 			bad++;
 	if (bad || atomic_read(&bad_calls))
-		report(false, "data-intact", "%d pages corrupted, %d callbacks on pages not in service",
+		report(false, "data-intact",
+		       "%d pages corrupted, %d callbacks on pages not in service",
 		       bad, atomic_read(&bad_calls));
 	else
 		report(true, "data-intact", NULL);
