@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * PROBE: MOVCOMPAT_HAVE_BLK_MEMCPY_PAGE
- * memcpy_page() and memset_page(): highmem-safe copies with kmap_local (block drivers' bvec copies).
- * Upstream: Ira Weiny "mm/highmem: Introduce memcpy_page(), memmove_page(), and memset_page()", v5.12 (commit id unverified)
+ * memcpy_page() and memset_page(): highmem-safe copies with kmap_local.
+ * Upstream: Ira Weiny "mm/highmem: Introduce memcpy_page(), memmove_page(),
+ *   and memset_page()", v5.12 (commit id unverified)
  */
 #include <linux/highmem.h>
 

@@ -27,7 +27,7 @@
 static struct movcompat_domain dom;
 static DEFINE_MUTEX(pool_mutex);	/* fill, verify and exit, one at a time */
 static DEFINE_SPINLOCK(slot_lock);	/* pool[] slots against migration */
-static struct page **pool;		/* slot -> page; page_private = slot */
+static struct page **pool;		/* slot -> page; its private value: slot */
 static unsigned long pool_size;
 static atomic_long_t nr_migrated;
 static struct dentry *dir;
@@ -42,14 +42,18 @@ static bool pool_isolate(struct page *page, isolate_mode_t mode)
 static int pool_migrate(struct page *dst, struct page *src,
 			enum migrate_mode mode)
 {
-	unsigned long slot = page_private(src);
+	unsigned long slot = movcompat_page_private(&dom, src);
 
 	copy_highpage(dst, src);
-	set_page_private(dst, slot);
 	spin_lock(&slot_lock);
+	if (pool[slot] != src) {	/* taken out, release on its way */
+		spin_unlock(&slot_lock);
+		return -EAGAIN;
+	}
 	pool[slot] = dst;
 	spin_unlock(&slot_lock);
-	set_page_private(src, 0);
+	movcompat_page_set_private(&dom, dst, slot);
+	movcompat_page_set_private(&dom, src, 0);
 	movcompat_page_migrated(&dom, dst, src);	/* dst in, src out */
 	atomic_long_inc(&nr_migrated);
 	return 0;
@@ -104,7 +108,7 @@ static void pool_empty(void)
 		spin_lock(&slot_lock);
 		pool[slot] = NULL;
 		spin_unlock(&slot_lock);
-		set_page_private(page, 0);
+		movcompat_page_set_private(&dom, page, 0);
 		unlock_page(page);
 		put_page(page);				/* get_locked()'s */
 		movcompat_page_release(&dom, page);	/* the pool's */
@@ -137,7 +141,7 @@ static int pool_fill(unsigned long n)
 			break;
 		pattern(buf, pool_size);
 		memcpy_to_page(page, 0, (char *)buf, PAGE_SIZE);
-		set_page_private(page, pool_size);
+		movcompat_page_set_private(&dom, page, pool_size);
 		pool[pool_size] = page;	/* before it can move */
 		lock_page(page);
 		movcompat_page_make_movable(&dom, page);
@@ -189,7 +193,8 @@ static int verify_show(struct seq_file *m, void *v)
 
 		memcpy_from_page((char *)got, page, 0, PAGE_SIZE);
 		pattern(want, slot);
-		if (memcmp(got, want, PAGE_SIZE) || page_private(page) != slot)
+		if (memcmp(got, want, PAGE_SIZE) ||
+		    movcompat_page_private(&dom, page) != slot)
 			bad++;
 		unlock_page(page);
 		put_page(page);

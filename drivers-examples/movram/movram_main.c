@@ -4,7 +4,8 @@
  * movable: compaction and memory-block offlining migrate them while the
  * disk is in use. One source for every kernel movcompat supports.
  *
- * Each disk keeps its pages in an xarray indexed by page offset. Pages are
+ * Each disk keeps its pages in an xarray indexed by page offset; the
+ * per-page value (movcompat_page_private()) holds the disk and offset. Pages are
  * allocated on first write and freed by discard. The rule that makes I/O
  * and migration safe together:
  *
@@ -69,7 +70,7 @@ MODULE_PARM_DESC(size, "bytes per disk, K/M/G suffixes allowed, rounded up to a 
 module_param(count, uint, 0444);
 MODULE_PARM_DESC(count, "number of disks /dev/movram0.. (1-16, default 1)");
 module_param(carrier, bool, 0444);
-MODULE_PARM_DESC(carrier, "reserved: ask movcompat for the balloon carrier (not available yet)");
+MODULE_PARM_DESC(carrier, "ask movcompat for the balloon carrier where it exists (6.17+), else the automatic backend");
 
 struct movram {
 	unsigned int nr;
@@ -123,10 +124,11 @@ static struct page *movram_insert_locked(struct movram *mr, unsigned long idx)
 		return ERR_PTR(-ENOMEM);
 	clear_highpage(page);
 	lock_page(page);	/* a fresh page: never waits */
-	set_page_private(page, ((unsigned long)mr->nr << MOVRAM_IDX_BITS) | idx);
+	movcompat_page_set_private(&movram_dom, page,
+				   ((unsigned long)mr->nr << MOVRAM_IDX_BITS) | idx);
 	old = xa_cmpxchg(&mr->pages, idx, NULL, page, GFP_NOIO);
 	if (old) {
-		set_page_private(page, 0);
+		movcompat_page_set_private(&movram_dom, page, 0);
 		unlock_page(page);
 		put_page(page);		/* never movable: a plain free */
 		return xa_is_err(old) ? ERR_PTR(xa_err(old)) : NULL;
@@ -149,7 +151,7 @@ static void movram_free_page(struct movram *mr, unsigned long idx)
 	xa_lock(&mr->pages);
 	__xa_erase(&mr->pages, idx);
 	xa_unlock(&mr->pages);
-	set_page_private(page, 0);
+	movcompat_page_set_private(&movram_dom, page, 0);
 	unlock_page(page);
 	put_page(page);
 	movcompat_page_release(&movram_dom, page);
@@ -167,7 +169,7 @@ static bool movram_isolate_page(struct page *page, isolate_mode_t mode)
 static int movram_migrate_page(struct page *dst, struct page *src,
 			       enum migrate_mode mode)
 {
-	unsigned long key = page_private(src);
+	unsigned long key = movcompat_page_private(&movram_dom, src);
 	unsigned long idx = key & MOVRAM_IDX_MASK;
 	struct movram *mr = READ_ONCE(movram_disks[key >> MOVRAM_IDX_BITS]);
 
@@ -175,18 +177,18 @@ static int movram_migrate_page(struct page *dst, struct page *src,
 		return -EAGAIN;
 	/* src is locked: no I/O can change it while we copy */
 	copy_highpage(dst, src);
-	set_page_private(dst, key);
+	movcompat_page_set_private(&movram_dom, dst, key);
 	xa_lock(&mr->pages);
 	if (xa_load(&mr->pages, idx) != src) {
 		/* being discarded: its release waits for our lock */
 		xa_unlock(&mr->pages);
-		set_page_private(dst, 0);
+		movcompat_page_set_private(&movram_dom, dst, 0);
 		atomic_long_inc(&nr_raced);
 		return -EAGAIN;
 	}
 	__xa_store(&mr->pages, idx, dst, GFP_ATOMIC);	/* replaces: no alloc */
 	xa_unlock(&mr->pages);
-	set_page_private(src, 0);
+	movcompat_page_set_private(&movram_dom, src, 0);
 	movcompat_page_migrated(&movram_dom, dst, src);
 	atomic_long_inc(&nr_migrated);
 	return 0;
@@ -264,7 +266,7 @@ static void movram_discard(struct movram *mr, sector_t sector, unsigned int byte
 	}
 }
 
-static void movram_submit(struct bio *bio)
+static MOVCOMPAT_SUBMIT_BIO_T movram_submit_bio(struct bio *bio)
 {
 	struct movram *mr = movcompat_bio_disk(bio)->private_data;
 	sector_t sector = bio->bi_iter.bi_sector;
@@ -274,7 +276,7 @@ static void movram_submit(struct bio *bio)
 
 	if (bio_end_sector(bio) > get_capacity(mr->disk)) {
 		bio_io_error(bio);	/* beyond the end */
-		return;
+		return MOVCOMPAT_SUBMIT_BIO_DONE;
 	}
 	switch (bio_op(bio)) {
 	case REQ_OP_READ:
@@ -295,9 +297,8 @@ static void movram_submit(struct bio *bio)
 	}
 	bio->bi_status = st;
 	bio_endio(bio);
+	return MOVCOMPAT_SUBMIT_BIO_DONE;
 }
-
-MOVCOMPAT_DEFINE_SUBMIT_BIO(movram_submit_bio, movram_submit);
 
 static const struct block_device_operations movram_fops = {
 	.owner = THIS_MODULE,
@@ -414,10 +415,6 @@ static int __init movram_init(void)
 	unsigned int i;
 	int ret;
 
-	if (carrier) {
-		pr_err("movram: carrier=1: this movcompat has no balloon carrier yet\n");
-		return -EOPNOTSUPP;
-	}
 	if (!count || count > MOVRAM_MAX_DISKS) {
 		pr_err("movram: count=%u: must be 1 to %d\n", count, MOVRAM_MAX_DISKS);
 		return -EINVAL;
@@ -432,7 +429,8 @@ static int __init movram_init(void)
 		return -EINVAL;
 	}
 	size = round_up(size, PAGE_SIZE);
-	ret = movcompat_domain_init(&movram_dom, &movram_mops, "movram");
+	ret = movcompat_domain_init_flags(&movram_dom, &movram_mops, "movram",
+					  carrier ? MOVCOMPAT_DOMAIN_BALLOON_CARRIER : 0);
 	if (ret)
 		return ret;
 	movram_major = register_blkdev(0, "movram");

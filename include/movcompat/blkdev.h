@@ -14,8 +14,8 @@
  * the compat/probes/blk_*.c compile-time probes (never by the version number).
  *
  * Use:
- *	static void mydrv_submit(struct bio *bio) { ...; bio_endio(bio); }
- *	MOVCOMPAT_DEFINE_SUBMIT_BIO(mydrv_submit_bio, mydrv_submit);
+ *	static MOVCOMPAT_SUBMIT_BIO_T mydrv_submit_bio(struct bio *bio)
+ *	{ ...; bio_endio(bio); return MOVCOMPAT_SUBMIT_BIO_DONE; }
  *	static const struct block_device_operations fops = {
  *		.owner = THIS_MODULE, .submit_bio = mydrv_submit_bio, };
  *
@@ -237,25 +237,22 @@ static inline void movcompat_memzero_page(struct page *page, size_t off,
 #endif
 }
 
-/**
- * MOVCOMPAT_DEFINE_SUBMIT_BIO() - define a block_device_operations.submit_bio
- *	method with this kernel's signature.
- * @name: the method to define (static).
- * @fn: the driver's ``void fn(struct bio *bio)``; it ends the bio.
+/*
+ * block_device_operations.submit_bio returns void from v5.16 (blk_qc_t
+ * before). Define the method with this kernel's signature:
+ *
+ *	static MOVCOMPAT_SUBMIT_BIO_T mydrv_submit_bio(struct bio *bio)
+ *	{
+ *		...end the bio...
+ *		return MOVCOMPAT_SUBMIT_BIO_DONE;
+ *	}
  */
 #ifdef MOVCOMPAT_HAVE_BLK_SUBMIT_BIO_VOID
-#define MOVCOMPAT_DEFINE_SUBMIT_BIO(name, fn)				\
-	static void name(struct bio *bio)				\
-	{								\
-		fn(bio);						\
-	}
+#define MOVCOMPAT_SUBMIT_BIO_T		void
+#define MOVCOMPAT_SUBMIT_BIO_DONE
 #else
-#define MOVCOMPAT_DEFINE_SUBMIT_BIO(name, fn)				\
-	static blk_qc_t name(struct bio *bio)				\
-	{								\
-		fn(bio);						\
-		return BLK_QC_T_NONE;					\
-	}
+#define MOVCOMPAT_SUBMIT_BIO_T		blk_qc_t
+#define MOVCOMPAT_SUBMIT_BIO_DONE	BLK_QC_T_NONE
 #endif
 
 #endif /* _MOVCOMPAT_BLKDEV_H */

@@ -14,7 +14,8 @@
 # What is expected depends on the backend the driver reports:
 #  none: no migration at all; core: movcompat's own compaction
 #  (debugfs movcompat-movram/compact) and its memory notifier; any other
-#  (aops, mops, carrier): the kernel's compaction and offlining.
+#  (aops, mops, carrier): the kernel's compaction and offlining. As test
+#  movram-carrier (MCT_TEST) it loads movram with carrier=1.
 D=/sys/kernel/debug/movram
 DEV=/dev/movram0
 MB=${MC_MOVRAM_MB:-16}		# per region; the disk has 3: A file, B writer, C discard
@@ -49,7 +50,10 @@ refuse count-0 'count=0' count=0
 refuse count-malformed 'invalid for parameter' count=two
 
 # ---- 2. load, write the file with fragmentation
-t_load movram size=$((3 * MB))M
+# test movram-carrier: the same with the balloon carrier asked for
+PARAMS=
+[ "${MCT_TEST:-}" = movram-carrier ] && PARAMS=carrier=1
+t_load movram size=$((3 * MB))M $PARAMS
 [ -d $D ] && [ -b $DEV ] || { t_fail movram-device "no $D or $DEV"; return 0 2>/dev/null || exit 0; }
 [ "$(blockdev --getsize64 $DEV)" = $((3 * MB * 1048576)) ] && t_pass disk-size ||
 	t_fail disk-size "$(blockdev --getsize64 $DEV) bytes"
@@ -60,6 +64,9 @@ case $backend in
 none) [ "$movable" = 0 ] && t_pass backend-not-movable || t_fail backend-not-movable "backend none but movable=$movable" ;;
 *) [ "$movable" = 1 ] && t_pass backend-movable || t_fail backend-movable "backend $backend but movable=$movable" ;;
 esac
+if [ -n "$PARAMS" ]; then
+	[ "$backend" = carrier ] && t_pass carrier-backend || t_fail carrier-backend "asked for the carrier, got backend $backend"
+fi
 core_compact=/sys/kernel/debug/movcompat-movram/compact
 if [ "$backend" = core ]; then
 	[ -w $core_compact ] && t_pass core-debugfs || t_fail core-debugfs "no $core_compact"
