@@ -304,9 +304,11 @@ static inline void movcompat__unmark(struct movcompat_domain *dom,
  *	caller (trylock_page() always succeeds on a freshly allocated page).
  *
  * From now on the kernel (or the core) may isolate and migrate the page
- * through the domain's callbacks. page->mapping belongs to the VM;
- * page->private stays the driver's. May sleep (core backend: the page
- * enters the domain's table).
+ * through the domain's callbacks. page->mapping belongs to the VM; the
+ * driver's per-page value goes through movcompat_page_private(). May sleep
+ * and allocate with GFP_KERNEL (core backend: the page enters the domain's
+ * table; carrier: its balloon device): a driver calling it on its I/O
+ * path wraps the call in memalloc_noio_save()/memalloc_noio_restore().
  *
  * Return: 0; -EINVAL for a compound page (only order-0 pages are movable)
  * or a page not locked by the caller (a bug: warns once);
