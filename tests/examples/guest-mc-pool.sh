@@ -28,13 +28,15 @@ for b in $(awk -v p=$ppb '{ n[int($1 / p)]++ } END { for (b in n) print n[b], b 
 	f=/sys/devices/system/memory/memory$b/state
 	[ -w $f ] && [ "$(cat $f)" = online ] || continue
 	tried=$((tried + 1))
-	if timeout 30 sh -c "echo offline >$f" 2>/dev/null; then
+	# a refusal right after boot can be transient: one more try after a pause
+	if timeout 30 sh -c "echo offline >$f" 2>/dev/null ||
+	   { sleep 1; timeout 30 sh -c "echo offline >$f" 2>/dev/null; }; then
 		offlined=memory$b
 		echo online >$f 2>/dev/null || t_info "memory$b: could not online again"
 		break
 	fi
 	t_info "memory$b: offline refused, trying the next block"
-	[ $tried -ge 4 ] && break
+	[ $tried -ge 8 ] && break
 done
 m2=$(st migrated)
 t_info "migrated by compaction $((m1 - m0)), by offlining ${offlined:-no block} $((m2 - m1))"
