@@ -17,7 +17,6 @@
 
 . "$(dirname "$0")/lib.sh"
 
-INDEX_MAX_AGE=${MOVCOMPAT_INDEX_MAX_AGE:-86400}
 PARTS=${MOVCOMPAT_SOURCE_PARTS:-mm include scripts drivers arch}
 # top-level directories of a kernel tree that are skipped unless in PARTS
 SKIPPABLE="Documentation LICENSES block certs crypto drivers arch fs init io_uring
@@ -34,30 +33,6 @@ suites_for()
 	6.1) echo bookworm bookworm-security ;;
 	*) echo trixie-backports trixie sid ;;
 	esac
-}
-
-# index_file SUITE: the cached, uncompressed Packages index (same cache and
-# lock as ci/fetch.sh), refreshed when older than INDEX_MAX_AGE.
-index_file()
-{
-	local suite=$1 f=$MC_CACHE/index/$1.Packages url age
-	mkdir -p "$MC_CACHE/index"
-	(
-		flock 9
-		age=$INDEX_MAX_AGE
-		[ -s "$f" ] && age=$(($(date +%s) - $(stat -c %Y "$f")))
-		if [ "$age" -ge "$INDEX_MAX_AGE" ]; then
-			url=$(mc_mirror "$suite")/dists/$suite/main/binary-amd64/Packages.xz
-			if curl -sSfL --retry 2 -o "$f.xz.tmp" "$url" 2>"$f.err" &&
-			   xz -dc "$f.xz.tmp" >"$f.tmp"; then
-				mv "$f.tmp" "$f"
-			elif [ -s "$f" ]; then
-				echo "index of $suite could not be refreshed; using the cached one" >&2
-			fi
-			rm -f "$f.xz.tmp" "$f.tmp" "$f.err"
-		fi
-	) 9>"$f.lock"
-	[ -s "$f" ] && echo "$f"
 }
 
 # candidates INDEX PACKAGE: "Version Filename SHA256" for every entry.

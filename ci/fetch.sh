@@ -10,35 +10,6 @@
 
 . "$(dirname "$0")/lib.sh"
 
-INDEX_MAX_AGE=${MOVCOMPAT_INDEX_MAX_AGE:-86400}
-
-# index_file SUITE [refresh]: path of the cached, uncompressed Packages index.
-index_file()
-{
-	local suite=$1 f=$MC_CACHE/index/$1.Packages url age
-	mkdir -p "$MC_CACHE/index"
-	(
-		flock 9
-		# download when missing, older than INDEX_MAX_AGE, or when a
-		# refresh is asked for and the copy is older than ten minutes
-		age=$INDEX_MAX_AGE
-		[ -s "$f" ] && age=$(($(date +%s) - $(stat -c %Y "$f")))
-		stale=$((age >= INDEX_MAX_AGE))
-		[ "${2:-}" = refresh ] && [ "$age" -gt 600 ] && stale=1
-		if [ "$stale" = 1 ]; then
-			url=$(mc_mirror "$suite")/dists/$suite/main/binary-amd64/Packages.xz
-			if curl -sSfL --retry 2 -o "$f.xz.tmp" "$url" 2>"$f.err" &&
-			   xz -dc "$f.xz.tmp" >"$f.tmp"; then
-				mv "$f.tmp" "$f"
-			elif [ -s "$f" ]; then
-				echo "index of $suite could not be refreshed ($(head -c 200 "$f.err")); using the cached one" >&2
-			fi
-			rm -f "$f.xz.tmp" "$f.tmp" "$f.err"
-		fi
-	) 9>"$f.lock"
-	[ -s "$f" ] && echo "$f"
-}
-
 # lookup INDEX PACKAGE VERSION: "Filename SHA256" of that package version.
 lookup()
 {
