@@ -16,7 +16,8 @@
 #   MOVCOMPAT_BACKEND=none force pages that are never moved (testing)
 #   MOVCOMPAT_FAULTS=y     test builds: fault-injection points (debugfs knobs)
 #   MOVCOMPAT_BREAK=rule   protocol tests only: break one rule of the core
-#                          (released, eagain, putback, tail, isolated, dst_fail)
+#                          (released, eagain, putback, tail, isolated, dst_fail,
+#                          teardown)
 #
 # The kernel is probed once per kernel (.config + Module.symvers), cached.
 
@@ -55,7 +56,7 @@ ifeq ($(MOVCOMPAT_FAULTS),y)
 movcompat-ccflags += -DMOVCOMPAT_FAULT_INJECTION
 endif
 ifneq ($(MOVCOMPAT_BREAK),)
-mc_break_rules := released eagain putback tail isolated dst_fail
+mc_break_rules := released eagain putback tail isolated dst_fail teardown
 ifeq ($(filter $(MOVCOMPAT_BREAK),$(mc_break_rules)),)
 $(error movcompat: MOVCOMPAT_BREAK=$(MOVCOMPAT_BREAK) unknown; one of: $(mc_break_rules))
 endif

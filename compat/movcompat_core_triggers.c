@@ -175,7 +175,8 @@ int movcompat_core_triggers_init(struct movcompat_core *core)
 void movcompat_core_triggers_exit(struct movcompat_core *core)
 {
 	core_debugfs_exit(core);
-	if (core->zone_movable)
+	/* waits for a running offline pass (the notifier chain's rwsem) */
+	if (core->zone_movable && !MOVCOMPAT_BROKEN(TEARDOWN))
 		unregister_memory_notifier(&core->memory_nb);
 }
 
