@@ -32,15 +32,8 @@ bench=$MC_RESULTS/bench.tsv
 row() { printf 'core\t%s\t%s\t%s\t%s\n' "$@" >>"$bench"; }
 median() { sort -g | awk '{ v[++n] = $1 } END { if (!n) print 0; else print (n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2) }'; }
 
-qpath=$PATH
-if [ "$clock" = icount ]; then
-	wrap=$MC_BUILD/bench/qemu-icount-core
-	mkdir -p "$wrap"
-	printf '#!/bin/sh\nexec %s -icount shift=0,sleep=off "$@"\n' "$(command -v qemu-system-x86_64)" \
-		>"$wrap/qemu-system-x86_64"
-	chmod +x "$wrap/qemu-system-x86_64"
-	qpath=$wrap:$PATH
-fi
+qargs=
+[ "$clock" = icount ] && qargs="-icount shift=0,sleep=off"
 
 rc=0 table=
 for key in $keys; do
@@ -59,7 +52,7 @@ for key in $keys; do
 		row "$key" ratio n/a "no native hook"
 		continue
 	fi
-	PATH=$qpath MOVCOMPAT_SMP=1 MOVCOMPAT_QUIET=1 bash "$MC_CI/vm.sh" "$key" --name bench-core \
+	MOVCOMPAT_QEMU_ARGS=$qargs MOVCOMPAT_SMP=1 MOVCOMPAT_QUIET=1 bash "$MC_CI/vm.sh" "$key" --name bench-core \
 		--guest "$MC_TOP/tests/core/guest-bench-core.sh" \
 		--module "$out/native/mc_pages.ko" --module "$out/core/mc_pages_core.ko" \
 		--mem 2048 --append movablecore=1G --timeout 900 --env MC_BENCH_RUNS="$runs" >"$out.log" 2>&1 ||

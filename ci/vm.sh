@@ -11,6 +11,9 @@
 # usage: ci/vm.sh KEY --guest [TEST=]SCRIPT... [--module FILE.ko]... [--name NAME]
 #                 [--timeout SECONDS] [--mem MB] [--append "KERNEL ARGS"]
 #                 [--env VAR=VALUE]... [--retries N] [--expect-console-error]
+# Environment: MOVCOMPAT_ACCEL, MOVCOMPAT_SMP, MOVCOMPAT_BOOT_ARGS (kernel),
+# MOVCOMPAT_QEMU_ARGS (extra QEMU options, e.g. the benchmarks' -icount),
+# MOVCOMPAT_KASLR=1, MOVCOMPAT_QUIET=1.
 # exit:  0 pass; 1 guest test failed; 2 kernel error on the console;
 #        3 QEMU timeout; 4 kernel died before /init on every try; 64 usage
 # Writes build/KEY/vm-NAME/{console.log,result.env,tests.tsv}; tests.tsv has
@@ -113,7 +116,9 @@ boot_once()
 	) &
 	spid=$!
 	echo "=== boot $try of $K_KEY ($K_REL) ===" >>"$out/console.log"
+	# shellcheck disable=SC2086 # MOVCOMPAT_QEMU_ARGS is a word list
 	qemu-system-x86_64 -accel "${MOVCOMPAT_ACCEL:-tcg}" -smp "${MOVCOMPAT_SMP:-2}" -m "$mem" -nographic -no-reboot \
+		${MOVCOMPAT_QEMU_ARGS:-} \
 		-kernel "$K_DIR/boot/vmlinuz" -initrd "$out/initrd.gz" \
 		-append "console=ttyS0 panic=-1 loglevel=5 $kaslr ${MOVCOMPAT_BOOT_ARGS:-} $append" \
 		</dev/null >"$fifo" 2>&1 &

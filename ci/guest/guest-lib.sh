@@ -33,6 +33,10 @@ t_load()
 
 t_unload() { t_check "rmmod-$1" rmmod "$1"; }
 
+# t_now_us: wall clock in microseconds (busybox date has no %N; adjtimex
+# has usec). Under the benchmarks' -icount it is guest instruction time.
+t_now_us() { adjtimex | awk '/tv_sec/ { s = $2 } /tv_usec/ { u = $2 } END { printf "%.0f\n", s * 1000000 + u }'; }
+
 # t_info TEXT: a figure or note for the host's report (not a check).
 t_info() { echo "MCT INFO $*"; }
 

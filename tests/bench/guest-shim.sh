@@ -17,8 +17,6 @@ MEM=/sys/devices/system/memory
 
 vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 stat() { awk -v k="$1" '$1 == k { print $2 }' "/sys/kernel/debug/$2/stats"; }
-# wall clock in microseconds (busybox date has no %N; adjtimex has usec)
-now_us() { adjtimex | awk '/tv_sec/ { s = $2 } /tv_usec/ { u = $2 } END { printf "%.0f\n", s * 1000000 + u }'; }
 
 # Default page count: 90% of ZONE_MOVABLE's free pages, so each module's
 # pages fill the offlinable blocks (blocks that also hold reserved boot
@@ -47,9 +45,9 @@ run()
 		tried=$((tried + 1))
 		m0=$(stat migrated "$m")
 		v0=$(vmstat pgmigrate_success)
-		t0=$(now_us)
+		t0=$(t_now_us)
 		if echo offline >"$f" 2>/dev/null; then
-			t1=$(now_us)
+			t1=$(t_now_us)
 			t_info "run $v $r memory$b: $(($(stat migrated "$m") - m0)) pages in $((t1 - t0)) us"
 			pages=$((pages + $(stat migrated "$m") - m0))
 			vm=$((vm + $(vmstat pgmigrate_success) - v0))
@@ -58,7 +56,7 @@ run()
 			echo online_movable >"$f" 2>/dev/null || echo online >"$f" 2>/dev/null ||
 				t_info "memory$b: could not online again"
 		else
-			t_info "run $v $r memory$b: offline refused after $(($(now_us) - t0)) us ($(cat $MEM/memory$b/valid_zones 2>/dev/null))"
+			t_info "run $v $r memory$b: offline refused after $(($(t_now_us) - t0)) us ($(cat $MEM/memory$b/valid_zones 2>/dev/null))"
 		fi
 		[ $done -ge "$BLOCKS" ] || [ $tried -ge 8 ] && break
 	done
@@ -75,10 +73,10 @@ run()
 # memory once (pages filled by one load of mc_native) before measuring.
 free=$(awk '$1 == "MemTotal:" { t = $2 } $1 == "MemFree:" { f = $2 }
 	END { n = int(f / 4 * 0.6); if (n > t / 8 - 1) n = int(t / 8 - 1); print n }' /proc/meminfo)
-t0=$(now_us)
+t0=$(t_now_us)
 t_load mc_native npages="$free" fragment=0
 t_unload mc_native
-t_info "warm-up: touched $free pages in $(($(now_us) - t0)) us"
+t_info "warm-up: touched $free pages in $(($(t_now_us) - t0)) us"
 
 # run 0 of each variant: a warm-up pair, reported but not counted. Then
 # pairs in ABBA order (native first in odd runs, movcompat first in even

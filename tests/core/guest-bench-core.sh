@@ -14,7 +14,6 @@
 RUNS=${MC_BENCH_RUNS:-3}
 MEM=/sys/devices/system/memory
 stat() { awk -v k="$1" '$1 == k { print $2 }' "/sys/kernel/debug/$2/stats"; }
-now_us() { adjtimex | awk '/tv_sec/ { s = $2 } /tv_usec/ { u = $2 } END { printf "%.0f\n", s * 1000000 + u }'; }
 
 N=$(awk '/^Node .* zone/ { z = $4 } z == "Movable" && $1 == "pages" && $2 == "free" { print int($3 * 0.9); exit }' /proc/zoneinfo)
 [ -n "$N" ] && [ "$N" -gt 0 ] || { t_fail bench-npages "no ZONE_MOVABLE (movablecore= missing?)"; N=1; }
@@ -31,9 +30,9 @@ bench_run() # VARIANT MODULE RUN
 		[ -w "$f" ] && [ "$(cat "$f")" = online ] || continue
 		tried=$((tried + 1))
 		m0=$(stat migrated "$m")
-		t0=$(now_us)
+		t0=$(t_now_us)
 		if echo offline >"$f" 2>/dev/null; then
-			us=$((us + $(now_us) - t0))
+			us=$((us + $(t_now_us) - t0))
 			pages=$((pages + $(stat migrated "$m") - m0))
 			done=$((done + 1))
 			echo online_movable >"$f" 2>/dev/null || echo online >"$f" 2>/dev/null
