@@ -51,8 +51,9 @@
  *	whose value is kept apart (@dst_private) until the move succeeds, so
  *	a driver clearing the source's value does not clear the new page's.
  * @dst_private: the destination's value during a migration.
- * @released: the driver released the page; the next migration attempt is
- *	refused so the page comes back to the device and can be dequeued.
+ * @released: the driver released the page while the kernel held it
+ *	isolated; the kernel's migration of it then completes without a copy
+ *	or a driver callback, and the device gives back the new page.
  */
 struct movcompat_carried {
 	struct balloon_dev_info b;
@@ -80,12 +81,23 @@ static int carrier_migratepage(struct balloon_dev_info *b,
 	unsigned long flags;
 #endif
 
-	if (READ_ONCE(c->released))
-		return -EAGAIN;
 	/* so the driver's callback finds its value through the new page */
 	if (xa_err(xa_store(&dom->core->pages, page_to_pfn(newpage), c,
 			    GFP_ATOMIC)))
 		return -EAGAIN;
+	if (READ_ONCE(c->released)) {
+		/*
+		 * The driver let the page go while the kernel held it
+		 * isolated: nothing to copy, nobody to tell. Let the move
+		 * finish, so the kernel does not retry it while the release
+		 * waits, and the device hands the new page back.
+		 */
+		goto moved;
+	}
+	if (movcompat_fault_migrate(&dom->core->faults)) {
+		xa_erase(&dom->core->pages, page_to_pfn(newpage));
+		return -EAGAIN;
+	}
 	c->dst_private = 0;
 	c->dst_pfn = page_to_pfn(newpage);
 	rc = dom->ops->migrate_page(newpage, page, mode);
@@ -98,8 +110,9 @@ static int carrier_migratepage(struct balloon_dev_info *b,
 			atomic_long_inc(&dom->core->stats.retried);
 		return rc == -ENOENT ? -EAGAIN : rc;
 	}
-	xa_erase(&dom->core->pages, page_to_pfn(page));
 	atomic_long_inc(&dom->core->stats.migrated);
+moved:
+	xa_erase(&dom->core->pages, page_to_pfn(page));
 #ifndef MOVCOMPAT_HAVE_BALLOON_H
 	/* 6.17-6.19: the device does the balloon bookkeeping */
 	get_page(newpage);
@@ -163,13 +176,15 @@ int movcompat_carrier_track(struct movcompat_domain *dom, struct page *page)
  * @dom: the domain.
  * @page: the page, not locked; the driver no longer uses it.
  *
- * While the kernel holds the page isolated the device cannot give it back;
- * the page's next migration attempt is refused (so it returns to the
- * device) and the dequeue is retried. May sleep.
+ * While the kernel holds the page isolated the device cannot give it back:
+ * the page is marked released, the kernel's migration of it completes
+ * without a copy or a driver callback, and the device then gives back the
+ * new page, which is freed. May sleep.
  */
 void movcompat_carrier_release(struct movcompat_domain *dom, struct page *page)
 {
 	struct movcompat_carried *c;
+	bool waited = false;
 	struct page *got;
 
 	lock_page(page);
@@ -181,10 +196,14 @@ void movcompat_carrier_release(struct movcompat_domain *dom, struct page *page)
 		      dom->name))
 		return;
 	while (!(got = balloon_page_dequeue(&c->b))) {
+		/* isolated by the kernel: wait for its putback */
+		if (!waited)
+			atomic_long_inc(&dom->core->stats.released_isolated);
+		waited = true;
 		atomic_long_inc(&dom->core->stats.busy);
 		schedule_timeout_uninterruptible(1);
 	}
-	WARN_ON_ONCE(got != page);
+	/* @page itself, or the page the kernel moved it to meanwhile */
 	xa_erase(&dom->core->pages, page_to_pfn(got));
 	put_page(got);
 	kfree(c);
@@ -262,8 +281,15 @@ int movcompat_carrier_init(struct movcompat_domain *dom)
 
 void movcompat_carrier_exit(struct movcompat_domain *dom)
 {
-	if (dom->core->carrier)
-		unregister_pm_notifier(&dom->core->pm_nb);
+	struct movcompat_core *core = dom->core;
+
+	if (!core->carrier)
+		return;
+	unregister_pm_notifier(&core->pm_nb);
+	if (atomic_long_read(&core->stats.released_isolated))
+		pr_info("movcompat: domain %s: %ld carried pages were released while the kernel held them isolated (each waited for the kernel's putback)\n",
+			dom->name,
+			atomic_long_read(&core->stats.released_isolated));
 }
 
 #endif /* MOVCOMPAT_HAVE_CARRIER */

@@ -55,13 +55,49 @@
 
 #define core_stat_inc(core, field) atomic_long_inc(&(core)->stats.field)
 
+/* destination pages allocated ahead, in one bulk call per refill */
+#define MOVCOMPAT_CORE_POOL	32
+
 /* one pass of the core: what it may do and what it did */
 struct movcompat_pass {
 	enum migrate_mode mode;
 	unsigned long avoid_start, avoid_end;	/* no destination in here */
 	bool compaction;	/* mark destinations fresh, skip fresh pages */
+	bool movable_full;	/* ZONE_MOVABLE had no page: stop asking */
 	struct list_head rejected;	/* destinations that fell in avoid */
+	unsigned int pool_n;	/* destinations ready: pool[0 .. pool_n) */
+	int pool_nid;
+	struct page *pool[MOVCOMPAT_CORE_POOL];
 };
+
+/*
+ * The bulk page allocator (GPL-only export, 5.13+) takes the per-cpu lists'
+ * lock once for many pages; without it, one page at a time.
+ */
+#if defined(MOVCOMPAT_HAVE_ALLOC_PAGES_BULK_NODE) && \
+	(defined(MOVCOMPAT_USABLE_ALLOC_PAGES_BULK_NOPROF) || \
+	 defined(MOVCOMPAT_USABLE_ALLOC_PAGES_BULK))
+#define core_alloc_bulk(gfp, nid, nr, pages) \
+	alloc_pages_bulk_node(gfp, nid, nr, pages)
+#elif defined(MOVCOMPAT_HAVE_ALLOC_PAGES_BULK_ARRAY_NODE) && \
+	(defined(MOVCOMPAT_USABLE_ALLOC_PAGES_BULK_NOPROF) || \
+	 defined(MOVCOMPAT_USABLE_ALLOC_PAGES_BULK))
+#define core_alloc_bulk(gfp, nid, nr, pages) \
+	alloc_pages_bulk_array_node(gfp, nid, nr, pages)
+#else
+static unsigned long core_alloc_bulk(gfp_t gfp, int nid, unsigned long nr,
+				     struct page **pages)
+{
+	unsigned long n;
+
+	for (n = 0; n < nr; n++) {
+		pages[n] = alloc_pages_node(nid, gfp, 0);
+		if (!pages[n])
+			break;
+	}
+	return n;
+}
+#endif
 
 static struct page *core_alloc(struct movcompat_core *core, gfp_t gfp, int nid)
 {
@@ -128,7 +164,7 @@ void movcompat_core_untrack(struct movcompat_domain *dom, struct page *page)
 /**
  * movcompat_core_migrated() - the driver moved @src to @dst (both locked).
  * @dom: the domain.
- * @dst: the destination; the core reserved its slot in the table.
+ * @dst: the destination; enters the table with the driver's reference.
  * @src: the source; leaves the table, the driver's reference is dropped.
  */
 void movcompat_core_migrated(struct movcompat_domain *dom, struct page *dst,
@@ -139,9 +175,18 @@ void movcompat_core_migrated(struct movcompat_domain *dom, struct page *dst,
 	if (core->carrier)	/* the balloon side does the bookkeeping */
 		return;
 	get_page(dst);
-	WARN_ON_ONCE(xa_err(xa_store(&core->pages, page_to_pfn(dst), dst,
-				     GFP_ATOMIC)));
-	xa_erase(&core->pages, page_to_pfn(src));
+	/*
+	 * One lock round. The destination's slot usually needs no new table
+	 * node (the domain's pages are dense); if one is needed and an atomic
+	 * allocation fails, core_migrate_one() stores it again with
+	 * GFP_KERNEL once the driver's callback returned (@dst stays locked
+	 * until then, so nobody can release it meanwhile).
+	 */
+	xa_lock(&core->pages);
+	__xa_store(&core->pages, page_to_pfn(dst), dst,
+		   GFP_ATOMIC | __GFP_NOWARN);
+	__xa_erase(&core->pages, page_to_pfn(src));
+	xa_unlock(&core->pages);
 	put_page(src);
 }
 
@@ -232,6 +277,31 @@ static bool core_owns(struct movcompat_core *core, struct page *page)
 	return xa_load(&core->pages, page_to_pfn(page)) == page;
 }
 
+/*
+ * Claim a locked page for isolation: in one walk under the table's lock,
+ * check that it is still the domain's page and not isolated already, and
+ * set the core's isolated mark. 0, -ENOENT (not the domain's) or -EBUSY.
+ */
+static int core_claim(struct movcompat_core *core, struct page *page,
+		      unsigned long pfn)
+{
+	XA_STATE(xas, &core->pages, pfn);
+	void *entry;
+	int ret = 0;
+
+	xas_lock(&xas);
+	entry = xas_load(&xas);
+	if (!MOVCOMPAT_BROKEN(TAIL) && entry != page)
+		ret = -ENOENT;
+	else if (!MOVCOMPAT_BROKEN(ISOLATED) &&
+		 xas_get_mark(&xas, MOVCOMPAT_MARK_ISOLATED))
+		ret = -EBUSY;
+	else if (entry)
+		xas_set_mark(&xas, MOVCOMPAT_MARK_ISOLATED);
+	xas_unlock(&xas);
+	return ret;
+}
+
 /**
  * movcompat_core_isolate() - isolate one page of the domain.
  * @dom: the domain.
@@ -248,6 +318,7 @@ int movcompat_core_isolate(struct movcompat_domain *dom, struct page *page,
 {
 	struct movcompat_core *core = dom->core;
 	unsigned long pfn = page_to_pfn(page);
+	int ret;
 
 	if (MOVCOMPAT_BROKEN(TAIL)) {
 		get_page(page);
@@ -268,27 +339,20 @@ int movcompat_core_isolate(struct movcompat_domain *dom, struct page *page,
 		core_stat_inc(core, busy);
 		return -EBUSY;
 	}
-	if (!MOVCOMPAT_BROKEN(TAIL) && xa_load(&core->pages, pfn) != page) {
-		unlock_page(page);
-		put_page(page);
-		core_stat_inc(core, refused);
-		return -ENOENT;
+	ret = core_claim(core, page, pfn);
+	if (!ret && !dom->ops->isolate_page(page, mode)) {
+		xa_clear_mark(&core->pages, pfn, MOVCOMPAT_MARK_ISOLATED);
+		ret = -EBUSY;
 	}
-	if (!MOVCOMPAT_BROKEN(ISOLATED) &&
-	    xa_get_mark(&core->pages, pfn, MOVCOMPAT_MARK_ISOLATED)) {
-		unlock_page(page);
-		put_page(page);
-		core_stat_inc(core, busy);
-		return -EBUSY;
-	}
-	if (!dom->ops->isolate_page(page, mode)) {
-		unlock_page(page);
-		put_page(page);
-		core_stat_inc(core, busy);
-		return -EBUSY;
-	}
-	xa_set_mark(&core->pages, pfn, MOVCOMPAT_MARK_ISOLATED);
 	unlock_page(page);
+	if (ret) {
+		put_page(page);
+		if (ret == -ENOENT)
+			core_stat_inc(core, refused);
+		else
+			core_stat_inc(core, busy);
+		return ret;
+	}
 	core_stat_inc(core, isolated);
 	return 0;
 }
@@ -318,6 +382,61 @@ void movcompat_core_putback(struct movcompat_domain *dom, struct page *page)
 	put_page(page);
 }
 
+static void core_pool_drain(struct movcompat_pass *pass)
+{
+	while (pass->pool_n)
+		__free_page(pass->pool[--pass->pool_n]);
+}
+
+/*
+ * Refill the destination pool on @nid under the placement policy: from
+ * ZONE_MOVABLE while the notifier guarantees the move and the zone has
+ * pages (anything the allocator put elsewhere goes back, and the pass
+ * stops asking), otherwise without __GFP_MOVABLE (never CMA).
+ */
+static void core_pool_fill(struct movcompat_core *core,
+			   struct movcompat_pass *pass, int nid)
+{
+	gfp_t gfp = (READ_ONCE(core->gfp) & ~__GFP_MOVABLE) | __GFP_NOWARN;
+	unsigned int i, n, kept = 0;
+
+	pass->pool_nid = nid;
+	memset(pass->pool, 0, sizeof(pass->pool));
+	if (core->zone_movable && !pass->movable_full) {
+		n = core_alloc_bulk(gfp | __GFP_MOVABLE | __GFP_NORETRY, nid,
+				    MOVCOMPAT_CORE_POOL, pass->pool);
+		for (i = 0; i < n; i++) {
+			struct page *page = pass->pool[i];
+
+			pass->pool[i] = NULL;
+			if (page_zonenum(page) == ZONE_MOVABLE) {
+				pass->pool[kept++] = page;
+			} else {
+				__free_page(page);
+				pass->movable_full = true;
+			}
+		}
+		if (kept) {
+			pass->pool_n = kept;
+			return;
+		}
+	}
+	pass->pool_n = core_alloc_bulk(gfp, nid, MOVCOMPAT_CORE_POOL,
+				       pass->pool);
+}
+
+static struct page *core_pool_get(struct movcompat_core *core,
+				  struct movcompat_pass *pass, int nid)
+{
+	if (!pass->pool_n || pass->pool_nid != nid) {
+		core_pool_drain(pass);
+		core_pool_fill(core, pass, nid);
+		if (!pass->pool_n)
+			return NULL;
+	}
+	return pass->pool[--pass->pool_n];
+}
+
 static struct page *core_alloc_dst(struct movcompat_core *core,
 				   struct page *src, struct movcompat_pass *pass)
 {
@@ -329,8 +448,7 @@ static struct page *core_alloc_dst(struct movcompat_core *core,
 	/* enough to use up the free pages of the range being evacuated */
 	max_tries = max(64UL, pass->avoid_end - pass->avoid_start);
 	for (tries = 0; tries < max_tries; tries++) {
-		page = core_alloc(core, READ_ONCE(core->gfp) | __GFP_NOWARN,
-				  page_to_nid(src));
+		page = core_pool_get(core, pass, page_to_nid(src));
 		if (!page)
 			return NULL;
 		pfn = page_to_pfn(page);
@@ -340,6 +458,26 @@ static struct page *core_alloc_dst(struct movcompat_core *core,
 		list_add(&page->lru, &pass->rejected);
 	}
 	return NULL;
+}
+
+/*
+ * migrate_page() returned 0 but the destination is not in the table: the
+ * driver did not call movcompat_page_migrated() (a driver bug), or the
+ * atomic store there found no memory; then store it now, allowed to sleep.
+ */
+static void core_track_late(struct movcompat_domain *dom, struct page *dst,
+			    struct page *src)
+{
+	struct movcompat_core *core = dom->core;
+
+	if (WARN_ONCE(xa_load(&core->pages, page_to_pfn(src)) == src,
+		      "movcompat: domain %s: migrate_page returned 0 without calling movcompat_page_migrated()\n",
+		      dom->name))
+		return;
+	WARN_ONCE(xa_err(xa_store(&core->pages, page_to_pfn(dst), dst,
+				  GFP_KERNEL)),
+		  "movcompat: domain %s: no memory to track a migrated page: it stays in service, but the core cannot move it again\n",
+		  dom->name);
 }
 
 /* 0: moved or dropped (released); else the page stays isolated */
@@ -366,8 +504,7 @@ static int core_migrate_one(struct movcompat_domain *dom, struct page *src,
 		return -ENOMEM;
 	}
 	dst_pfn = page_to_pfn(dst);
-	if (WARN_ON_ONCE(!trylock_page(dst)) ||
-	    xa_reserve(&core->pages, dst_pfn, GFP_KERNEL)) {
+	if (WARN_ON_ONCE(!trylock_page(dst))) {
 		__free_page(dst);
 		unlock_page(src);
 		core_stat_inc(core, dst_alloc_failed);
@@ -375,9 +512,8 @@ static int core_migrate_one(struct movcompat_domain *dom, struct page *src,
 	}
 	rc = dom->ops->migrate_page(dst, src, pass->mode);
 	if (!rc) {
-		WARN_ONCE(xa_load(&core->pages, dst_pfn) != dst,
-			  "movcompat: domain %s: migrate_page returned 0 without calling movcompat_page_migrated()\n",
-			  dom->name);
+		if (unlikely(xa_load(&core->pages, dst_pfn) != dst))
+			core_track_late(dom, dst, src);
 		if (pass->compaction)
 			xa_set_mark(&core->pages, dst_pfn, MOVCOMPAT_MARK_FRESH);
 		unlock_page(dst);
@@ -387,7 +523,6 @@ static int core_migrate_one(struct movcompat_domain *dom, struct page *src,
 		core_stat_inc(core, migrated);
 		return 0;
 	}
-	xa_release(&core->pages, dst_pfn);
 	unlock_page(dst);
 	put_page(dst);
 	unlock_page(src);
@@ -403,13 +538,17 @@ static void core_pass_init(struct movcompat_pass *pass, enum migrate_mode mode,
 	pass->avoid_start = avoid_start;
 	pass->avoid_end = avoid_end;
 	pass->compaction = false;
+	pass->movable_full = false;
 	INIT_LIST_HEAD(&pass->rejected);
+	pass->pool_n = 0;
+	pass->pool_nid = NUMA_NO_NODE;
 }
 
 static void core_pass_end(struct movcompat_pass *pass)
 {
 	struct page *page, *next;
 
+	core_pool_drain(pass);
 	list_for_each_entry_safe(page, next, &pass->rejected, lru) {
 		list_del(&page->lru);
 		__free_page(page);
@@ -484,6 +623,38 @@ long movcompat_core_migrate_list(struct movcompat_domain *dom,
 }
 
 /*
+ * Collect up to MOVCOMPAT_CORE_BATCH of the domain's pages from *cursor to
+ * last in one walk of the table (no references taken: isolation checks
+ * each page again under its lock). Compaction skips its own destinations.
+ * Sets *more and moves *cursor when the batch filled before last.
+ */
+static unsigned int core_gather(struct movcompat_core *core,
+				unsigned long *cursor, unsigned long last,
+				bool compaction, struct page **batch, bool *more)
+{
+	XA_STATE(xas, &core->pages, *cursor);
+	unsigned int n = 0;
+	struct page *page;
+
+	*more = false;
+	rcu_read_lock();
+	xas_for_each(&xas, page, last) {
+		if (xas_retry(&xas, page))
+			continue;
+		if (compaction && xas_get_mark(&xas, MOVCOMPAT_MARK_FRESH))
+			continue;
+		batch[n++] = page;
+		if (n == MOVCOMPAT_CORE_BATCH) {
+			*more = xas.xa_index < last;
+			*cursor = xas.xa_index + 1;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return n;
+}
+
+/*
  * One sweep over the domain's pages in [start, end]: isolate in batches,
  * migrate each batch. Returns pages migrated or a negative errno.
  */
@@ -491,33 +662,26 @@ static long core_sweep(struct movcompat_domain *dom, unsigned long start,
 		       unsigned long last, struct movcompat_pass *pass)
 {
 	struct movcompat_core *core = dom->core;
-	unsigned long index, cursor = start;
+	unsigned long cursor = start;
+	unsigned int i, n, found;
 	long moved = 0, failed;
 	struct page **batch;
-	struct page *page;
-	unsigned int n;
 	bool more;
 
 	batch = kmalloc_array(MOVCOMPAT_CORE_BATCH, sizeof(*batch), GFP_KERNEL);
 	if (!batch)
 		return -ENOMEM;
 	do {
-		n = 0;
-		more = false;
-		xa_for_each_range(&core->pages, index, page, cursor, last) {
-			if (pass->compaction &&
-			    xa_get_mark(&core->pages, index, MOVCOMPAT_MARK_FRESH))
+		found = core_gather(core, &cursor, last, pass->compaction,
+				    batch, &more);
+		for (i = 0, n = 0; i < found; i++)
+			if (!movcompat_core_isolate(dom, batch[i], 0))
+				batch[n++] = batch[i];
+		if (!n) {
+			if (more)
 				continue;
-			if (!movcompat_core_isolate(dom, page, 0))
-				batch[n++] = page;
-			if (n == MOVCOMPAT_CORE_BATCH) {
-				more = index < last;
-				cursor = index + 1;
-				break;
-			}
-		}
-		if (!n)
 			break;
+		}
 		movcompat_fault_delay(&core->faults);
 		failed = core_migrate_list(dom, batch, n, pass);
 		moved += n - failed;
@@ -527,14 +691,26 @@ static long core_sweep(struct movcompat_domain *dom, unsigned long start,
 	return moved;
 }
 
+/* the domain's pages in [start, last] */
 static unsigned long core_count(struct movcompat_core *core,
 				unsigned long start, unsigned long last)
 {
-	unsigned long index, count = 0;
+	XA_STATE(xas, &core->pages, start);
+	unsigned long count = 0;
 	struct page *page;
 
-	xa_for_each_range(&core->pages, index, page, start, last)
-		count++;
+	rcu_read_lock();
+	xas_for_each(&xas, page, last) {
+		if (xas_retry(&xas, page))
+			continue;
+		if (!(++count % 4096)) {
+			xas_pause(&xas);
+			rcu_read_unlock();
+			cond_resched();
+			rcu_read_lock();
+		}
+	}
+	rcu_read_unlock();
 	return count;
 }
 
@@ -568,16 +744,16 @@ long movcompat_core_evacuate(struct movcompat_domain *dom,
 	down_read(&core->teardown);
 	atomic_long_inc(&core->stats.passes);
 	core_pass_init(&pass, mode, start_pfn, end_pfn);
-	for (sweep = 0; sweep < 3; sweep++) {
-		before = core_count(core, start_pfn, end_pfn - 1);
-		if (!before)
-			break;
+	left = core_count(core, start_pfn, end_pfn - 1);
+	for (sweep = 0; sweep < 3 && left; sweep++) {
+		before = left;
 		moved = core_sweep(dom, start_pfn, end_pfn - 1, &pass);
+		if (moved < 0)
+			break;
 		left = core_count(core, start_pfn, end_pfn - 1);
-		if (moved < 0 || !left || left >= before)
+		if (left >= before)
 			break;
 	}
-	left = core_count(core, start_pfn, end_pfn - 1);
 	core_pass_end(&pass);
 	up_read(&core->teardown);
 	return moved < 0 ? moved : left;

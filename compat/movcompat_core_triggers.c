@@ -12,7 +12,8 @@
  *      stats     the core's counters, "name value" per line
  *      compact   write anything: movcompat_domain_compact()
  *      evacuate  write "START_PFN NR_PAGES": movcompat_domain_evacuate()
- *    and in fault-injection builds fail_dst_alloc, delay_isolated_ms;
+ *    and in fault-injection builds fail_dst_alloc, fail_migrate,
+ *    delay_isolated_ms;
  *  - the API: movcompat_domain_compact(), movcompat_domain_evacuate().
  */
 #include <linux/debugfs.h>
@@ -139,6 +140,8 @@ static void core_debugfs_init(struct movcompat_core *core)
 #ifdef MOVCOMPAT_FAULT_INJECTION
 	debugfs_create_atomic_t("fail_dst_alloc", 0600, dir,
 				&core->faults.fail_dst_alloc);
+	debugfs_create_atomic_t("fail_migrate", 0600, dir,
+				&core->faults.fail_migrate);
 	debugfs_create_u32("delay_isolated_ms", 0600, dir,
 			   &core->faults.delay_isolated_ms);
 #endif

@@ -9,6 +9,10 @@
  *       allocations fail (debugfs fail_dst_alloc=N)
  *   movcompat_fault_delay(&core->faults)  a pass sleeps this many ms with
  *       its pages isolated (debugfs delay_isolated_ms), for unload tests
+ *   movcompat_fault_migrate(&core->faults)  the balloon carrier: the next N
+ *       migrations the kernel asks for sleep delay_isolated_ms and return
+ *       -EAGAIN (debugfs fail_migrate=N), so the kernel holds carried pages
+ *       isolated for a while: release-while-isolated and unload tests
  *
  * MOVCOMPAT_BREAK_<RULE> (MOVCOMPAT_BREAK=rule in Kbuild, protocol tests
  * only): deliberately break one rule of the protocol, so that the test of
@@ -25,6 +29,7 @@
 #ifdef MOVCOMPAT_FAULT_INJECTION
 struct movcompat_faults {
 	atomic_t fail_dst_alloc;
+	atomic_t fail_migrate;
 	u32 delay_isolated_ms;
 };
 
@@ -45,6 +50,14 @@ static inline void movcompat_fault_delay(struct movcompat_faults *f)
 	if (ms)
 		msleep(ms);
 }
+
+static inline bool movcompat_fault_migrate(struct movcompat_faults *f)
+{
+	if (!movcompat_fault_hit(&f->fail_migrate))
+		return false;
+	movcompat_fault_delay(f);
+	return true;
+}
 #else
 struct movcompat_faults { };
 
@@ -55,6 +68,11 @@ static inline bool movcompat_fault_dst_alloc(struct movcompat_faults *f)
 
 static inline void movcompat_fault_delay(struct movcompat_faults *f)
 {
+}
+
+static inline bool movcompat_fault_migrate(struct movcompat_faults *f)
+{
+	return false;
 }
 #endif
 

@@ -1,0 +1,68 @@
+# SPDX-License-Identifier: GPL-2.0
+# Guest side of the balloon carrier's release test (6.17+, needs --mem 2048,
+# movablecore=1G): mc_pages_faults (mc_pages with fault injection) carries
+# its pages as balloon pages. The kernel offlines the memory block holding
+# most of them; the carrier's migrate callback makes the kernel wait
+# (fail_migrate: sleep delay_isolated_ms, then -EAGAIN) while it holds the
+# block's pages isolated, and meanwhile the driver is unloaded, i.e. it
+# releases every page, some of them isolated by the kernel. Checks:
+#  - rmmod succeeds and the offline completes (no livelock between the
+#    kernel's retries and the release);
+#  - some pages really were released while the kernel held them isolated
+#    (the carrier reports how many), else the test proved nothing;
+#  - no balloon page is left behind (/proc/meminfo "Balloon:", 6.15+);
+#  - a clean console (the harness).
+M=mc_pages_faults
+D=/sys/kernel/debug/$M
+C=/sys/kernel/debug/movcompat-$M
+MEM=/sys/devices/system/memory
+
+t_load $M npages=16384 carrier=1
+[ -d $C ] || { t_fail carrier-release-debugfs "no $C (not a fault-injection build?)"; return 0 2>/dev/null || exit 0; }
+backend=$(awk '$1 == "backend" { print $2 }' $D/stats)
+[ "$backend" = carrier ] || t_fail carrier-release-backend "backend is $backend, not carrier"
+ppb=$(($(printf '%d' 0x$(cat $MEM/block_size_bytes)) / 4096))
+top=$(ls -d $MEM/memory* | sed 's/.*memory//' | sort -n | tail -n 1)
+b=$(awk -v p="$ppb" '{ n[int($1 / p)]++ } END { for (b in n) print n[b], b }' $D/pfns |
+	sort -rn | awk -v top="$top" '$2 != top { print $2; exit }')
+n=$(awk -v p="$ppb" -v b="$b" 'int($1 / p) == b' $D/pfns | wc -l)
+t_info "carried pages: $(wc -l <$D/pfns), $n in memory$b ($(cat $MEM/memory$b/valid_zones 2>/dev/null))"
+dmesg -c >/dev/null
+
+echo 300 >$C/delay_isolated_ms
+echo 20 >$C/fail_migrate
+(echo offline >$MEM/memory$b/state 2>/tmp/cr-offline.err; echo $? >/tmp/cr-offline.rc) &
+sleep 1
+t0=$(t_now_us)
+if rmmod $M 2>/tmp/cr-rmmod.err; then
+	t_pass carrier-rmmod-while-kernel-isolated
+else
+	t_fail carrier-rmmod-while-kernel-isolated "rmmod failed: $(cat /tmp/cr-rmmod.err)"
+fi
+t_info "rmmod took $((($(t_now_us) - t0) / 1000)) ms"
+wait
+rc=$(cat /tmp/cr-offline.rc)
+if [ "$rc" = 0 ] && [ "$(cat $MEM/memory$b/state)" = offline ]; then
+	t_pass carrier-offline-completed
+	echo online_movable >$MEM/memory$b/state 2>/dev/null || echo online >$MEM/memory$b/state
+else
+	t_fail carrier-offline-completed "offline of memory$b exited $rc: $(cat /tmp/cr-offline.err)"
+fi
+msg=$(dmesg | grep 'released while the kernel held them isolated')
+if [ -n "$msg" ]; then
+	t_pass carrier-released-while-isolated
+	t_info "${msg#*] }"
+else
+	t_fail carrier-released-while-isolated "no page was released while the kernel held it isolated: the test did not exercise that path"
+fi
+# fold the per-cpu vmstat deltas first: the enqueue and the dequeue of a
+# page may have been counted on different CPUs
+echo 1 >/proc/sys/vm/stat_refresh 2>/dev/null
+bal=$(awk '$1 == "Balloon:" { print $2 }' /proc/meminfo)
+if [ -z "$bal" ]; then
+	t_info "no Balloon: line in /proc/meminfo on this kernel"
+elif [ "$bal" = 0 ]; then
+	t_pass carrier-no-balloon-pages-left
+else
+	t_fail carrier-no-balloon-pages-left "/proc/meminfo still counts $bal kB of balloon pages after rmmod"
+fi
