@@ -22,10 +22,11 @@
  *  putback  lock, call putback_page() unless the driver released the page,
  *           clear the mark, unlock, drop the reference.
  *
- * The core knows a domain's pages through an xarray indexed by pfn (a
- * driver page enters it in movcompat_page_make_movable() and leaves it in
- * movcompat_page_release(), both under the page lock). The isolated mark
- * is an xarray mark owned by the core; the driver never sees it.
+ * The core knows a domain's pages through its table (movcompat_core_table.h:
+ * bit words per pfn chunk; a driver page enters it in
+ * movcompat_page_make_movable() and leaves it in movcompat_page_release(),
+ * both under the page lock). The isolated bit is the core's own; the
+ * driver never sees it.
  *
  * Placement policy. The kernel cannot migrate the core's pages, so they
  * must never sit where the kernel counts on migrating everything: CMA
@@ -49,6 +50,7 @@
 #include <linux/slab.h>
 #include <movcompat/movcompat.h>
 #include "movcompat_core.h"
+#include "movcompat_core_table.h"
 #include "movcompat_internal.h"
 
 #ifdef MOVCOMPAT_BACKEND_CORE
@@ -146,8 +148,7 @@ int movcompat_core_track(struct movcompat_domain *dom, struct page *page)
 	if (dom->core->carrier)
 		return movcompat_carrier_track(dom, page);
 #endif
-	return xa_err(xa_store(&dom->core->pages, page_to_pfn(page), page,
-			       GFP_KERNEL));
+	return mc_table_add(&dom->core->table, page_to_pfn(page), GFP_KERNEL);
 }
 
 /**
@@ -158,7 +159,7 @@ int movcompat_core_track(struct movcompat_domain *dom, struct page *page)
  */
 void movcompat_core_untrack(struct movcompat_domain *dom, struct page *page)
 {
-	xa_erase(&dom->core->pages, page_to_pfn(page));
+	mc_table_clear(&dom->core->table, page_to_pfn(page), true, true, true);
 }
 
 /**
@@ -174,19 +175,20 @@ void movcompat_core_migrated(struct movcompat_domain *dom, struct page *dst,
 
 	if (core->carrier)	/* the balloon side does the bookkeeping */
 		return;
-	get_page(dst);
 	/*
-	 * One lock round. The destination's slot usually needs no new table
-	 * node (the domain's pages are dense); if one is needed and an atomic
-	 * allocation fails, core_migrate_one() stores it again with
-	 * GFP_KERNEL once the driver's callback returned (@dst stays locked
-	 * until then, so nobody can release it meanwhile).
+	 * The driver's reference on @dst is the one the core allocated it
+	 * with: core_migrate_one() hands it over instead of dropping it.
+	 * @dst's chunk usually exists (the domain's pages are dense). If a
+	 * new one cannot be had atomically, core_migrate_one() adds @dst
+	 * again with GFP_KERNEL once the driver's callback returned (@dst
+	 * stays locked until then, so nobody can release it meanwhile).
 	 */
-	xa_lock(&core->pages);
-	__xa_store(&core->pages, page_to_pfn(dst), dst,
-		   GFP_ATOMIC | __GFP_NOWARN);
-	__xa_erase(&core->pages, page_to_pfn(src));
-	xa_unlock(&core->pages);
+	if (mc_table_add(&core->table, page_to_pfn(dst),
+			 GFP_ATOMIC | __GFP_NOWARN))
+		atomic_inc(&core->untracked);
+	/* @src leaves the domain, isolated bit included */
+	mc_table_clear(&core->table, page_to_pfn(src), true, true, false);
+	atomic_long_inc(&core->migrated_calls);
 	put_page(src);
 }
 
@@ -265,8 +267,8 @@ void movcompat_core_set_page_private(struct movcompat_domain *dom,
 bool movcompat_core_page_isolated(struct movcompat_domain *dom,
 				  struct page *page)
 {
-	return xa_get_mark(&dom->core->pages, page_to_pfn(page),
-			   MOVCOMPAT_MARK_ISOLATED);
+	return mc_table_test(&dom->core->table, page_to_pfn(page),
+			     MC_ISOLATED);
 }
 
 /* still the driver's page? (page locked) */
@@ -274,7 +276,7 @@ static bool core_owns(struct movcompat_core *core, struct page *page)
 {
 	if (MOVCOMPAT_BROKEN(RELEASED))
 		return true;
-	return xa_load(&core->pages, page_to_pfn(page)) == page;
+	return mc_table_test(&core->table, page_to_pfn(page), MC_PRESENT);
 }
 
 /*
@@ -285,19 +287,19 @@ static bool core_owns(struct movcompat_core *core, struct page *page)
 static int core_claim(struct movcompat_core *core, struct page *page,
 		      unsigned long pfn)
 {
-	XA_STATE(xas, &core->pages, pfn);
-	void *entry;
+	XA_STATE(xas, &core->table, pfn / BITS_PER_LONG);
+	unsigned int b = pfn % BITS_PER_LONG;
+	struct movcompat_chunk *c;
 	int ret = 0;
 
 	xas_lock(&xas);
-	entry = xas_load(&xas);
-	if (!MOVCOMPAT_BROKEN(TAIL) && entry != page)
+	c = xas_load(&xas);
+	if (!MOVCOMPAT_BROKEN(TAIL) && !(c && test_bit(b, &c->present)))
 		ret = -ENOENT;
-	else if (!MOVCOMPAT_BROKEN(ISOLATED) &&
-		 xas_get_mark(&xas, MOVCOMPAT_MARK_ISOLATED))
+	else if (!MOVCOMPAT_BROKEN(ISOLATED) && c && test_bit(b, &c->isolated))
 		ret = -EBUSY;
-	else if (entry)
-		xas_set_mark(&xas, MOVCOMPAT_MARK_ISOLATED);
+	else if (c)
+		set_bit(b, &c->isolated);
 	xas_unlock(&xas);
 	return ret;
 }
@@ -341,7 +343,7 @@ int movcompat_core_isolate(struct movcompat_domain *dom, struct page *page,
 	}
 	ret = core_claim(core, page, pfn);
 	if (!ret && !dom->ops->isolate_page(page, mode)) {
-		xa_clear_mark(&core->pages, pfn, MOVCOMPAT_MARK_ISOLATED);
+		mc_table_clear(&core->table, pfn, false, true, false);
 		ret = -EBUSY;
 	}
 	unlock_page(page);
@@ -373,8 +375,8 @@ void movcompat_core_putback(struct movcompat_domain *dom, struct page *page)
 			dom->ops->putback_page(page);
 			core_stat_inc(core, putback);
 		}
-		xa_clear_mark(&core->pages, page_to_pfn(page),
-			      MOVCOMPAT_MARK_ISOLATED);
+		mc_table_clear(&core->table, page_to_pfn(page), false, true,
+			       false);
 	} else {
 		core_stat_inc(core, released_isolated);
 	}
@@ -461,23 +463,20 @@ static struct page *core_alloc_dst(struct movcompat_core *core,
 }
 
 /*
- * migrate_page() returned 0 but the destination is not in the table: the
- * driver did not call movcompat_page_migrated() (a driver bug), or the
- * atomic store there found no memory; then store it now, allowed to sleep.
+ * migrate_page() returned 0 and some movcompat_core_migrated() found no
+ * memory for its destination's chunk: add @dst now if it was this one,
+ * allowed to sleep (@dst is still locked, so still in service).
  */
-static void core_track_late(struct movcompat_domain *dom, struct page *dst,
-			    struct page *src)
+static void core_track_late(struct movcompat_domain *dom, struct page *dst)
 {
 	struct movcompat_core *core = dom->core;
 
-	if (WARN_ONCE(xa_load(&core->pages, page_to_pfn(src)) == src,
-		      "movcompat: domain %s: migrate_page returned 0 without calling movcompat_page_migrated()\n",
-		      dom->name))
+	if (mc_table_test(&core->table, page_to_pfn(dst), MC_PRESENT))
 		return;
-	WARN_ONCE(xa_err(xa_store(&core->pages, page_to_pfn(dst), dst,
-				  GFP_KERNEL)),
+	WARN_ONCE(mc_table_add(&core->table, page_to_pfn(dst), GFP_KERNEL),
 		  "movcompat: domain %s: no memory to track a migrated page: it stays in service, but the core cannot move it again\n",
 		  dom->name);
+	atomic_dec(&core->untracked);
 }
 
 /* 0: moved or dropped (released); else the page stays isolated */
@@ -485,7 +484,7 @@ static int core_migrate_one(struct movcompat_domain *dom, struct page *src,
 			    struct movcompat_pass *pass)
 {
 	struct movcompat_core *core = dom->core;
-	unsigned long dst_pfn;
+	unsigned long dst_pfn, calls;
 	struct page *dst;
 	int rc;
 
@@ -510,14 +509,22 @@ static int core_migrate_one(struct movcompat_domain *dom, struct page *src,
 		core_stat_inc(core, dst_alloc_failed);
 		return -ENOMEM;
 	}
+	calls = atomic_long_read(&core->migrated_calls);
 	rc = dom->ops->migrate_page(dst, src, pass->mode);
 	if (!rc) {
-		if (unlikely(xa_load(&core->pages, dst_pfn) != dst))
-			core_track_late(dom, dst, src);
-		if (pass->compaction)
-			xa_set_mark(&core->pages, dst_pfn, MOVCOMPAT_MARK_FRESH);
-		unlock_page(dst);
-		put_page(dst);		/* the driver holds its own now */
+		/* a driver bug; a concurrent pass may hide it, never fake it */
+		if (WARN_ONCE(atomic_long_read(&core->migrated_calls) == calls,
+			      "movcompat: domain %s: migrate_page returned 0 without calling movcompat_page_migrated()\n",
+			      dom->name)) {
+			mc_table_clear(&core->table, page_to_pfn(src), false,
+				       true, false);
+			put_page(dst);	/* nobody took it over */
+		} else if (unlikely(atomic_read(&core->untracked)))
+			core_track_late(dom, dst);
+		if (pass->compaction &&
+		    mc_table_test(&core->table, dst_pfn, MC_PRESENT))
+			mc_table_set_pinned(&core->table, dst_pfn, MC_FRESH);
+		unlock_page(dst);	/* our reference is the driver's now */
 		unlock_page(src);
 		put_page(src);		/* the isolation reference: frees it */
 		core_stat_inc(core, migrated);
@@ -632,24 +639,32 @@ static unsigned int core_gather(struct movcompat_core *core,
 				unsigned long *cursor, unsigned long last,
 				bool compaction, struct page **batch, bool *more)
 {
-	XA_STATE(xas, &core->pages, *cursor);
-	unsigned int n = 0;
-	struct page *page;
+	XA_STATE(xas, &core->table, *cursor / BITS_PER_LONG);
+	unsigned long base, word, pfn;
+	struct movcompat_chunk *c;
+	unsigned int n = 0, b;
 
 	*more = false;
 	rcu_read_lock();
-	xas_for_each(&xas, page, last) {
-		if (xas_retry(&xas, page))
+	xas_for_each(&xas, c, last / BITS_PER_LONG) {
+		if (xas_retry(&xas, c))
 			continue;
-		if (compaction && xas_get_mark(&xas, MOVCOMPAT_MARK_FRESH))
-			continue;
-		batch[n++] = page;
-		if (n == MOVCOMPAT_CORE_BATCH) {
-			*more = xas.xa_index < last;
-			*cursor = xas.xa_index + 1;
-			break;
+		base = xas.xa_index * BITS_PER_LONG;
+		word = READ_ONCE(c->present) &
+		       mc_range_mask(base, *cursor, last);
+		if (compaction)
+			word &= ~READ_ONCE(c->fresh);
+		for_each_set_bit(b, &word, BITS_PER_LONG) {
+			pfn = base + b;
+			batch[n++] = pfn_to_page(pfn);
+			if (n == MOVCOMPAT_CORE_BATCH) {
+				*more = pfn < last;
+				*cursor = pfn + 1;
+				goto out;
+			}
 		}
 	}
+out:
 	rcu_read_unlock();
 	return n;
 }
@@ -695,15 +710,18 @@ static long core_sweep(struct movcompat_domain *dom, unsigned long start,
 static unsigned long core_count(struct movcompat_core *core,
 				unsigned long start, unsigned long last)
 {
-	XA_STATE(xas, &core->pages, start);
-	unsigned long count = 0;
-	struct page *page;
+	XA_STATE(xas, &core->table, start / BITS_PER_LONG);
+	unsigned long count = 0, chunks = 0;
+	struct movcompat_chunk *c;
 
 	rcu_read_lock();
-	xas_for_each(&xas, page, last) {
-		if (xas_retry(&xas, page))
+	xas_for_each(&xas, c, last / BITS_PER_LONG) {
+		if (xas_retry(&xas, c))
 			continue;
-		if (!(++count % 4096)) {
+		count += hweight_long(READ_ONCE(c->present) &
+				      mc_range_mask(xas.xa_index * BITS_PER_LONG,
+						    start, last));
+		if (!(++chunks % 1024)) {
 			xas_pause(&xas);
 			rcu_read_unlock();
 			cond_resched();
@@ -759,12 +777,34 @@ long movcompat_core_evacuate(struct movcompat_domain *dom,
 	return moved < 0 ? moved : left;
 }
 
+/* the end of a compaction pass: no page is fresh any more */
+static void core_clear_fresh(struct movcompat_core *core)
+{
+	XA_STATE(xas, &core->table, 0);
+	struct movcompat_chunk *c;
+	unsigned long chunks = 0;
+
+	/* fresh bits sit only on present pages: no chunk empties here */
+	rcu_read_lock();
+	xas_for_each(&xas, c, ULONG_MAX) {
+		if (xas_retry(&xas, c))
+			continue;
+		if (READ_ONCE(c->fresh))
+			xchg(&c->fresh, 0);
+		if (!(++chunks % 1024)) {
+			xas_pause(&xas);
+			rcu_read_unlock();
+			cond_resched();
+			rcu_read_lock();
+		}
+	}
+	rcu_read_unlock();
+}
+
 static long core_compact(struct movcompat_domain *dom)
 {
 	struct movcompat_core *core = dom->core;
 	struct movcompat_pass pass;
-	unsigned long index;
-	struct page *page;
 	long moved;
 
 	down_read(&core->teardown);
@@ -772,8 +812,7 @@ static long core_compact(struct movcompat_domain *dom)
 	core_pass_init(&pass, MIGRATE_SYNC, 0, 0);
 	pass.compaction = true;
 	moved = core_sweep(dom, 0, ULONG_MAX, &pass);
-	xa_for_each_marked(&core->pages, index, page, MOVCOMPAT_MARK_FRESH)
-		xa_clear_mark(&core->pages, index, MOVCOMPAT_MARK_FRESH);
+	core_clear_fresh(core);
 	core_pass_end(&pass);
 	up_read(&core->teardown);
 	return moved;
@@ -834,6 +873,7 @@ int movcompat_core_domain_init(struct movcompat_domain *dom,
 		return -ENOMEM;
 	core->dom = dom;
 	xa_init(&core->pages);
+	xa_init(&core->table);
 	init_rwsem(&core->teardown);
 	core->gfp = GFP_HIGHUSER;
 	dom->core = core;
@@ -875,6 +915,7 @@ void movcompat_core_domain_destroy(struct movcompat_domain *dom)
 		up_write(&core->teardown);
 	}
 	xa_destroy(&core->pages);
+	mc_table_destroy(&core->table);
 	dom->core = NULL;
 	kfree(core);
 }

@@ -14,10 +14,6 @@
 #include <movcompat/movcompat.h>
 #include "movcompat_fault.h"
 
-/* xarray mark: the core holds this page isolated */
-#define MOVCOMPAT_MARK_ISOLATED	XA_MARK_0
-/* xarray mark: the page is a destination of the running compaction pass */
-#define MOVCOMPAT_MARK_FRESH	XA_MARK_1
 
 /* the kernel's migrate_pages() gives -EAGAIN pages 10 passes */
 #define MOVCOMPAT_CORE_PASSES	10
@@ -47,7 +43,13 @@ struct movcompat_core_stats {
 /**
  * struct movcompat_core - the core's per-domain state.
  * @dom: the domain.
- * @pages: pfn -> struct page of every page in service; marks as above.
+ * @pages: balloon carrier: pfn -> struct movcompat_carried of each page.
+ * @table: core: the domain's pages, isolated and fresh bits, by pfn
+ *	(movcompat_core_table.h).
+ * @migrated_calls: movcompat_page_migrated() calls (a driver that returns 0
+ *	from migrate_page without calling it is reported).
+ * @untracked: destinations movcompat_page_migrated() could not add to the
+ *	table atomically; their migration adds them once the callback returns.
  * @teardown: passes hold it for reading; domain teardown for writing.
  * @gfp: base allocation flags (the driver's, from movcompat_alloc_page()).
  * @zone_movable: pages may be placed in ZONE_MOVABLE (the memory notifier
@@ -63,6 +65,9 @@ struct movcompat_core_stats {
 struct movcompat_core {
 	struct movcompat_domain *dom;
 	struct xarray pages;
+	struct xarray table;
+	atomic_long_t migrated_calls;
+	atomic_t untracked;
 	struct rw_semaphore teardown;
 	gfp_t gfp;
 	bool zone_movable;
