@@ -519,8 +519,9 @@ static int core_migrate_one(struct movcompat_domain *dom, struct page *src,
 			mc_table_clear(&core->table, page_to_pfn(src), false,
 				       true, false);
 			put_page(dst);	/* nobody took it over */
-		} else if (unlikely(atomic_read(&core->untracked)))
+		} else if (unlikely(atomic_read(&core->untracked))) {
 			core_track_late(dom, dst);
+		}
 		if (pass->compaction &&
 		    mc_table_test(&core->table, dst_pfn, MC_PRESENT))
 			mc_table_set_pinned(&core->table, dst_pfn, MC_FRESH);

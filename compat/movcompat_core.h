@@ -14,7 +14,6 @@
 #include <movcompat/movcompat.h>
 #include "movcompat_fault.h"
 
-
 /* the kernel's migrate_pages() gives -EAGAIN pages 10 passes */
 #define MOVCOMPAT_CORE_PASSES	10
 #define MOVCOMPAT_CORE_BATCH	64
