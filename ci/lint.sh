@@ -4,9 +4,9 @@
 # make lint: movcompat's own C code against the kernel's rules.
 #  1. checkpatch.pl --strict (from Debian's linux-source-6.1, via
 #     ci/fetch-source.sh) over include/, compat/ (with the probes),
-#     tests/compat/, tests/core/, tests/bench/ and drivers-examples/.
+#     tests/compat/, tests/core/, tests/bench/, tests/cma/ and drivers-examples/.
 #  2. sparse (C=2) while building every module directory of tests/compat/,
-#     tests/core/, tests/bench/ and drivers-examples/ with ci/build.sh, for the default
+#     tests/core/, tests/bench/, tests/cma/ and drivers-examples/ with ci/build.sh, for the default
 #     kernel 6.1 (mops backend) and 5.10 (the aops backend's code is only
 #     compiled there); any sparse warning in movcompat's own files fails.
 # Each tool is first shown a known-bad sample and must complain about it
@@ -50,10 +50,10 @@ summary()
 cd "$MC_TOP" || exit 1
 shopt -s nullglob
 files=(include/movcompat/*.h compat/*.c compat/*.h compat/probes/*.c compat/probes/*.h
-	tests/compat/*/*.c tests/compat/*/*.h tests/core/*/*.c tests/bench/*/*.c tests/bench/*/*.h
+	tests/compat/*/*.c tests/compat/*/*.h tests/core/*/*.c tests/bench/*/*.c tests/bench/*/*.h tests/cma/*/*.c
 	drivers-examples/*/*.c drivers-examples/*/*.h)
 moddirs=()
-for d in tests/compat/*/ tests/core/*/ tests/bench/*/ drivers-examples/*/; do
+for d in tests/compat/*/ tests/core/*/ tests/bench/*/ tests/cma/*/ drivers-examples/*/; do
 	[ -e "$d/Kbuild" ] && moddirs+=("${d%/}")
 done
 
