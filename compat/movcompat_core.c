@@ -722,12 +722,7 @@ static unsigned long core_count(struct movcompat_core *core,
 		count += hweight_long(READ_ONCE(c->present) &
 				      mc_range_mask(xas.xa_index * BITS_PER_LONG,
 						    start, last));
-		if (!(++chunks % 1024)) {
-			xas_pause(&xas);
-			rcu_read_unlock();
-			cond_resched();
-			rcu_read_lock();
-		}
+		mc_table_walk_pause(&xas, &chunks);
 	}
 	rcu_read_unlock();
 	return count;
@@ -792,12 +787,7 @@ static void core_clear_fresh(struct movcompat_core *core)
 			continue;
 		if (READ_ONCE(c->fresh))
 			xchg(&c->fresh, 0);
-		if (!(++chunks % 1024)) {
-			xas_pause(&xas);
-			rcu_read_unlock();
-			cond_resched();
-			rcu_read_lock();
-		}
+		mc_table_walk_pause(&xas, &chunks);
 	}
 	rcu_read_unlock();
 }

@@ -25,6 +25,7 @@
 
 #include <linux/bitops.h>
 #include <linux/rcupdate.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/xarray.h>
 
@@ -199,6 +200,18 @@ static inline unsigned long mc_range_mask(unsigned long base,
 	if (last < base + BITS_PER_LONG - 1)
 		mask &= ~0UL >> (BITS_PER_LONG - 1 - (last - base));
 	return mask;
+}
+
+/* in a long walk of the table under RCU: every 1024 chunks, let others run */
+static inline void mc_table_walk_pause(struct xa_state *xas,
+				       unsigned long *chunks)
+{
+	if (++*chunks % 1024)
+		return;
+	xas_pause(xas);
+	rcu_read_unlock();
+	cond_resched();
+	rcu_read_lock();
 }
 
 /* free every chunk (domain teardown, no other user left) */
