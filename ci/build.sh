@@ -8,6 +8,14 @@
 # Chroot kernels build inside their chroot, in a private mount namespace
 # where the repository and build tree are bind-mounted at the same paths.
 #
+# A compile cache at module granularity (like ccache): the .ko files of an
+# earlier build whose inputs were all the same are reused, and the log line
+# says "cache hit". The inputs: the module directory, movcompat's compat/ and
+# include/, this script, the make arguments, the kernel's .config and
+# Module.symvers, and the compiler's version. Builds with C=1/C=2 (sparse,
+# whose output is the point) are never cached. MOVCOMPAT_BUILD_CACHE=0 turns
+# the cache off. Cache: $MOVCOMPAT_CACHE/modules (default ~/.cache/movcompat).
+#
 # usage: ci/build.sh KEY MODDIR [OUTDIR] [-- MAKE-ARGS...]
 # exit:  0 built, 1 build failed (log tail printed), 64 bad arguments
 
@@ -44,6 +52,26 @@ out=$(cd "$out" && pwd)
 rm -f "$out"/*.ko
 cp -a "$src/." "$out/"
 t=$(mc_now)
+
+# the compile cache's key: every input of the build (see the top)
+ckey=
+if [ "${MOVCOMPAT_BUILD_CACHE:-1}" = 1 ] && ! printf '%s\n' "$@" | grep -q '^C='; then
+	kroot=${croot:-}$kdir
+	ckey=$({
+		printf '%s\n' "$K_KEY" "$K_REL" "$K_CC" "$@"
+		(cd "$src" && find . -type f -print0 | sort -z | xargs -0 sha256sum)
+		(cd "$MC_TOP" && find compat include -type f -print0 | sort -z | xargs -0 sha256sum)
+		sha256sum "$0" "$MC_CI/lib.sh" "$kroot/.config" "$kroot/Module.symvers" | cut -d' ' -f1
+		mc_in_env "$K_CC" --version 2>&1 | head -n 1
+	} | sha256sum | cut -c1-32)
+	cdir=$MC_CACHE/modules/$ckey
+	if ls "$cdir"/*.ko >/dev/null 2>&1; then
+		cp "$cdir"/*.ko "$out/"
+		cp "$cdir/build.log" "$out/build.log" 2>/dev/null
+		mc_log "$K_KEY" build "$name: $(cd "$out" && ls ./*.ko | xargs -n1 basename | tr '\n' ' ')in $(mc_since "$t")s (cache hit: built before from the same inputs)"
+		exit 0
+	fi
+fi
 jobs=$(nproc)
 margs=(-C "$kdir" M="$out" CC="$K_CC" MOVCOMPAT_DIR="$MC_TOP" -j"$jobs" "$@" modules)
 
@@ -54,5 +82,10 @@ if [ $rc != 0 ] || ! ls "$out"/*.ko >/dev/null 2>&1; then
 	grep -E 'error|Error|warning' "$out/build.log" | head -n 20 >&2
 	tail -n 5 "$out/build.log" >&2
 	exit 1
+fi
+if [ -n "$ckey" ]; then
+	mkdir -p "$cdir.tmp.$$"
+	cp "$out"/*.ko "$out/build.log" "$cdir.tmp.$$/" &&
+		{ mv -T "$cdir.tmp.$$" "$cdir" 2>/dev/null || rm -rf "$cdir.tmp.$$"; }
 fi
 mc_log "$K_KEY" build "$name: $(cd "$out" && ls ./*.ko | xargs -n1 basename | tr '\n' ' ')in $(mc_since "$t")s"
