@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The balloon carrier (opt-in per domain, MOVCOMPAT_DOMAIN_BALLOON_CARRIER,
- * core backend kernels with the balloon API: 6.17+): the domain's pages are
+ * core-backend kernels with the balloon API: 6.17+, and 6.0-6.16 when the
+ * core is forced there): the domain's pages are
  * handed to the kernel as balloon pages, the one kind of page a module can
  * still make movable there, so the kernel's own compaction, memory offlining
  * and CMA move them. The kernel's balloon core never copies a page: the
@@ -15,9 +16,10 @@
  * page->private belongs to the balloon core.
  *
  * Two eras of the balloon API (from the probes):
- *  - 6.17-6.19, <linux/balloon_compaction.h>: the device's migratepage
+ *  - up to 6.19, <linux/balloon_compaction.h>: the device's migratepage
  *    callback does the bookkeeping (take a reference on the new page,
- *    insert it, isolated_pages--, finalize and drop the old one);
+ *    insert it, isolated_pages--, finalize - before 6.17 and its stable
+ *    backports: delete - and drop the old one);
  *  - 7.0+, <linux/balloon.h>: the balloon core does it; the callback only
  *    says 0 (moved), -EAGAIN or another error (nothing changed).
  *
@@ -120,7 +122,11 @@ moved:
 	balloon_page_insert(b, newpage);
 	b->isolated_pages--;
 	spin_unlock_irqrestore(&b->pages_lock, flags);
+#ifdef MOVCOMPAT_HAVE_BALLOON_PAGE_FINALIZE
 	balloon_page_finalize(page);
+#else
+	balloon_page_delete(page);	/* 6.0-6.16: isolated, no list_del */
+#endif
 	put_page(page);
 #endif
 	return 0;

@@ -36,6 +36,11 @@ int movcompat_domain_init_flags(struct movcompat_domain *dom,
 	dom->ops = ops;
 	dom->name = name ? name : "movcompat";
 	atomic_long_set(&dom->nr_movable, 0);
+#ifndef MOVCOMPAT_BACKEND_CORE
+	if (flags & MOVCOMPAT_DOMAIN_BALLOON_CARRIER)
+		pr_info("movcompat: domain %s: backend %s: the kernel's own hook moves these pages, without the balloon carrier's side effects; the carrier serves kernels with no hook (or MOVCOMPAT_BACKEND=core)\n",
+			dom->name, movcompat_backend_name());
+#endif
 	return movcompat_backend_domain_init(dom, flags);
 }
 

@@ -69,15 +69,22 @@
 
 /*
  * The balloon carrier (per domain, opt-in): core-backend kernels whose
- * balloon API this module may use (6.17+: pages typed PGTY_offline with
- * PG_movable_ops). See compat/movcompat_carrier.c.
+ * balloon API this module may use: 6.17+ (pages typed PGTY_offline with
+ * PG_movable_ops), and 6.0-6.16 (balloon_mops) when the core is forced
+ * there with MOVCOMPAT_BACKEND=core (automatically those kernels get their
+ * native hook, which moves pages without the carrier's side effects). Not
+ * 4.8-5.19, whose balloon pages need a pseudo-filesystem inode. See
+ * compat/movcompat_carrier.c.
  */
-#if defined(MOVCOMPAT_BACKEND_CORE) && defined(MOVCOMPAT_HAVE_PG_MOVABLE_OPS) && \
+#if defined(MOVCOMPAT_BACKEND_CORE) && \
+	(defined(MOVCOMPAT_HAVE_PG_MOVABLE_OPS) || \
+	 defined(MOVCOMPAT_USABLE_BALLOON_MOPS)) && \
 	defined(MOVCOMPAT_USABLE_BALLOON_PAGE_ALLOC) && \
 	defined(MOVCOMPAT_USABLE_BALLOON_PAGE_ENQUEUE) && \
 	defined(MOVCOMPAT_USABLE_BALLOON_PAGE_DEQUEUE) && \
 	(defined(MOVCOMPAT_HAVE_BALLOON_H) || \
-	 defined(MOVCOMPAT_HAVE_BALLOON_PAGE_FINALIZE)) && \
+	 defined(MOVCOMPAT_HAVE_BALLOON_PAGE_FINALIZE) || \
+	 defined(MOVCOMPAT_HAVE_BALLOON_PAGE_DELETE)) && \
 	(defined(CONFIG_BALLOON_COMPACTION) || defined(CONFIG_BALLOON_MIGRATION))
 #define MOVCOMPAT_HAVE_CARRIER 1
 #endif
