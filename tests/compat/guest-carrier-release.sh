@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
-# Guest side of the balloon carrier's release test (6.17+, needs --mem 2048,
-# movablecore=1G): mc_pages_faults (mc_pages with fault injection) carries
-# its pages as balloon pages. The kernel offlines the memory block holding
+# Guest side of the balloon carrier's release test (6.17+, and 6.0-6.16 with
+# the core forced; needs --mem 2048, movablecore=1G): mc_pages_faults
+# (mc_pages with fault injection) carries its pages as balloon pages. The
+# kernel offlines the memory block holding
 # most of them; the carrier's migrate callback makes the kernel wait
 # (fail_migrate: sleep delay_isolated_ms, then -EAGAIN) while it holds the
 # block's pages isolated, and meanwhile the driver is unloaded, i.e. it
@@ -17,7 +18,12 @@ D=/sys/kernel/debug/$M
 C=/sys/kernel/debug/movcompat-$M
 MEM=/sys/devices/system/memory
 
+# the top memory block has holes (never goes offline) and is handed out
+# first: fill it with page cache while the module allocates
+dd if=/dev/zero of=/tmp/fill-top-block bs=1M \
+	count=$(($(printf '%d' 0x$(cat $MEM/block_size_bytes)) >> 20)) 2>/dev/null
 t_load $M npages=16384 carrier=1
+rm -f /tmp/fill-top-block
 [ -d $C ] || { t_fail carrier-release-debugfs "no $C (not a fault-injection build?)"; return 0 2>/dev/null || exit 0; }
 backend=$(awk '$1 == "backend" { print $2 }' $D/stats)
 [ "$backend" = carrier ] || t_fail carrier-release-backend "backend is $backend, not carrier"
