@@ -2,11 +2,11 @@
 # Guest side of the balloon carrier's release test (6.17+, and 6.0-6.16 with
 # the core forced; needs --mem 2048, movablecore=1G): mc_pages_faults
 # (mc_pages with fault injection) carries its pages as balloon pages. The
-# kernel offlines the memory block holding
-# most of them; the carrier's migrate callback makes the kernel wait
-# (fail_migrate: sleep delay_isolated_ms, then -EAGAIN) while it holds the
-# block's pages isolated, and meanwhile the driver is unloaded, i.e. it
-# releases every page, some of them isolated by the kernel. Checks:
+# kernel offlines the memory block holding most of them; the carrier's
+# migrate callback makes the kernel wait (fail_migrate: sleep
+# delay_isolated_ms, then -EAGAIN) while it holds the block's pages
+# isolated, and meanwhile the driver is unloaded, i.e. it releases every
+# page, some of them isolated by the kernel. Checks:
 #  - rmmod succeeds and the offline completes (no livelock between the
 #    kernel's retries and the release);
 #  - some pages really were released while the kernel held them isolated
