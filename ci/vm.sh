@@ -148,13 +148,12 @@ boot_once()
 				kill "$qpid" 2>/dev/null
 				exit 0
 			fi
-			kill "$qpid" 2>/dev/null && touch "$out/timed-out"
-			exit 0
+		else
+			sleep "$timeout" &
+			s=$!
+			trap 'kill $s 2>/dev/null; exit 0' TERM
+			wait $s
 		fi
-		sleep "$timeout" &
-		s=$!
-		trap 'kill $s 2>/dev/null; exit 0' TERM
-		wait $s
 		kill "$qpid" 2>/dev/null && touch "$out/timed-out"
 	) &
 	wpid=$!

@@ -101,20 +101,39 @@ static unsigned long core_alloc_bulk(gfp_t gfp, int nid, unsigned long nr,
 }
 #endif
 
-static struct page *core_alloc(struct movcompat_core *core, gfp_t gfp, int nid)
+/*
+ * Up to @nr pages on @nid under the placement policy (top of this file):
+ * from ZONE_MOVABLE while the notifier guarantees their move and the zone
+ * has pages (anything the allocator put elsewhere goes back, and
+ * *@movable_full stops further attempts), otherwise without __GFP_MOVABLE,
+ * i.e. never in CMA. @pages must be all NULL; returns how many pages it
+ * holds then, in @pages[0 .. n).
+ */
+static unsigned int core_alloc_placed(struct movcompat_core *core, gfp_t gfp,
+				      int nid, unsigned int nr,
+				      struct page **pages, bool *movable_full)
 {
-	struct page *page;
+	unsigned int i, n, kept = 0;
 
 	gfp &= ~__GFP_MOVABLE;
-	if (core->zone_movable) {
-		page = alloc_pages_node(nid, gfp | __GFP_MOVABLE | __GFP_NOWARN |
-					__GFP_NORETRY, 0);
-		if (page && page_zonenum(page) == ZONE_MOVABLE)
-			return page;
-		if (page)
-			__free_page(page);
+	if (core->zone_movable && !*movable_full) {
+		n = core_alloc_bulk(gfp | __GFP_MOVABLE | __GFP_NOWARN |
+				    __GFP_NORETRY, nid, nr, pages);
+		for (i = 0; i < n; i++) {
+			struct page *page = pages[i];
+
+			pages[i] = NULL;
+			if (page_zonenum(page) == ZONE_MOVABLE) {
+				pages[kept++] = page;
+			} else {
+				__free_page(page);
+				*movable_full = true;
+			}
+		}
+		if (kept)
+			return kept;
 	}
-	return alloc_pages_node(nid, gfp, 0);
+	return core_alloc_bulk(gfp, nid, nr, pages);
 }
 
 /**
@@ -127,12 +146,17 @@ static struct page *core_alloc(struct movcompat_core *core, gfp_t gfp, int nid)
  */
 struct page *movcompat_core_alloc_page(struct movcompat_domain *dom, gfp_t gfp)
 {
+	struct page *page = NULL;
+	bool movable_full = false;
+
 #ifdef MOVCOMPAT_HAVE_CARRIER
 	if (dom->core->carrier)
 		return movcompat_carrier_alloc_page(dom);
 #endif
 	WRITE_ONCE(dom->core->gfp, gfp & ~__GFP_MOVABLE);
-	return core_alloc(dom->core, gfp, NUMA_NO_NODE);
+	core_alloc_placed(dom->core, gfp, numa_mem_id(), 1, &page,
+			  &movable_full);
+	return page;
 }
 
 /**
@@ -390,41 +414,16 @@ static void core_pool_drain(struct movcompat_pass *pass)
 		__free_page(pass->pool[--pass->pool_n]);
 }
 
-/*
- * Refill the destination pool on @nid under the placement policy: from
- * ZONE_MOVABLE while the notifier guarantees the move and the zone has
- * pages (anything the allocator put elsewhere goes back, and the pass
- * stops asking), otherwise without __GFP_MOVABLE (never CMA).
- */
+/* refill the destination pool on @nid (placement policy included) */
 static void core_pool_fill(struct movcompat_core *core,
 			   struct movcompat_pass *pass, int nid)
 {
-	gfp_t gfp = (READ_ONCE(core->gfp) & ~__GFP_MOVABLE) | __GFP_NOWARN;
-	unsigned int i, n, kept = 0;
-
 	pass->pool_nid = nid;
 	memset(pass->pool, 0, sizeof(pass->pool));
-	if (core->zone_movable && !pass->movable_full) {
-		n = core_alloc_bulk(gfp | __GFP_MOVABLE | __GFP_NORETRY, nid,
-				    MOVCOMPAT_CORE_POOL, pass->pool);
-		for (i = 0; i < n; i++) {
-			struct page *page = pass->pool[i];
-
-			pass->pool[i] = NULL;
-			if (page_zonenum(page) == ZONE_MOVABLE) {
-				pass->pool[kept++] = page;
-			} else {
-				__free_page(page);
-				pass->movable_full = true;
-			}
-		}
-		if (kept) {
-			pass->pool_n = kept;
-			return;
-		}
-	}
-	pass->pool_n = core_alloc_bulk(gfp, nid, MOVCOMPAT_CORE_POOL,
-				       pass->pool);
+	pass->pool_n = core_alloc_placed(core,
+					 READ_ONCE(core->gfp) | __GFP_NOWARN,
+					 nid, MOVCOMPAT_CORE_POOL, pass->pool,
+					 &pass->movable_full);
 }
 
 static struct page *core_pool_get(struct movcompat_core *core,

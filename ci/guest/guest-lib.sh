@@ -33,6 +33,41 @@ t_load()
 
 t_unload() { t_check "rmmod-$1" rmmod "$1"; }
 
+# t_load_off_top_block MODULE [PARAMS...]: t_load, with the top memory block
+# filled with page cache meanwhile. The allocator hands that block out
+# first, and in these guests it has holes: it never goes offline (balloon
+# pages sat only there on 6.16, and no offlining test could move them).
+t_load_off_top_block()
+{
+	dd if=/dev/zero of=/tmp/fill-top-block bs=1M \
+		count=$(($(printf '%d' 0x$(cat /sys/devices/system/memory/block_size_bytes)) >> 20)) 2>/dev/null
+	t_load "$@"
+	rm -f /tmp/fill-top-block
+}
+
+# t_abba RUNS CMD A B: benchmark runs of two variants. "CMD A 0" and
+# "CMD B 0" warm up (reported, not counted), then RUNS pairs in ABBA order
+# (A first in odd runs, B first in even ones), so neither variant always
+# runs second. A and B are word lists, CMD's first arguments; the run
+# number follows them.
+t_abba()
+{
+	_runs=$1 _cmd=$2 _a=$3 _b=$4
+	$_cmd $_a 0
+	$_cmd $_b 0
+	_i=1
+	while [ $_i -le "$_runs" ]; do
+		if [ $((_i % 2)) = 1 ]; then
+			$_cmd $_a $_i
+			$_cmd $_b $_i
+		else
+			$_cmd $_b $_i
+			$_cmd $_a $_i
+		fi
+		_i=$((_i + 1))
+	done
+}
+
 # t_now_us: wall clock in microseconds (busybox date has no %N; adjtimex
 # has usec). Under the benchmarks' -icount it is guest instruction time.
 t_now_us() { adjtimex | awk '/tv_sec/ { s = $2 } /tv_usec/ { u = $2 } END { printf "%.0f\n", s * 1000000 + u }'; }

@@ -79,18 +79,5 @@ t_unload mc_native
 t_info "warm-up: touched $free pages in $(($(t_now_us) - t0)) us"
 
 # run 0 of each variant: a warm-up pair, reported but not counted. Then
-# pairs in ABBA order (native first in odd runs, movcompat first in even
-# ones), so neither variant always runs second.
-run native mc_native 0
-run movcompat mc_pages 0
-i=1
-while [ $i -le "$RUNS" ]; do
-	if [ $((i % 2)) = 1 ]; then
-		run native mc_native $i
-		run movcompat mc_pages $i
-	else
-		run movcompat mc_pages $i
-		run native mc_native $i
-	fi
-	i=$((i + 1))
-done
+# pairs in ABBA order, so neither variant always runs second.
+t_abba "$RUNS" run "native mc_native" "movcompat mc_pages"

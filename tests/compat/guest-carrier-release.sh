@@ -18,12 +18,7 @@ D=/sys/kernel/debug/$M
 C=/sys/kernel/debug/movcompat-$M
 MEM=/sys/devices/system/memory
 
-# the top memory block has holes (never goes offline) and is handed out
-# first: fill it with page cache while the module allocates
-dd if=/dev/zero of=/tmp/fill-top-block bs=1M \
-	count=$(($(printf '%d' 0x$(cat $MEM/block_size_bytes)) >> 20)) 2>/dev/null
-t_load $M npages=16384 carrier=1
-rm -f /tmp/fill-top-block
+t_load_off_top_block $M npages=16384 carrier=1
 [ -d $C ] || { t_fail carrier-release-debugfs "no $C (not a fault-injection build?)"; return 0 2>/dev/null || exit 0; }
 backend=$(awk '$1 == "backend" { print $2 }' $D/stats)
 [ "$backend" = carrier ] || t_fail carrier-release-backend "backend is $backend, not carrier"

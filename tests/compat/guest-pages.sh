@@ -26,16 +26,12 @@ cstat() { awk -v k="$1" '$1 == k { print $2 }' $C/stats; }
 
 # the kernel says why an offline failed only at debug level
 echo 'file memory_hotplug.c +p' >/sys/kernel/debug/dynamic_debug/control 2>/dev/null
-# The allocator hands out the top memory block first, and in these guests
-# that block has holes: it never goes offline. Balloon pages then sit only
-# there (seen on 6.16), so for the carrier fill that block with page cache
-# while the module allocates.
+# carried pages would sit only in the top block, which never goes offline
 if [ -n "$PARAMS" ]; then
-	dd if=/dev/zero of=/tmp/fill-top-block bs=1M \
-		count=$(($(printf '%d' 0x$(cat /sys/devices/system/memory/block_size_bytes)) >> 20)) 2>/dev/null
+	t_load_off_top_block $M npages=${MC_NPAGES:-16384} $PARAMS
+else
+	t_load $M npages=${MC_NPAGES:-16384}
 fi
-t_load $M npages=${MC_NPAGES:-16384} $PARAMS
-rm -f /tmp/fill-top-block
 [ -d $D ] || { t_fail mc_pages-debugfs "no $D"; return 0 2>/dev/null || exit 0; }
 backend=$(stat backend)
 movable=$(stat movable)

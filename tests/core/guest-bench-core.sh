@@ -51,16 +51,4 @@ bench_run() # VARIANT MODULE RUN
 # QEMU backs guest RAM lazily: touch most of it once before measuring
 t_load mc_pages npages="$N" fragment=0
 t_unload mc_pages
-bench_run native mc_pages 0
-bench_run core mc_pages_core 0
-i=1
-while [ $i -le "$RUNS" ]; do
-	if [ $((i % 2)) = 1 ]; then
-		bench_run native mc_pages $i
-		bench_run core mc_pages_core $i
-	else
-		bench_run core mc_pages_core $i
-		bench_run native mc_pages $i
-	fi
-	i=$((i + 1))
-done
+t_abba "$RUNS" bench_run "native mc_pages" "core mc_pages_core"
