@@ -79,7 +79,7 @@ need_pkg()
 {
 	command -v "$1" >/dev/null && return 0
 	mc_log - cocci "installing $2 with apt-get"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$2" >"$W/apt-$2.log" 2>&1 ||
+	DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q "$2" >"$W/apt-$2.log" 2>&1 ||
 		mc_die "apt-get install $2 failed (see $W/apt-$2.log)"
 }
 

@@ -4,7 +4,10 @@
 # Install the host packages movcompat's scripts need, with apt-get, only
 # when something is missing. Never changes apt's sources.
 #
-# usage: ci/deps.sh [--cocci]
+# usage: ci/deps.sh [--cocci|--test]
+#   --cocci: also Coccinelle; --test: everything make test uses (Coccinelle,
+#   sparse, patch), installed up front so the checks that run side by side
+#   never call apt-get at the same time
 
 . "$(dirname "$0")/lib.sh"
 
@@ -13,7 +16,12 @@ want="qemu-system-x86_64:qemu-system-x86 debootstrap:debootstrap cpio:cpio
 zstd:zstd xz:xz-utils pahole:dwarves curl:curl make:make gcc-12:gcc-12
 unshare:util-linux dpkg-deb:dpkg sha256sum:coreutils flock:util-linux
 perl:perl"
-[ "${1:-}" = --cocci ] && want="$want spatch:coccinelle"
+case ${1:-} in
+--cocci) want="$want spatch:coccinelle" ;;
+--test) want="$want spatch:coccinelle sparse:sparse patch:patch" ;;
+'') ;;
+*) mc_die "unknown option '$1'; usage: ci/deps.sh [--cocci|--test]" 64 ;;
+esac
 
 missing=
 for pair in $want; do
@@ -35,9 +43,11 @@ fi
 mc_log host deps "installing:$missing"
 t=$(mc_now)
 export DEBIAN_FRONTEND=noninteractive
-if ! apt-get install -y -qq --no-install-recommends $missing >/dev/null 2>&1; then
-	apt-get update -qq || mc_die "apt-get update failed"
-	apt-get install -y -qq --no-install-recommends $missing >/dev/null ||
+# wait for another apt-get/dpkg instead of failing on its lock
+apt=(apt-get -o DPkg::Lock::Timeout=300)
+if ! "${apt[@]}" install -y -qq --no-install-recommends $missing >/dev/null 2>&1; then
+	"${apt[@]}" update -qq || mc_die "apt-get update failed"
+	"${apt[@]}" install -y -qq --no-install-recommends $missing >/dev/null ||
 		mc_die "apt-get install$missing failed"
 fi
 mc_log host deps "installed in $(mc_since "$t")s"

@@ -147,6 +147,8 @@ mc_need xz xz-utils
 rc=0
 for key in "$@"; do
 	(mc_kernel "$key") || exit 64
-	fetch_one "$key" || rc=2
+	# one job at a time fills a kernel's cache entry (the others wait, then
+	# find it complete)
+	(mc_lock "kernel-$key" "$key" fetch && fetch_one "$key") || rc=2
 done
 exit $rc

@@ -63,6 +63,9 @@ cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null
 chroot "$root" apt-get update -qq >>"$dir/debootstrap.log" 2>&1 ||
 	mc_die "apt-get update in the fresh machine failed; see $dir/debootstrap.log" 1
 
+# a machine's root is a mount point (unshare --propagation needs one)
+mount --bind "$root" "$root" || mc_die "bind-mounting $root onto itself failed" 1
+mounted+=("$root")
 for m in proc sys dev dev/pts; do
 	mount --bind "/$m" "$root/$m" || mc_die "bind-mounting /$m into $root failed" 1
 	mounted+=("$root/$m")

@@ -38,6 +38,23 @@ mc_die()
 mc_now() { date +%s.%N; }
 mc_since() { awk -v a="$(date +%s.%N)" -v b="$1" 'BEGIN { printf "%.1f", a - b }'; }
 
+# mc_lock NAME [KERNEL STEP]: hold an exclusive lock on NAME (a file under
+# $MC_CACHE/locks) until this process exits, so two jobs never fill the same
+# cache entry at once (make test runs the matrix and the static checks side
+# by side; two make commands may share one cache). Says so, as a progress
+# line of KERNEL STEP, when it has to wait.
+mc_lock()
+{
+	local f=$MC_CACHE/locks/$1.lock fd t
+	mkdir -p "$MC_CACHE/locks"
+	exec {fd}>"$f"
+	flock -n "$fd" && return 0
+	t=$(mc_now)
+	mc_log "${2:--}" "${3:-lock}" "waiting for another job holding $1"
+	flock "$fd" || mc_die "cannot lock $f"
+	mc_log "${2:--}" "${3:-lock}" "got $1 after $(mc_since "$t")s"
+}
+
 # ---------------------------------------------------------------- kernel list
 
 # mc_kernel_rows: the data rows of the kernel list (no comments, no blanks).

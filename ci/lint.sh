@@ -115,7 +115,7 @@ fi
 # ------------------------------------------------------------ sparse
 if ! command -v sparse >/dev/null 2>&1; then
 	mc_log lint sparse "installing sparse"
-	apt-get install -y -q sparse >"$work/apt.log" 2>&1 || true
+	DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q sparse >"$work/apt.log" 2>&1 || true
 fi
 
 # sparse_build DIR OUT: C=2 build for $kernel; prints the sparse warnings in

@@ -174,9 +174,14 @@ run_kernel()
 			gmods[$group]+=" ${mods//,/ }"
 			gguests[$group]+=" $name=$MC_TOP/$guest"
 		done < <(test_rows)
+		local tb
+		tb=$(mc_now)
 		for g in "${groups[@]}"; do
 			boot_group "$key" "$g" "${gtests[$g]}" "${gmods[$g]}" "${gguests[$g]}" "${gopts[$g]}"
 		done
+		# the boots' time, for the next run's order (see below)
+		[ -z "$only" ] && mkdir -p "$MC_CACHE/matrix-times" &&
+			mc_since "$tb" >"$MC_CACHE/matrix-times/$key"
 	fi
 	if [ $build_only = 0 ]; then
 		boot=PASS
@@ -191,9 +196,16 @@ run_kernel()
 # Kernels run side by side (MOVCOMPAT_JOBS, default 2: two TCG guests on two
 # cores finish about 1.5x sooner than one after the other); each writes its
 # summary row and failure count to its own file, gathered in list order.
+# They start longest first, by the boots' time of the last run (a kernel
+# never timed first, then list order): the last to start is a short one,
+# and the two lanes end close together.
 jobs=${MOVCOMPAT_JOBS:-2}
-mc_log matrix start "kernels: $keys ($jobs at a time)"
-for key in $keys; do
+order=$(for key in $keys; do
+	s=$(cat "$MC_CACHE/matrix-times/$key" 2>/dev/null) || s=100000
+	echo "$s $key"
+done | sort -s -k1,1 -g -r | awk '{ print $2 }' | paste -sd' ')
+mc_log matrix start "kernels: $keys ($jobs at a time; in the order $order)"
+for key in $order; do
 	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
 		wait -n
 	done

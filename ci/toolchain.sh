@@ -105,6 +105,7 @@ mkdir -p "$MC_CACHE/chroots"
 rc=0
 for key in "$@"; do
 	(mc_kernel "$key") || exit 64
-	prepare_one "$key" || { mc_result "$key" toolchain FAIL 0 "toolchain"; rc=1; }
+	(mc_lock "kernel-$key" "$key" toolchain && prepare_one "$key") ||
+		{ mc_result "$key" toolchain FAIL 0 "toolchain"; rc=1; }
 done
 exit $rc

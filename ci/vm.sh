@@ -21,8 +21,9 @@
 # A kernel error is blamed on the test running when it was printed; the
 # other tests of that boot fail too, naming it (their kernel was tainted).
 # --expect-console-error inverts the verdict (the detector's own tests): the
-# boot passes only if a kernel error appears, and it is stopped 3 s after
-# the first one instead of running into its timeout.
+# boot passes only if a kernel error appears, and it is stopped when that
+# error's trace ends (at most 3 s after it) instead of running into its
+# timeout.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -109,18 +110,25 @@ boot_once()
 	local try=$1 fifo=$out/console.fifo qpid wpid spid t0
 	rm -f "$fifo"
 	mkfifo "$fifo"
-	t0=$EPOCHREALTIME
-	rm -f "$out/expected-error"
+	t0=${EPOCHREALTIME//[!0-9]/}
+	rm -f "$out/expected-error" "$out/expected-error-end"
 	(
+		# timestamps in shell arithmetic (microseconds): a process per
+		# console line would take CPU from the guest
 		while IFS= read -r line; do
 			line=${line//$'\r'/}
-			ts=$(awk -v a="$EPOCHREALTIME" -v b="$t0" 'BEGIN { printf "%7.2f", a - b }')
+			d=$((${EPOCHREALTIME//[!0-9]/} - t0))
+			printf -v ts '%4d.%02d' $((d / 1000000)) $((d % 1000000 / 10000))
 			printf '[%s +%ss] %s\n' "$K_KEY" "$ts" "$line" >>"$out/console.log"
 			[ "${MOVCOMPAT_QUIET:-0}" = 1 ] || printf '  [%s +%ss] %s\n' "$K_KEY" "$ts" "$line" >&2
-			# a boot that must hit a kernel error can stop soon after it
-			if [ $expect_err = 1 ] && [[ $line =~ $errre ]] &&
-			   [[ ! $line =~ (command\ line:|MCT\ ) ]]; then
-				touch "$out/expected-error"
+			# a boot that must hit a kernel error can stop soon after it:
+			# at the end of its trace
+			if [ $expect_err = 1 ]; then
+				if [[ $line =~ $errre ]] && [[ ! $line =~ (command\ line:|MCT\ ) ]]; then
+					touch "$out/expected-error"
+				elif [[ $line == *'---[ end trace'* ]] && [ -e "$out/expected-error" ]; then
+					touch "$out/expected-error-end"
+				fi
 			fi
 		done < <(sed -u -e 's/\x1b\[[0-9;?]*[a-zA-Z]//g' -e 's/\x1bc//g' "$fifo")
 	) &
@@ -137,14 +145,20 @@ boot_once()
 	# stdout open, and anything reading vm.sh through a pipe would wait
 	(
 		if [ $expect_err = 1 ]; then
-			# poll: stop 3 s after the expected error (the rest of its
-			# trace), or at the timeout
+			# poll: stop once the expected error's trace has ended
+			# ("---[ end trace"), at most 3 s after the error, or at
+			# the timeout
 			end=$((SECONDS + timeout))
 			while [ $SECONDS -lt $end ] && [ ! -e "$out/expected-error" ]; do
-				sleep 0.5
+				sleep 0.2
 			done
 			if [ -e "$out/expected-error" ]; then
-				sleep 3
+				n=0
+				while [ $n -lt 15 ] && [ ! -e "$out/expected-error-end" ]; do
+					sleep 0.2
+					n=$((n + 1))
+				done
+				sleep 0.3
 				kill "$qpid" 2>/dev/null
 				exit 0
 			fi

@@ -33,16 +33,36 @@ t_load()
 
 t_unload() { t_check "rmmod-$1" rmmod "$1"; }
 
-# t_load_off_top_block MODULE [PARAMS...]: t_load, with the top memory block
-# filled with page cache meanwhile. The allocator hands that block out
-# first, and in these guests it has holes: it never goes offline (balloon
-# pages sat only there on 6.16, and no offlining test could move them).
-t_load_off_top_block()
+# t_fill_top_block / t_unfill_top_block: hold the top memory block with
+# page cache (a tmpfs file of one block's size), and let it go. The
+# allocator hands that block out first, and in these guests it has holes:
+# it never goes offline (balloon pages sat only there on 6.16, and no
+# offlining test could move them). Compaction moves pages towards the top of
+# the zone, so a test that compacts before it offlines holds the block until
+# then.
+t_fill_top_block()
 {
 	dd if=/dev/zero of=/tmp/fill-top-block bs=1M \
 		count=$(($(printf '%d' 0x$(cat /sys/devices/system/memory/block_size_bytes)) >> 20)) 2>/dev/null
+}
+t_unfill_top_block() { rm -f /tmp/fill-top-block; }
+
+# t_load_off_top_block MODULE [PARAMS...]: t_load with the top memory block
+# held meanwhile.
+t_load_off_top_block()
+{
+	t_fill_top_block
 	t_load "$@"
-	rm -f /tmp/fill-top-block
+	t_unfill_top_block
+}
+
+# t_blocks_of PFNS_FILE: "block:pages ..." for the memory blocks holding the
+# pfns listed (one per line), most first: where a test's pages are.
+t_blocks_of()
+{
+	_ppb=$(($(printf '%d' 0x$(cat /sys/devices/system/memory/block_size_bytes)) / 4096))
+	awk -v p=$_ppb '{ n[int($1 / p)]++ } END { for (b in n) print n[b], b }' "$1" |
+		sort -rn | awk '{ printf "%smemory%s:%s", (NR > 1 ? " " : ""), $2, $1 } END { print "" }'
 }
 
 # t_abba RUNS CMD A B: benchmark runs of two variants. "CMD A 0" and

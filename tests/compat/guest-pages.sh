@@ -26,16 +26,16 @@ cstat() { awk -v k="$1" '$1 == k { print $2 }' $C/stats; }
 
 # the kernel says why an offline failed only at debug level
 echo 'file memory_hotplug.c +p' >/sys/kernel/debug/dynamic_debug/control 2>/dev/null
-# carried pages would sit only in the top block, which never goes offline
-if [ -n "$PARAMS" ]; then
-	t_load_off_top_block $M npages=${MC_NPAGES:-16384} $PARAMS
-else
-	t_load $M npages=${MC_NPAGES:-16384}
-fi
+# carried pages would sit only in the top block, which never goes offline:
+# hold it while loading and compacting (compaction fills the zone's top
+# first), let it go before offlining
+[ -n "$PARAMS" ] && t_fill_top_block
+t_load $M npages=${MC_NPAGES:-16384} $PARAMS
 [ -d $D ] || { t_fail mc_pages-debugfs "no $D"; return 0 2>/dev/null || exit 0; }
 backend=$(stat backend)
 movable=$(stat movable)
 t_info "backend=$backend movable=$movable pages=$(stat pages)"
+t_info "after load: $(t_blocks_of $D/pfns)"
 case "$backend" in
 aops|mops|core|carrier) [ "$movable" = 1 ] && t_pass backend-movable || t_fail backend-movable "backend $backend but movable=$movable" ;;
 none) [ "$movable" = 0 ] && t_pass backend-not-movable || t_fail backend-not-movable "backend none but movable=$movable" ;;
@@ -66,6 +66,8 @@ m1=$(stat migrated)
 vm1=$(vmstat pgmigrate_success)
 by_compaction=$((m1 - m0))
 t_info "compaction: driver migrated $by_compaction, pgmigrate_success +$((vm1 - vm0))"
+t_info "after compaction: $(t_blocks_of $D/pfns)"
+t_unfill_top_block
 
 bs=$(printf '%d' 0x$(cat /sys/devices/system/memory/block_size_bytes))
 ppb=$((bs / 4096))
