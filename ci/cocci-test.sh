@@ -421,6 +421,7 @@ mkdir -p "$W"
 T0=$(mc_now)
 mc_log - cocci "semantic patches: setting up spatch (host) and the $COCCI_SUITE chroot"
 setup_host
+mkdir -p "$MC_CACHE/chroots"
 (
 	flock 9
 	setup_chroot

@@ -28,11 +28,31 @@ mkdir -p "$MC_RESULTS"
 : >"$MC_RESULTS/results.tsv"
 
 bash "$MC_CI/deps.sh" --test || mc_die "host packages missing; see above"
-static_checks() { bash "$MC_CI/cocci-test.sh" --kernels "$kernels"; bash "$MC_CI/lint.sh"; }
+
+# suite SUITE CMD...: run one suite; a suite that fails without recording a
+# failure of its own (it died early, e.g. on a missing tool) gets one, so
+# it can never end as "0 failed"
+suite()
+{
+	local name=$1 rc
+	shift
+	"$@"
+	rc=$?
+	if [ $rc != 0 ] && ! awk -F'\t' -v s="$name" '$1 == s && $4 == "FAIL" { f = 1 } END { exit !f }' "$MC_RESULTS/tests.tsv"; then
+		printf '%s\t-\tsuite-exit\tFAIL\t0\t%s exited %s without recording a failed test; see its output above\n' \
+			"$name" "$*" "$rc" >>"$MC_RESULTS/tests.tsv"
+	fi
+	return $rc
+}
+static_checks()
+{
+	suite cocci bash "$MC_CI/cocci-test.sh" --kernels "$kernels"
+	suite lint bash "$MC_CI/lint.sh"
+}
 if [ "${MOVCOMPAT_SERIAL:-0}" = 1 ]; then
-	bash "$MC_CI/matrix.sh" --kernels "$kernels"
-	bash "$MC_CI/probes.sh" --kernels "$kernels" --check "$MC_TOP/tests/probes/expected.tsv"
-	bash "$MC_TOP/tests/harness/cli-tests.sh" "$MC_DEFAULT_KERNEL"
+	suite matrix bash "$MC_CI/matrix.sh" --kernels "$kernels"
+	suite probes bash "$MC_CI/probes.sh" --kernels "$kernels" --check "$MC_TOP/tests/probes/expected.tsv"
+	suite harness bash "$MC_TOP/tests/harness/cli-tests.sh" "$MC_DEFAULT_KERNEL"
 	static_checks
 else
 	slog=$MC_RESULTS/static-checks.log
@@ -43,10 +63,10 @@ else
 		mc_log static done "$(mc_since "$MC_T0")s after the start" 2>>"$slog"
 	) &
 	spid=$!
-	bash "$MC_CI/matrix.sh" --kernels "$kernels"
-	bash "$MC_CI/probes.sh" --kernels "$kernels" --check "$MC_TOP/tests/probes/expected.tsv"
+	suite matrix bash "$MC_CI/matrix.sh" --kernels "$kernels"
+	suite probes bash "$MC_CI/probes.sh" --kernels "$kernels" --check "$MC_TOP/tests/probes/expected.tsv"
 	# its QEMU timeout test must not be starved: after the matrix, full priority
-	bash "$MC_TOP/tests/harness/cli-tests.sh" "$MC_DEFAULT_KERNEL"
+	suite harness bash "$MC_TOP/tests/harness/cli-tests.sh" "$MC_DEFAULT_KERNEL"
 	kill -0 "$spid" 2>/dev/null && mc_log static wait "semantic-patch tests and lint still running"
 	wait "$spid"
 	echo
