@@ -74,22 +74,9 @@ check()
 
 # ---------------------------------------------------------------- spatch
 
-# need_pkg CMD PACKAGE: install PACKAGE with apt-get when CMD is missing
-need_pkg()
-{
-	command -v "$1" >/dev/null && return 0
-	mc_log - cocci "installing $2 with apt-get"
-	DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q "$2" >"$W/apt-$2.log" 2>&1 ||
-		mc_die "apt-get install $2 failed (see $W/apt-$2.log)"
-}
-
 setup_host()
 {
-	need_pkg spatch coccinelle
-	need_pkg debootstrap debootstrap
-	need_pkg patch patch
-	need_pkg python3 python3
-	need_pkg make make
+	bash "$MC_CI/deps.sh" --cocci || mc_die "the packages the semantic patches' tests need are missing; see above"
 }
 
 # the newest Debian Coccinelle, in its own minbase chroot (no mount stays)

@@ -5,9 +5,11 @@
 # when something is missing. Never changes apt's sources.
 #
 # usage: ci/deps.sh [--cocci|--test]
-#   --cocci: also Coccinelle; --test: everything make test uses (Coccinelle,
-#   sparse, patch), installed up front so the checks that run side by side
-#   never call apt-get at the same time
+#   --cocci: also Coccinelle (with the libpython3.x.so its Python rules
+#   load, which only libpython3-dev ships: without it every semantic patch
+#   with a script fails), patch and python3; --test: everything make test
+#   uses (the --cocci set and sparse), installed up front so the checks that
+#   run side by side never call apt-get at the same time
 
 . "$(dirname "$0")/lib.sh"
 
@@ -16,12 +18,14 @@ want="qemu-system-x86_64:qemu-system-x86 debootstrap:debootstrap cpio:cpio
 zstd:zstd xz:xz-utils pahole:dwarves curl:curl make:make gcc-12:gcc-12
 unshare:util-linux dpkg-deb:dpkg sha256sum:coreutils flock:util-linux
 perl:perl"
+cocci=0
 case ${1:-} in
---cocci) want="$want spatch:coccinelle" ;;
---test) want="$want spatch:coccinelle sparse:sparse patch:patch" ;;
+--cocci) cocci=1 ;;
+--test) cocci=1 want="$want sparse:sparse" ;;
 '') ;;
 *) mc_die "unknown option '$1'; usage: ci/deps.sh [--cocci|--test]" 64 ;;
 esac
+[ $cocci = 1 ] && want="$want spatch:coccinelle patch:patch python3:python3"
 
 missing=
 for pair in $want; do
@@ -31,6 +35,10 @@ done
 if ! [ -x /bin/busybox ] || ! file -L /bin/busybox 2>/dev/null | grep -q 'statically linked'; then
 	command -v file >/dev/null 2>&1 || missing="$missing file"
 	missing="$missing busybox-static"
+fi
+# spatch dlopens the unversioned libpython3.x.so (libpython3-dev)
+if [ $cocci = 1 ] && ! compgen -G '/usr/lib/x86_64-linux-gnu/libpython3.*.so' >/dev/null; then
+	missing="$missing libpython3-dev"
 fi
 # libelf for the kbuild packages' objtool and resolve_btfids binaries
 [ -e /usr/lib/x86_64-linux-gnu/libelf.so.1 ] || missing="$missing libelf1"
