@@ -174,14 +174,9 @@ run_kernel()
 			gmods[$group]+=" ${mods//,/ }"
 			gguests[$group]+=" $name=$MC_TOP/$guest"
 		done < <(test_rows)
-		local tb
-		tb=$(mc_now)
 		for g in "${groups[@]}"; do
 			boot_group "$key" "$g" "${gtests[$g]}" "${gmods[$g]}" "${gguests[$g]}" "${gopts[$g]}"
 		done
-		# the boots' time, for the next run's order (see below)
-		[ -z "$only" ] && mkdir -p "$MC_CACHE/matrix-times" &&
-			mc_since "$tb" >"$MC_CACHE/matrix-times/$key"
 	fi
 	if [ $build_only = 0 ]; then
 		boot=PASS
@@ -199,9 +194,10 @@ run_kernel()
 # lanes finished the warm matrix in 203 s where two took 242-247 s); each
 # writes its summary row and failure count to its own file, gathered in list
 # order.
-# They start longest first, by the boots' time of the last run (a kernel
-# never timed first, then list order): the last to start is a short one,
-# and the two lanes end close together.
+# They start longest first, by the number of tests that apply to them (ties
+# in list order): the last to start are short ones, and the lanes end close
+# together. (The last run's times ordered worse: a cold run's boots are
+# slowed by the builds beside them.)
 jobs=${MOVCOMPAT_JOBS:-}
 if [ -z "$jobs" ]; then
 	jobs=$(($(nproc) + 1))
@@ -210,9 +206,12 @@ if [ -z "$jobs" ]; then
 	[ "$jobs" -ge 1 ] || jobs=1
 fi
 order=$(for key in $keys; do
-	s=$(cat "$MC_CACHE/matrix-times/$key" 2>/dev/null) || s=100000
-	echo "$s $key"
-done | sort -s -k1,1 -g -r | awk '{ print $2 }' | paste -sd' ')
+	n=0
+	while read -r name guest mods kern group opts; do
+		applies "$kern" "$key" && n=$((n + 1))
+	done < <(test_rows)
+	echo "$n $key"
+done | sort -s -k1,1 -n -r | awk '{ print $2 }' | paste -sd' ')
 mc_log matrix start "kernels: $keys ($jobs at a time; in the order $order)"
 for key in $order; do
 	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
