@@ -33,6 +33,22 @@ t_load()
 
 t_unload() { t_check "rmmod-$1" rmmod "$1"; }
 
+# t_block_pages: 4 KiB pages per memory block (the unit of offlining).
+t_block_pages() { echo $(($(printf '%d' 0x$(cat /sys/devices/system/memory/block_size_bytes)) / 4096)); }
+
+# t_top_block: number of the highest memory block.
+t_top_block() { ls -d /sys/devices/system/memory/memory* | sed 's/.*memory//' | sort -n | tail -n 1; }
+
+# t_block_counts PFNS_FILE: "PAGES BLOCK" for each memory block holding the
+# pfns listed (one per line), the block with most of them first.
+t_block_counts()
+{
+	awk -v p="$(t_block_pages)" '{ n[int($1 / p)]++ } END { for (b in n) print n[b], b }' "$1" | sort -rn
+}
+
+# t_blocks_most_first PFNS_FILE: those memory blocks' numbers, most first.
+t_blocks_most_first() { t_block_counts "$1" | awk '{ print $2 }'; }
+
 # t_fill_top_block / t_unfill_top_block: hold the top memory block with
 # page cache (a tmpfs file of one block's size), and let it go. The
 # allocator hands that block out first, and in these guests it has holes:
@@ -42,8 +58,7 @@ t_unload() { t_check "rmmod-$1" rmmod "$1"; }
 # then.
 t_fill_top_block()
 {
-	dd if=/dev/zero of=/tmp/fill-top-block bs=1M \
-		count=$(($(printf '%d' 0x$(cat /sys/devices/system/memory/block_size_bytes)) >> 20)) 2>/dev/null
+	dd if=/dev/zero of=/tmp/fill-top-block bs=1M count=$(($(t_block_pages) / 256)) 2>/dev/null
 }
 t_unfill_top_block() { rm -f /tmp/fill-top-block; }
 
@@ -56,13 +71,11 @@ t_load_off_top_block()
 	t_unfill_top_block
 }
 
-# t_blocks_of PFNS_FILE: "block:pages ..." for the memory blocks holding the
-# pfns listed (one per line), most first: where a test's pages are.
+# t_blocks_of PFNS_FILE: "memoryN:PAGES ..." for t_info, most first: where
+# a test's pages are.
 t_blocks_of()
 {
-	_ppb=$(($(printf '%d' 0x$(cat /sys/devices/system/memory/block_size_bytes)) / 4096))
-	awk -v p=$_ppb '{ n[int($1 / p)]++ } END { for (b in n) print n[b], b }' "$1" |
-		sort -rn | awk '{ printf "%smemory%s:%s", (NR > 1 ? " " : ""), $2, $1 } END { print "" }'
+	t_block_counts "$1" | awk '{ printf "%smemory%s:%s", (NR > 1 ? " " : ""), $2, $1 } END { print "" }'
 }
 
 # t_abba RUNS CMD A B: benchmark runs of two variants. "CMD A 0" and

@@ -25,7 +25,6 @@ stat() { awk -v k="$1" '$1 == k { print $2 }' "/sys/kernel/debug/$2/stats"; }
 [ -n "$N" ] || N=$(awk '/^Node .* zone/ { z = $4 } z == "Movable" && $1 == "pages" && $2 == "free" { print int($3 * 0.9); exit }' /proc/zoneinfo)
 [ -n "$N" ] && [ "$N" -gt 0 ] || { t_fail bench-npages "no ZONE_MOVABLE free pages (movablecore= missing?)"; N=1; }
 bs=$(printf '%d' "0x$(cat $MEM/block_size_bytes)")
-ppb=$((bs / 4096))
 t_info "block size $((bs >> 20)) MiB, $N pages per module, $RUNS runs each, $BLOCKS blocks per run"
 
 # run VARIANT MODULE RUN
@@ -36,8 +35,7 @@ run()
 	[ -d "/sys/kernel/debug/$m" ] || return 0
 	be=$(stat backend "$m")
 	[ "$(stat movable "$m")" = 1 ] || { t_fail "$v-$r-movable" "$m: backend $be, pages not movable"; rmmod "$m"; return 0; }
-	blocks=$(awk -v p=$ppb '{ n[int($1 / p)]++ } END { for (b in n) print n[b], b }' \
-		"/sys/kernel/debug/$m/pfns" | sort -rn | awk '{ print $2 }')
+	blocks=$(t_blocks_most_first "/sys/kernel/debug/$m/pfns")
 	pages=0 us=0 vm=0 done=0 tried=0
 	for b in $blocks; do
 		f=$MEM/memory$b/state

@@ -33,10 +33,9 @@ attempt()
 	[ -d $C ] || { t_fail carrier-release-debugfs "no $C (not a fault-injection build?)"; return 1; }
 	backend=$(awk '$1 == "backend" { print $2 }' $D/stats)
 	[ "$backend" = carrier ] || { t_fail carrier-release-backend "backend is $backend, not carrier"; return 1; }
-	ppb=$(($(printf '%d' 0x$(cat $MEM/block_size_bytes)) / 4096))
-	top=$(ls -d $MEM/memory* | sed 's/.*memory//' | sort -n | tail -n 1)
-	b=$(awk -v p="$ppb" '{ n[int($1 / p)]++ } END { for (b in n) print n[b], b }' $D/pfns |
-		sort -rn | awk -v top="$top" '$2 != top { print $2; exit }')
+	ppb=$(t_block_pages)
+	top=$(t_top_block)
+	b=$(t_blocks_most_first $D/pfns | awk -v top="$top" '$1 != top { print; exit }')
 	n=$(awk -v p="$ppb" -v b="$b" 'int($1 / p) == b' $D/pfns | wc -l)
 	t_info "round $1: carried pages: $(wc -l <$D/pfns), $n in memory$b ($(cat $MEM/memory$b/valid_zones 2>/dev/null))"
 	dmesg -c >/dev/null

@@ -69,11 +69,10 @@ t_info "compaction: driver migrated $by_compaction, pgmigrate_success +$((vm1 - 
 t_info "after compaction: $(t_blocks_of $D/pfns)"
 t_unfill_top_block
 
-bs=$(printf '%d' 0x$(cat /sys/devices/system/memory/block_size_bytes))
-ppb=$((bs / 4096))
+ppb=$(t_block_pages)
 
 # 2. offline the memory blocks holding most of our pages (next on EBUSY)
-blocks=$(awk -v p=$ppb '{ n[int($1 / p)]++ } END { for (b in n) print n[b], b }' $D/pfns | sort -rn | awk '{ print $2 }')
+blocks=$(t_blocks_most_first $D/pfns)
 offlined=0
 tried=0
 for b in $blocks; do
@@ -104,7 +103,7 @@ t_info "offlining: $offlined blocks, driver migrated $by_offline, pgmigrate_succ
 # block that cannot be offlined for the kernel's own reasons should not be
 # the only one left holding them)
 if [ "$backend" = core ]; then
-	b=$(awk -v p=$ppb '{ n[int($1 / p)]++ } END { for (b in n) print n[b], b }' $D/pfns | sort -rn | awk 'NR == 1 { print $2 }')
+	b=$(t_blocks_most_first $D/pfns | head -n 1)
 	before=$(awk -v p=$ppb -v b=$b 'int($1 / p) == b' $D/pfns | wc -l)
 	if echo "$((b * ppb)) $ppb" >$C/evacuate; then
 		after=$(awk -v p=$ppb -v b=$b 'int($1 / p) == b' $D/pfns | wc -l)

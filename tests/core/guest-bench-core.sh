@@ -17,15 +17,13 @@ stat() { awk -v k="$1" '$1 == k { print $2 }' "/sys/kernel/debug/$2/stats"; }
 
 N=$(awk '/^Node .* zone/ { z = $4 } z == "Movable" && $1 == "pages" && $2 == "free" { print int($3 * 0.9); exit }' /proc/zoneinfo)
 [ -n "$N" ] && [ "$N" -gt 0 ] || { t_fail bench-npages "no ZONE_MOVABLE (movablecore= missing?)"; N=1; }
-ppb=$(($(printf '%d' 0x$(cat $MEM/block_size_bytes)) / 4096))
 
 bench_run() # VARIANT MODULE RUN
 {
 	v=$1 m=$2 r=$3 pages=0 us=0 done=0 tried=0
 	t_load "$m" npages="$N" fragment=0
 	[ -d "/sys/kernel/debug/$m" ] || return 0
-	for b in $(awk -v p="$ppb" '{ n[int($1 / p)]++ } END { for (b in n) print n[b], b }' \
-			"/sys/kernel/debug/$m/pfns" | sort -rn | awk '{ print $2 }'); do
+	for b in $(t_blocks_most_first "/sys/kernel/debug/$m/pfns"); do
 		f=$MEM/memory$b/state
 		[ -w "$f" ] && [ "$(cat "$f")" = online ] || continue
 		tried=$((tried + 1))

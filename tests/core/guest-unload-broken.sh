@@ -13,13 +13,12 @@ C=/sys/kernel/debug/movcompat-$M
 P=/sys/kernel/debug/$M/pfns
 
 t_load $M
-bs=$(printf '%d' 0x$(cat /sys/devices/system/memory/block_size_bytes))
-ppb=$((bs / 4096))
+ppb=$(t_block_pages)
 # the top memory block of these guests has holes (it never goes offline):
 # move the pages out of it first, then pick the block holding most of them
-top=$(ls -d /sys/devices/system/memory/memory* | sed 's/.*memory//' | sort -n | tail -n 1)
+top=$(t_top_block)
 echo "$((top * ppb)) $ppb" >$C/evacuate
-b=$(awk -v p=$ppb '{ n[int($1 / p)]++ } END { for (b in n) print n[b], b }' $P | sort -rn | awk 'NR == 1 { print $2 }')
+b=$(t_blocks_most_first $P | head -n 1)
 echo 3000 >$C/delay_isolated_ms
 (echo offline >/sys/devices/system/memory/memory$b/state) 2>/dev/null &
 sleep 1

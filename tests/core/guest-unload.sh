@@ -12,13 +12,12 @@ P=/sys/kernel/debug/mc_proto/pfns
 cstat() { awk -v k="$1" '$1 == k { print $2 }' $C/stats; }
 
 t_load mc_proto
-bs=$(printf '%d' 0x$(cat /sys/devices/system/memory/block_size_bytes))
-ppb=$((bs / 4096))
+ppb=$(t_block_pages)
 # the top memory block of these guests has holes (it never goes offline):
 # move the pages out of it first, then pick the block holding most of them
-top=$(ls -d /sys/devices/system/memory/memory* | sed 's/.*memory//' | sort -n | tail -n 1)
+top=$(t_top_block)
 echo "$((top * ppb)) $ppb" >$C/evacuate
-b=$(awk -v p=$ppb '{ n[int($1 / p)]++ } END { for (b in n) print n[b], b }' $P | sort -rn | awk 'NR == 1 { print $2 }')
+b=$(t_blocks_most_first $P | head -n 1)
 mem=/sys/devices/system/memory/memory$b
 zones=$(cat $mem/valid_zones 2>/dev/null)
 t_info "mc_proto pages: $(wc -l <$P), most in memory$b (zones: $zones)"

@@ -21,10 +21,9 @@ m0=$(st migrated)
 echo 1 >/proc/sys/vm/compact_memory
 [ "$backend" = core ] && echo 1 >/sys/kernel/debug/movcompat-mc_pool/compact
 m1=$(st migrated)
-ppb=$(($(printf '%d' "0x$(cat /sys/devices/system/memory/block_size_bytes)") / 4096))
 offlined=
 tried=0
-for b in $(awk -v p=$ppb '{ n[int($1 / p)]++ } END { for (b in n) print n[b], b }' $D/pfns | sort -rn | awk '{ print $2 }'); do
+for b in $(t_blocks_most_first $D/pfns); do
 	f=/sys/devices/system/memory/memory$b/state
 	[ -w $f ] && [ "$(cat $f)" = online ] || continue
 	tried=$((tried + 1))

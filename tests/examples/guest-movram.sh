@@ -132,8 +132,6 @@ rpid=$!
 ) &
 wpid=$!
 
-bs=$(printf '%d' "0x$(cat /sys/devices/system/memory/block_size_bytes)")
-ppb=$((bs / 4096))
 by_offline=0 offlined=0 refused=0
 r=1
 while [ $r -le $ROUNDS ]; do
@@ -143,7 +141,7 @@ while [ $r -le $ROUNDS ]; do
 	m1=$(st migrated)
 	by_compaction=$((by_compaction + m1 - m0))
 	# offline the 2 blocks holding most of our pages (the next on refusal)
-	blocks=$(awk -v p=$ppb '{ n[int($1 / p)]++ } END { for (b in n) print n[b], b }' $D/pfns | sort -rn | awk '{ print $2 }')
+	blocks=$(t_blocks_most_first $D/pfns)
 	tried=0 done=
 	for b in $blocks; do
 		f=/sys/devices/system/memory/memory$b/state
