@@ -76,9 +76,8 @@ spatch_new()
 	' bash "$CROOT" "$@"
 }
 
-command -v spatch >/dev/null ||
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q coccinelle >/dev/null 2>&1 ||
-	mc_die "coccinelle (spatch) missing and apt-get install failed"
+# Coccinelle with the libpython its Python rules load (as cocci-test.sh)
+bash "$MC_CI/deps.sh" --cocci >&2 || mc_die "coccinelle (spatch) missing and ci/deps.sh --cocci could not install it"
 mkdir -p "$W"
 s510=$(bash "$MC_CI/fetch-source.sh" 5.10 2>/dev/null) || mc_die "linux-source-5.10 unavailable"
 s61=$(bash "$MC_CI/fetch-source.sh" 6.1 2>/dev/null) || mc_die "linux-source-6.1 unavailable"

@@ -4,12 +4,12 @@
 # Install the host packages movcompat's scripts need, with apt-get, only
 # when something is missing. Never changes apt's sources.
 #
-# usage: ci/deps.sh [--cocci|--test]
+# usage: ci/deps.sh [--cocci|--lint|--test]
 #   --cocci: also Coccinelle (with the libpython3.x.so its Python rules
 #   load, which only libpython3-dev ships: without it every semantic patch
-#   with a script fails), patch and python3; --test: everything make test
-#   uses (the --cocci set and sparse), installed up front so the checks that
-#   run side by side never call apt-get at the same time
+#   with a script fails), patch and python3; --lint: also sparse; --test:
+#   everything make test uses (both sets), installed up front so the checks
+#   that run side by side never call apt-get at the same time
 
 . "$(dirname "$0")/lib.sh"
 
@@ -18,14 +18,16 @@ want="qemu-system-x86_64:qemu-system-x86 debootstrap:debootstrap cpio:cpio
 zstd:zstd xz:xz-utils pahole:dwarves curl:curl make:make gcc-12:gcc-12
 unshare:util-linux dpkg-deb:dpkg sha256sum:coreutils flock:util-linux
 perl:perl"
-cocci=0
+cocci=0 lint=0
 case ${1:-} in
 --cocci) cocci=1 ;;
---test) cocci=1 want="$want sparse:sparse" ;;
+--lint) lint=1 ;;
+--test) cocci=1 lint=1 ;;
 '') ;;
-*) mc_die "unknown option '$1'; usage: ci/deps.sh [--cocci|--test]" 64 ;;
+*) mc_die "unknown option '$1'; usage: ci/deps.sh [--cocci|--lint|--test]" 64 ;;
 esac
 [ $cocci = 1 ] && want="$want spatch:coccinelle patch:patch python3:python3"
+[ $lint = 1 ] && want="$want sparse:sparse"
 
 missing=
 for pair in $want; do

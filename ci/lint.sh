@@ -113,10 +113,7 @@ else
 fi
 
 # ------------------------------------------------------------ sparse
-if ! command -v sparse >/dev/null 2>&1; then
-	mc_log lint sparse "installing sparse"
-	DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q sparse >"$work/apt.log" 2>&1 || true
-fi
+bash "$MC_CI/deps.sh" --lint >"$work/apt.log" 2>&1
 
 # sparse_build DIR OUT: C=2 build for $kernel; prints the sparse warnings in
 # movcompat's own files as repository paths (the build copies sources to
@@ -145,7 +142,7 @@ for kernel in $kernels; do
 		continue
 	fi
 	if ! command -v sparse >/dev/null 2>&1; then
-		echo "sparse: not installed and apt-get install sparse failed (see $work/apt.log)"
+		echo "sparse: not installed and ci/deps.sh --lint could not install it (see $work/apt.log)"
 		record "$kernel" sparse FAIL 0 "sparse not installable"
 		continue
 	fi
