@@ -71,6 +71,27 @@ t_load_off_top_block()
 	t_unfill_top_block
 }
 
+# t_zone BLOCK: the zone memory block BLOCK is in while online (valid_zones
+# of an online block names exactly that zone), e.g. "Movable" or "Normal".
+t_zone() { cat /sys/devices/system/memory/memory$1/valid_zones 2>/dev/null; }
+
+# t_online_again BLOCK ZONE: online memory block BLOCK back into ZONE, the
+# zone t_zone named before it was offlined. A plain "online" gives a block
+# at the border of ZONE_NORMAL and ZONE_MOVABLE to ZONE_NORMAL: the next
+# tests of the boot would then find their pages, and unmovable kernel
+# pages, in a block they took for movable (seen on 6.1). Says so when the
+# kernel refuses.
+t_online_again()
+{
+	case $2 in
+	Movable*) _how=online_movable ;;
+	*) _how=online_kernel ;;
+	esac
+	echo $_how >/sys/devices/system/memory/memory$1/state 2>/dev/null ||
+		echo online >/sys/devices/system/memory/memory$1/state 2>/dev/null ||
+		{ t_info "memory$1: could not online again ($_how into ${2:-?})"; return 1; }
+}
+
 # t_blocks_of PFNS_FILE: "memoryN:PAGES ..." for t_info, most first: where
 # a test's pages are.
 t_blocks_of()

@@ -41,6 +41,7 @@ run()
 		f=$MEM/memory$b/state
 		[ -w "$f" ] && [ "$(cat "$f")" = online ] || continue
 		tried=$((tried + 1))
+		zone=$(t_zone $b)
 		m0=$(stat migrated "$m")
 		v0=$(vmstat pgmigrate_success)
 		t0=$(t_now_us)
@@ -51,8 +52,7 @@ run()
 			vm=$((vm + $(vmstat pgmigrate_success) - v0))
 			us=$((us + t1 - t0))
 			done=$((done + 1))
-			echo online_movable >"$f" 2>/dev/null || echo online >"$f" 2>/dev/null ||
-				t_info "memory$b: could not online again"
+			t_online_again $b "$zone"
 		else
 			t_info "run $v $r memory$b: offline refused after $(($(t_now_us) - t0)) us ($(cat $MEM/memory$b/valid_zones 2>/dev/null))"
 		fi

@@ -35,9 +35,16 @@ attempt()
 	[ "$backend" = carrier ] || { t_fail carrier-release-backend "backend is $backend, not carrier"; return 1; }
 	ppb=$(t_block_pages)
 	top=$(t_top_block)
-	b=$(t_blocks_most_first $D/pfns | awk -v top="$top" '$1 != top { print; exit }')
+	# the ZONE_MOVABLE block with most carried pages: a ZONE_NORMAL block
+	# may hold unmovable kernel pages and refuse for reasons of its own
+	b=
+	for c in $(t_blocks_most_first $D/pfns); do
+		[ "$c" != "$top" ] || continue
+		case $(t_zone $c) in Movable*) b=$c; break ;; esac
+	done
+	[ -n "$b" ] || { t_fail carrier-release-block "round $1: no carried page in a ZONE_MOVABLE block but the top one: $(t_blocks_of $D/pfns)"; rmmod $M; return 1; }
 	n=$(awk -v p="$ppb" -v b="$b" 'int($1 / p) == b' $D/pfns | wc -l)
-	t_info "round $1: carried pages: $(wc -l <$D/pfns), $n in memory$b ($(cat $MEM/memory$b/valid_zones 2>/dev/null))"
+	t_info "round $1: carried pages: $(wc -l <$D/pfns), $n in memory$b ($(t_zone $b))"
 	dmesg -c >/dev/null
 
 	echo 300 >$C/delay_isolated_ms
@@ -54,7 +61,7 @@ attempt()
 	wait
 	rc=$(cat /tmp/cr-offline.rc)
 	if [ "$rc" = 0 ] && [ "$(cat $MEM/memory$b/state)" = offline ]; then
-		echo online_movable >$MEM/memory$b/state 2>/dev/null || echo online >$MEM/memory$b/state
+		t_online_again $b Movable
 	else
 		t_fail carrier-offline-completed "round $1: offline of memory$b exited $rc: $(cat /tmp/cr-offline.err)"
 		return 1

@@ -80,13 +80,14 @@ for b in $blocks; do
 	[ -w $f ] || continue
 	[ "$(cat $f)" = online ] || continue
 	tried=$((tried + 1))
+	zone=$(t_zone $b)
 	before=$(stat migrated)
 	# a refusal can be transient (pages in flight while the range is
 	# isolated): one more try after a pause
 	if echo offline >$f 2>/dev/null || { sleep 1; echo offline >$f 2>/dev/null; }; then
 		offlined=$((offlined + 1))
 		t_info "offlined memory$b: driver migrated $(( $(stat migrated) - before ))"
-		echo online >$f 2>/dev/null || t_info "memory$b: could not online again"
+		t_online_again $b "$zone"
 		[ $offlined -ge 2 ] && break
 	else
 		t_info "memory$b: offline refused ($(dmesg | grep -e 'offlining' -e 'movcompat' | tail -n 1 | sed 's/^\[[^]]*\] //')), trying the next block"

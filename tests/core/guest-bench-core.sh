@@ -27,13 +27,14 @@ bench_run() # VARIANT MODULE RUN
 		f=$MEM/memory$b/state
 		[ -w "$f" ] && [ "$(cat "$f")" = online ] || continue
 		tried=$((tried + 1))
+		zone=$(t_zone $b)
 		m0=$(stat migrated "$m")
 		t0=$(t_now_us)
 		if echo offline >"$f" 2>/dev/null; then
 			us=$((us + $(t_now_us) - t0))
 			pages=$((pages + $(stat migrated "$m") - m0))
 			done=$((done + 1))
-			echo online_movable >"$f" 2>/dev/null || echo online >"$f" 2>/dev/null
+			t_online_again $b "$zone"
 		fi
 		[ $done -ge 3 ] || [ $tried -ge 8 ] && break
 	done

@@ -36,7 +36,7 @@ else
 fi
 wait
 t_info "offline during rmmod: exit $(cat /tmp/offline.rc) $(cat /tmp/offline.err 2>/dev/null)"
-[ "$(cat $mem/state)" = offline ] && echo online >$mem/state
+[ "$(cat $mem/state)" = offline ] && t_online_again $b "$zones"
 
 t_load mc_proto
 echo 2000 >$C/delay_isolated_ms

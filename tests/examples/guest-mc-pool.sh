@@ -27,11 +27,12 @@ for b in $(t_blocks_most_first $D/pfns); do
 	f=/sys/devices/system/memory/memory$b/state
 	[ -w $f ] && [ "$(cat $f)" = online ] || continue
 	tried=$((tried + 1))
+	zone=$(t_zone $b)
 	# a refusal right after boot can be transient: one more try after a pause
 	if timeout 30 sh -c "echo offline >$f" 2>/dev/null ||
 	   { sleep 1; timeout 30 sh -c "echo offline >$f" 2>/dev/null; }; then
 		offlined=memory$b
-		echo online >$f 2>/dev/null || t_info "memory$b: could not online again"
+		t_online_again $b "$zone"
 		break
 	fi
 	t_info "memory$b: offline refused, trying the next block"

@@ -147,11 +147,12 @@ while [ $r -le $ROUNDS ]; do
 		f=/sys/devices/system/memory/memory$b/state
 		[ -w $f ] && [ "$(cat $f)" = online ] || continue
 		tried=$((tried + 1))
+		zone=$(t_zone $b)
 		if timeout 30 sh -c "echo offline >$f" 2>/dev/null ||
 		   { sleep 1; timeout 30 sh -c "echo offline >$f" 2>/dev/null; }; then
 			offlined=$((offlined + 1))
 			done="$done memory$b"
-			echo online >$f 2>/dev/null || t_info "memory$b: could not online again"
+			t_online_again $b "$zone"
 		else
 			refused=$((refused + 1))
 		fi
