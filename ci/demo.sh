@@ -21,11 +21,11 @@ MOVCOMPAT_QUIET=${MOVCOMPAT_QUIET:-1} MOVCOMPAT_JOBS=1 \
 rc=$?
 secs=$(mc_since "$t")
 
-# the console of the boot that ran the test (alone, or in a boot group)
-log=$MC_BUILD/$key/vm-$test/console.log
-if ! grep -qs 'MCT INFO RESULT' "$log"; then
-	log=$(grep -ls "MCT BEGIN $test" "$MC_BUILD/$key"/vm-*/console.log | head -n 1)
-fi
+# the console of the boot that ran the test: its boot group's (column 5 of
+# tests/vmtests.list), or its own when it boots alone ("-")
+group=$(awk -v t="$test" '$1 == t { print $5 }' "$MC_TOP/tests/vmtests.list")
+[ -z "$group" ] || [ "$group" = - ] && group=$test
+log=$MC_BUILD/$key/vm-$group/console.log
 info() { sed -n "s/.*MCT INFO $1//p" "$log" 2>/dev/null | tail -n 1; }
 field() { tr ' ' '\n' <<<"$result" | sed -n "s/^$1=//p"; }
 result=$(info 'RESULT ')
