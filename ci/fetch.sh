@@ -22,23 +22,61 @@ lookup()
 		END { if (!done && pk == p && ver == v && fn != "") print fn, sh }' "$1"
 }
 
+# newest_revision INDEX PACKAGE VERSION: "Filename SHA256 Version" of the
+# newest version of PACKAGE in INDEX with the same upstream version as
+# VERSION (a later Debian revision of the same kernel: package names carry
+# the ABI, so the release is the same), or nothing.
+newest_revision()
+{
+	local up=${3%-*} best= ver fn sh
+	while read -r ver fn sh; do
+		[ "${ver%-*}" = "$up" ] || continue
+		if [ -z "$best" ] || dpkg --compare-versions "$ver" gt "${best##* }"; then
+			best="$fn $sh $ver"
+		fi
+	done < <(awk -v p="$2" '
+		/^Package: / { pk = $2; ver = ""; fn = ""; sh = "" }
+		/^Version: / { ver = $2 }
+		/^Filename: / { fn = $2 }
+		/^SHA256: / { sh = $2 }
+		/^$/ { if (pk == p && fn != "") print ver, fn, sh; pk = "" }
+		END { if (pk == p && fn != "") print ver, fn, sh }' "$1")
+	echo "$best"
+}
+
+# pool_dir SUITE: the archive's directory of the linux source package.
+pool_dir()
+{
+	case $1 in
+	*-security) echo pool/updates/main/l/linux ;;
+	*) echo pool/main/l/linux ;;
+	esac
+}
+
+# pin ROLE: the sha256 pin of that role in the row's sha256 column, if any.
+pin() { tr ',' '\n' <<<"$K_SHA" | awk -F= -v r="$1" '$1 == r { print $2 }'; }
+
 urlenc() { sed -e 's/+/%2B/g' -e 's/~/%7E/g' <<<"$1"; }
 
-# resolve ROLE PACKAGE: sets R_URL R_SHA R_FILE or returns 1 with R_WHY.
+# resolve ROLE PACKAGE: sets R_URL R_SHA R_FILE (and R_NOTE when it had to
+# fall back) or returns 1 with R_WHY. A package version that left its
+# suite's index is taken from the pool when ci/kernels.list pins its
+# sha256, else the newest Debian revision of the same upstream version in
+# the index is used (security updates replace e.g. linux-kbuild-6.1 in place).
 resolve()
 {
 	local role=$1 pkg=$2 idx hit arch=amd64 mirror
-	R_WHY=
+	R_WHY= R_NOTE=
+	[ "$role" = common ] && arch=all
 	if [ "$K_SUITE" = pool ]; then
-		R_SHA=$(tr ',' '\n' <<<"$K_SHA" | awk -F= -v r="$role" '$1 == r { print $2 }')
+		R_SHA=$(pin "$role")
 		if [ -z "$R_SHA" ]; then
 			R_WHY="no sha256 pin for '$role' in ci/kernels.list"
 			return 1
 		fi
-		[ "$role" = common ] && arch=all
 		R_FILE=${pkg}_${K_VER}_$arch.deb
 		mirror=$(mc_mirror main) || return 1
-		R_URL=$mirror/pool/main/l/linux/$(urlenc "$R_FILE")
+		R_URL=$mirror/$(pool_dir main)/$(urlenc "$R_FILE")
 		return 0
 	fi
 	idx=$(index_file "$K_SUITE")
@@ -51,8 +89,22 @@ resolve()
 		idx=$(index_file "$K_SUITE" refresh)
 		hit=$(lookup "$idx" "$pkg" "$K_VER")
 	fi
+	if [ -z "$hit" ] && [ -n "$(pin "$role")" ]; then
+		R_SHA=$(pin "$role")
+		R_FILE=${pkg}_${K_VER}_$arch.deb
+		R_URL=$(mc_mirror "$K_SUITE")/$(pool_dir "$K_SUITE")/$(urlenc "$R_FILE")
+		R_NOTE="$pkg $K_VER left suite $K_SUITE; taken from the pool (sha256 pinned)"
+		return 0
+	fi
 	if [ -z "$hit" ]; then
-		R_WHY="$pkg $K_VER is not in suite $K_SUITE any more"
+		hit=$(newest_revision "$idx" "$pkg" "$K_VER")
+		if [ -n "$hit" ]; then
+			R_NOTE="$pkg $K_VER left suite $K_SUITE; using ${hit##* }, a later Debian revision of the same kernel (pin '$role=SHA256' in ci/kernels.list for the exact file)"
+			hit=${hit% *}
+		fi
+	fi
+	if [ -z "$hit" ]; then
+		R_WHY="$pkg $K_VER is not in suite $K_SUITE any more, nor a later revision of it; add a sha256 pin for '$role' to ci/kernels.list (the pool keeps old files a while) or move the row to a newer release"
 		return 1
 	fi
 	R_SHA=${hit#* }
@@ -75,6 +127,7 @@ fetch_one()
 			mc_result "$K_KEY" fetch UNAVAILABLE "$(mc_since "$t")" "$R_WHY"
 			return 2
 		fi
+		[ -z "$R_NOTE" ] || mc_log "$K_KEY" fetch "note: $R_NOTE"
 		deb=$MC_CACHE/debs/$R_FILE
 		if [ -s "$deb" ] && [ -s "$deb.sha256" ] && [ "$(cat "$deb.sha256")" = "$R_SHA" ]; then
 			:
