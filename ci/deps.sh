@@ -15,7 +15,7 @@
 
 # command -> package that provides it
 want="qemu-system-x86_64:qemu-system-x86 debootstrap:debootstrap cpio:cpio
-zstd:zstd xz:xz-utils pahole:dwarves curl:curl make:make gcc-12:gcc-12
+zstd:zstd lz4:lz4 xz:xz-utils pahole:dwarves curl:curl make:make gcc-12:gcc-12
 unshare:util-linux dpkg-deb:dpkg sha256sum:coreutils flock:util-linux
 perl:perl"
 cocci=0 lint=0

@@ -171,7 +171,12 @@ extract_boot()
 {
 	local stamp tmp
 	stamp=$(sha256sum "$K_DIR/debs.list" | cut -c1-16)
-	[ -s "$K_DIR/boot/vmlinuz" ] && [ "$(cat "$K_DIR/boot/.stamp" 2>/dev/null)" = "$stamp" ] && return 0
+	if [ -s "$K_DIR/boot/vmlinuz" ] && [ "$(cat "$K_DIR/boot/.stamp" 2>/dev/null)" = "$stamp" ]; then
+		# a cache filled before the PVH image existed
+		[ -e "$K_DIR/boot/vmlinux" ] || [ -e "$K_DIR/boot/no-pvh" ] ||
+			extract_pvh "$K_DIR/boot/vmlinuz" "$K_DIR/boot/vmlinux"
+		return 0
+	fi
 	tmp=$(mktemp -d)
 	if [ "$K_LAYOUT" = binary ]; then
 		dpkg-deb --fsys-tarfile "$(deb_of image)" | tar -x -C "$tmp" --wildcards '*/vmlinuz*' &&
@@ -191,7 +196,39 @@ extract_boot()
 	cp "$vml" "$K_DIR/boot/vmlinuz"
 	cp "$cfg" "$K_DIR/boot/config"
 	rm -rf "$tmp"
+	rm -f "$K_DIR/boot/vmlinux" "$K_DIR/boot/no-pvh"
+	extract_pvh "$K_DIR/boot/vmlinuz" "$K_DIR/boot/vmlinux"
 	echo "$stamp" >"$K_DIR/boot/.stamp"
+}
+
+# extract_pvh VMLINUZ VMLINUX: the uncompressed kernel ELF inside the
+# bzImage (what scripts/extract-vmlinux finds: the payload after the first
+# compression magic that decompresses to an ELF file), kept only when it has
+# the PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY, CONFIG_PVH; Debian has it on
+# every kernel here). QEMU then starts the same kernel at its PVH entry,
+# without the real-mode setup and the in-guest decompression, which under
+# TCG cost about a CPU second per boot (ci/vm.sh; MOVCOMPAT_BOOT=bzimage
+# boots the bzImage). Nothing is written when there is no such payload.
+extract_pvh()
+{
+	local in=$1 out=$2 magic tool off
+	for magic in '\x28\xb5\x2f\xfd:zstd -dcq' '\x02\x21\x4c\x18:lz4 -dcq' \
+		'\xfd\x37\x7a\x58\x5a\x00:xz -dcq' '\x1f\x8b\x08:gzip -dcq'; do
+		tool=${magic#*:}
+		command -v "${tool%% *}" >/dev/null 2>&1 || continue
+		for off in $(LC_ALL=C grep -aboP "${magic%%:*}" "$in" 2>/dev/null | cut -d: -f1 | head -n 3); do
+			tail -c +$((off + 1)) "$in" | $tool >"$out.tmp" 2>/dev/null
+			if [ "$(head -c 4 "$out.tmp" | od -An -tx1 | tr -d ' ')" = 7f454c46 ] &&
+			   readelf -n "$out.tmp" 2>/dev/null | grep -qE '^ *Xen .*(\(0x00000012\)|PHYS32_ENTRY)'; then
+				mv "$out.tmp" "$out"
+				return 0
+			fi
+		done
+	done
+	rm -f "$out.tmp"
+	touch "$(dirname "$out")/no-pvh"
+	mc_log "$K_KEY" fetch "note: no PVH-bootable ELF inside the bzImage; guests boot the bzImage"
+	return 0
 }
 
 [ $# -gt 0 ] || mc_die "usage: ci/fetch.sh KEY... (keys from ci/kernels.list)" 64
