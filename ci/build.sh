@@ -11,10 +11,13 @@
 # A compile cache at module granularity (like ccache): the .ko files of an
 # earlier build whose inputs were all the same are reused, and the log line
 # says "cache hit". The inputs: the module directory, movcompat's compat/ and
-# include/, this script, the make arguments, the kernel's .config and
-# Module.symvers, and the compiler's version. Builds with C=1/C=2 (sparse,
-# whose output is the point) are never cached. MOVCOMPAT_BUILD_CACHE=0 turns
-# the cache off. Cache: $MOVCOMPAT_CACHE/modules (default ~/.cache/movcompat).
+# include/, this script, the make arguments, the kernel's packages (names
+# and versions), .config and Module.symvers, and the compiler's version.
+# Builds with C=1/C=2 (sparse, whose output is the point) are cached with
+# sparse's version in the key as well, and their build log, which holds
+# sparse's findings, comes back with the modules: sparse is as deterministic
+# as the compiler. MOVCOMPAT_BUILD_CACHE=0 turns the cache off. Cache:
+# $MOVCOMPAT_CACHE/modules (default ~/.cache/movcompat).
 #
 # usage: ci/build.sh KEY MODDIR [OUTDIR] [-- MAKE-ARGS...]
 # exit:  0 built, 1 build failed (log tail printed), 64 bad arguments
@@ -55,10 +58,14 @@ t=$(mc_now)
 
 # the compile cache's key: every input of the build (see the top)
 ckey=
-if [ "${MOVCOMPAT_BUILD_CACHE:-1}" = 1 ] && ! printf '%s\n' "$@" | grep -q '^C='; then
+if [ "${MOVCOMPAT_BUILD_CACHE:-1}" = 1 ]; then
 	kroot=${croot:-}$kdir
 	ckey=$({
 		printf '%s\n' "$K_KEY" "$K_REL" "$K_CC" "$@"
+		sed 's|.*/||' "$K_DIR/debs.list" 2>/dev/null
+		if printf '%s\n' "$@" | grep -q '^C='; then
+			mc_in_env sparse --version 2>&1 | head -n 1
+		fi
 		(cd "$src" && find . -type f -print0 | sort -z | xargs -0 sha256sum)
 		(cd "$MC_TOP" && find compat include -type f -print0 | sort -z | xargs -0 sha256sum)
 		sha256sum "$0" "$MC_CI/lib.sh" "$kroot/.config" "$kroot/Module.symvers" | cut -d' ' -f1

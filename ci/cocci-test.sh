@@ -125,6 +125,94 @@ spatch_new()
 
 spatch_old() { spatch "$@"; }
 
+# spatch_run VER ARGS...: spatch_VER ARGS, through an output cache: spatch
+# is deterministic, so a run whose every input was the same as in an earlier
+# run (that spatch: the packages installed where it runs; the arguments; the
+# content of every file named in them and of the local headers those files
+# include) gets that run's output back, like ccache does for a compiler:
+# its stdout, stderr and exit status, and the files it changed in place.
+# The test's own checks (comparing with the .res, idempotence, exit codes,
+# reports) always run, on that output. MOVCOMPAT_TOOL_CACHE=0 runs every
+# spatch. Cache: $MC_CACHE/tool-outputs/spatch-VER/KEY. Counts the runs
+# and the reused ones in $W/VER.spatch-runs.
+declare -A spatch_tool_id
+# reused VER: "; output reused" when that spatch's last run came from the cache
+reused() { [ "$(tail -n 1 "$W/$1.spatch-runs" 2>/dev/null)" = hit ] && echo "; spatch output reused"; }
+spatch_run()
+{
+	local ver=$1 key dir a n=0 rc tmp changed=()
+	shift
+	if [ "${MOVCOMPAT_TOOL_CACHE:-1}" = 0 ] || [ -n "$UPDATE" ]; then
+		echo run >>"$W/$ver.spatch-runs"
+		"spatch_$ver" "$@"
+		return
+	fi
+	if [ -z "${spatch_tool_id[$ver]:-}" ]; then
+		# every package where that spatch runs (spatch, its standard
+		# isos, python): a package change is a new tool
+		if [ "$ver" = new ]; then
+			spatch_tool_id[$ver]=$(sha256sum <"$CROOT/var/lib/dpkg/status" | cut -c1-32)
+		else
+			spatch_tool_id[$ver]=$(sha256sum </var/lib/dpkg/status | cut -c1-32)
+		fi
+	fi
+	key=$({
+		echo "spatch-$ver ${spatch_tool_id[$ver]}"
+		# paths relative to the checkout and the cache: a new clone
+		# elsewhere is the same input
+		for a in "$@"; do
+			a=${a//$MC_BUILD/@BUILD@}
+			a=${a//$MC_TOP/@TOP@}
+			echo "arg ${a//$MC_CACHE/@CACHE@}"
+		done
+		for a in "$@"; do
+			[ -f "$a" ] || continue
+			echo "file $(basename "$a") $(sha256sum <"$a" | cut -c1-64)"
+			# local headers (#include "x.h") spatch may read
+			sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$a" |
+				while read -r h; do
+					if [ -f "$(dirname "$a")/$h" ]; then
+						echo "include $h $(sha256sum <"$(dirname "$a")/$h" | cut -c1-64)"
+					else
+						echo "include $h missing"
+					fi
+				done
+		done
+	} | sha256sum | cut -c1-32)
+	dir=$MC_CACHE/tool-outputs/spatch-$ver/$key
+	if [ -e "$dir/rc" ]; then
+		echo hit >>"$W/$ver.spatch-runs"
+		for a in "$@"; do
+			n=$((n + 1))
+			[ -e "$dir/file.$n" ] && cat "$dir/file.$n" >"$a"
+		done
+		cat "$dir/stdout"
+		cat "$dir/stderr" >&2
+		return "$(cat "$dir/rc")"
+	fi
+	echo run >>"$W/$ver.spatch-runs"
+	tmp=$dir.tmp.$$
+	rm -rf "$tmp"
+	mkdir -p "$tmp"
+	for a in "$@"; do
+		n=$((n + 1))
+		[ -f "$a" ] && changed[n]=$(sha256sum <"$a")
+	done
+	"spatch_$ver" "$@" >"$tmp/stdout" 2>"$tmp/stderr"
+	rc=$?
+	n=0
+	for a in "$@"; do
+		n=$((n + 1))
+		[ -n "${changed[n]:-}" ] && [ "$(sha256sum <"$a")" != "${changed[n]}" ] &&
+			cp "$a" "$tmp/file.$n"
+	done
+	echo "$rc" >"$tmp/rc"
+	cat "$tmp/stdout"
+	cat "$tmp/stderr" >&2
+	mv -T "$tmp" "$dir" 2>/dev/null || rm -rf "$tmp"
+	return $rc
+}
+
 # ---------------------------------------------------------------- cases
 
 # run_case VER CASE: patch mode, compare, idempotence
@@ -139,19 +227,19 @@ run_case()
 	mkdir -p "$d"
 	t=$(mc_now)
 	cp "$c" "$d/$name.c"
-	(cd "$d" && "spatch_$ver" --very-quiet -D patch --sp-file "$SP/$patch.cocci" \
+	(cd "$d" && spatch_run "$ver" --very-quiet -D patch --sp-file "$SP/$patch.cocci" \
 		--in-place "$name.c" >"$name.out" 2>"$name.err")
 	if [ -n "$UPDATE" ] && [ "$ver" = old ]; then
 		cp "$d/$name.c" "$T/$name.res"
 	elif [ -n "$UPDATE" ] && ! cmp -s "$d/$name.c" "$T/$name.res"; then
 		cp "$d/$name.c" "$T/$name.res-1.3"
 	fi
-	check - "case-$ver-$name" "$t" "$patch.cocci" cmp -s "$d/$name.c" "$exp"
+	check - "case-$ver-$name" "$t" "$patch.cocci$(reused "$ver")" cmp -s "$d/$name.c" "$exp"
 	t=$(mc_now)
 	cp "$d/$name.c" "$d/$name.once.c"
-	(cd "$d" && "spatch_$ver" --very-quiet -D patch --sp-file "$SP/$patch.cocci" \
+	(cd "$d" && spatch_run "$ver" --very-quiet -D patch --sp-file "$SP/$patch.cocci" \
 		--in-place "$name.c" >/dev/null 2>&1)
-	check - "idempotent-$ver-$name" "$t" "second run changes nothing" \
+	check - "idempotent-$ver-$name" "$t" "second run changes nothing$(reused "$ver")" \
 		cmp -s "$d/$name.c" "$d/$name.once.c"
 }
 
@@ -164,10 +252,10 @@ run_report()
 	mkdir -p "$d"
 	t=$(mc_now)
 	cp "$T/$name.c" "$d/"
-	(cd "$d" && "spatch_$ver" --very-quiet -D report --sp-file "$SP/$patch.cocci" \
+	(cd "$d" && spatch_run "$ver" --very-quiet -D report --sp-file "$SP/$patch.cocci" \
 		"$name.c" >"$name.report" 2>&1)
 	rc=$?
-	check - "report-$ver-$name" "$t" "exit $rc, expected $want" [ "$rc" = "$want" ]
+	check - "report-$ver-$name" "$t" "exit $rc, expected $want$(reused "$ver")" [ "$rc" = "$want" ]
 }
 
 # run_bad VER: unparsable files untouched and named; no-API driver untouched
@@ -186,7 +274,7 @@ run_bad()
 			t=$(mc_now)
 			mkdir -p "$d/$p"
 			cp "$T/bad/$f.c" "$d/$p/$f.c"
-			(cd "$d/$p" && "spatch_$ver" --very-quiet -D patch --sp-file "$SP/$p.cocci" \
+			(cd "$d/$p" && spatch_run "$ver" --very-quiet -D patch --sp-file "$SP/$p.cocci" \
 				--in-place "$f.c" >"$f.out" 2>"$f.err")
 			ok=1
 			cmp -s "$d/$p/$f.c" "$T/bad/$f.c" || ok=
@@ -196,7 +284,7 @@ run_bad()
 			fi
 			line=$(grep -n -m1 -E 'int x = \(3 \+ ;|-- \+;' "$T/bad/$f.c" | cut -d: -f1)
 			grep -q "$f.c:$line: MANUAL: spatch cannot parse" "$d/$p/$f.err" || ok=
-			(cd "$d/$p" && "spatch_$ver" --very-quiet -D report --sp-file "$SP/$p.cocci" \
+			(cd "$d/$p" && spatch_run "$ver" --very-quiet -D report --sp-file "$SP/$p.cocci" \
 				"$f.c" >"$f.report" 2>&1)
 			rc=$?
 			[ "$rc" != 0 ] || ok=
@@ -287,7 +375,7 @@ run_real()
 	for f in zsmalloc balloon_compaction; do
 		t=$(mc_now)
 		cp "$s510/mm/$f.c" "$d/$f.c"
-		(cd "$d" && spatch_old --very-quiet -D patch --sp-file "$SP/aops_to_mops.cocci" \
+		(cd "$d" && spatch_run old --very-quiet -D patch --sp-file "$SP/aops_to_mops.cocci" \
 			--in-place "$f.c" >"$f.out" 2>"$f.err")
 		echo
 		echo "mm/$f.c ($(grep -c MANUAL "$d/$f.err") items reported for a human):"
@@ -302,7 +390,7 @@ run_real()
 	# transition 2 on 6.1's zsmalloc (a real 6.0-6.16 driver), built for 6.1
 	t=$(mc_now)
 	cp "$s61/mm/zsmalloc.c" "$d/zsmalloc-6.1.c"
-	(cd "$d" && spatch_old --very-quiet -D patch --sp-file "$SP/to_movcompat.cocci" \
+	(cd "$d" && spatch_run old --very-quiet -D patch --sp-file "$SP/to_movcompat.cocci" \
 		--in-place zsmalloc-6.1.c >zsmalloc-6.1.out 2>zsmalloc-6.1.err)
 	if [[ $KEYS != *" 6.1 "* ]]; then
 		rec 6.1 "real-t2-zsmalloc-6.1" SKIP 0 "kernel 6.1 not in --kernels"
@@ -315,9 +403,9 @@ run_real()
 	# transition 2 on 5.10's zsmalloc plus the reported hand-finishing
 	t=$(mc_now)
 	cp "$s510/mm/zsmalloc.c" "$d/zsmalloc-5.10.c"
-	(cd "$d" && spatch_old --very-quiet -D patch --sp-file "$SP/to_movcompat.cocci" \
+	(cd "$d" && spatch_run old --very-quiet -D patch --sp-file "$SP/to_movcompat.cocci" \
 		--in-place zsmalloc-5.10.c >zsmalloc-5.10.out 2>zsmalloc-5.10.err &&
-	 spatch_old --very-quiet -D patch --sp-file "$T/real/zsmalloc-5.10-finish.cocci" \
+	 spatch_run old --very-quiet -D patch --sp-file "$T/real/zsmalloc-5.10-finish.cocci" \
 		--in-place zsmalloc-5.10.c >>zsmalloc-5.10.out 2>&1)
 	if [[ $KEYS != *" 5.10 "* ]]; then
 		rec 5.10 "real-t2-zsmalloc-5.10" SKIP 0 "kernel 5.10 not in --kernels"
@@ -405,6 +493,7 @@ run_coccicheck() # VER
 # ---------------------------------------------------------------- main
 
 mkdir -p "$W"
+rm -f "$W"/*.spatch-runs
 T0=$(mc_now)
 mc_log - cocci "semantic patches: setting up spatch (host) and the $COCCI_SUITE chroot"
 setup_host
@@ -474,5 +563,8 @@ run_coccicheck new
 echo
 skipped=
 [ "$nskip" != 0 ] && skipped=", $nskip skipped"
+runs=$(cat "$W"/*.spatch-runs 2>/dev/null | wc -l)
+hits=$(cat "$W"/*.spatch-runs 2>/dev/null | grep -c hit)
+echo "cocci-test: $runs spatch runs, $hits of them reused the output of an earlier run with the same inputs (MOVCOMPAT_TOOL_CACHE=0: none); make coccicheck always runs spatch"
 echo "cocci-test: spatch $V_OLD and $V_NEW: $npass passed, $nfail failed$skipped in $(mc_since "$T0")s${failed:+ (failed:$failed)}"
 [ "$nfail" = 0 ]
