@@ -209,7 +209,13 @@ spatch_run()
 	echo "$rc" >"$tmp/rc"
 	cat "$tmp/stdout"
 	cat "$tmp/stderr" >&2
-	mv -T "$tmp" "$dir" 2>/dev/null || rm -rf "$tmp"
+	# only what spatch itself decided (0, or 1 for a report): a run that
+	# could not work (255: a library missing, killed) is never kept
+	if [ "$rc" -le 1 ]; then
+		mv -T "$tmp" "$dir" 2>/dev/null || rm -rf "$tmp"
+	else
+		rm -rf "$tmp"
+	fi
 	return $rc
 }
 

@@ -28,7 +28,7 @@ lookup()
 # the ABI, so the release is the same), or nothing.
 newest_revision()
 {
-	local up=${3%-*} best= ver fn sh
+	local up=${3%-*} best='' ver fn sh
 	while read -r ver fn sh; do
 		[ "${ver%-*}" = "$up" ] || continue
 		if [ -z "$best" ] || dpkg --compare-versions "$ver" gt "${best##* }"; then
