@@ -553,8 +553,11 @@ else
 		run_ver new
 		echo "$npass $nfail $nskip $failed" >"$W/new.counts"
 	) >"$W/new.log" 2>&1 &
+	# its pid now: run_ver's process substitutions change $! (waiting on
+	# $! after it returned read the counts while the new spatch still ran)
+	newpid=$!
 	run_ver old
-	wait $!
+	wait "$newpid"
 	cat "$W/new.log"
 	read -r p f s fl <"$W/new.counts" || { p=0 f=1 s=0 fl=" spatch-new-died"; }
 	npass=$((npass + p)) nfail=$((nfail + f)) nskip=$((nskip + s)) failed="$failed${fl:+ $fl}"
