@@ -66,7 +66,7 @@ urlenc() { sed -e 's/+/%2B/g' -e 's/~/%7E/g' <<<"$1"; }
 resolve()
 {
 	local role=$1 pkg=$2 idx hit arch=amd64 mirror
-	R_WHY= R_NOTE=
+	R_WHY='' R_NOTE=''
 	[ "$role" = common ] && arch=all
 	if [ "$K_SUITE" = pool ]; then
 		R_SHA=$(pin "$role")
