@@ -35,18 +35,6 @@ suites_for()
 	esac
 }
 
-# candidates INDEX PACKAGE: "Version Filename SHA256" for every entry.
-candidates()
-{
-	awk -v p="$2" '
-		/^Package: / { pk = $2; ver = ""; fn = ""; sh = "" }
-		/^Version: / { ver = $2 }
-		/^Filename: / { fn = $2 }
-		/^SHA256: / { sh = $2 }
-		/^$/ { if (pk == p && fn != "") print ver, fn, sh; pk = "" }
-		END { if (pk == p && fn != "") print ver, fn, sh }' "$1"
-}
-
 # resolve VERSION: sets S_VER S_URL S_SHA S_SUITE (newest over the suites).
 resolve()
 {
@@ -59,7 +47,7 @@ resolve()
 				S_VER=$ver S_SHA=$sh S_SUITE=$suite
 				S_URL=$(mc_mirror "$suite")/$(sed -e 's/+/%2B/g' -e 's/~/%7E/g' <<<"$fn")
 			fi
-		done < <(candidates "$idx" "linux-source-$1")
+		done < <(index_entries "$idx" "linux-source-$1")
 	done
 	[ -n "$S_VER" ]
 }

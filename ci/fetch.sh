@@ -10,7 +10,8 @@
 
 . "$(dirname "$0")/lib.sh"
 
-# lookup INDEX PACKAGE VERSION: "Filename SHA256" of that package version.
+# lookup INDEX PACKAGE VERSION: "Filename SHA256" of that package version
+# (its own parser: it stops at the match, index_entries reads the whole index).
 lookup()
 {
 	awk -v p="$2" -v v="$3" '
@@ -34,13 +35,7 @@ newest_revision()
 		if [ -z "$best" ] || dpkg --compare-versions "$ver" gt "${best##* }"; then
 			best="$fn $sh $ver"
 		fi
-	done < <(awk -v p="$2" '
-		/^Package: / { pk = $2; ver = ""; fn = ""; sh = "" }
-		/^Version: / { ver = $2 }
-		/^Filename: / { fn = $2 }
-		/^SHA256: / { sh = $2 }
-		/^$/ { if (pk == p && fn != "") print ver, fn, sh; pk = "" }
-		END { if (pk == p && fn != "") print ver, fn, sh }' "$1")
+	done < <(index_entries "$1" "$2")
 	echo "$best"
 }
 
@@ -56,6 +51,17 @@ pool_dir()
 # pin ROLE: the sha256 pin of that role in the row's sha256 column, if any.
 pin() { tr ',' '\n' <<<"$K_SHA" | awk -F= -v r="$1" '$1 == r { print $2 }'; }
 
+# from_pool SUITE PACKAGE ARCH SHA256: sets R_FILE R_URL R_SHA for the
+# pinned file of this kernel's version in SUITE's pool.
+from_pool()
+{
+	local mirror
+	mirror=$(mc_mirror "$1") || return 1
+	R_SHA=$4
+	R_FILE=${2}_${K_VER}_$3.deb
+	R_URL=$mirror/$(pool_dir "$1")/$(urlenc "$R_FILE")
+}
+
 urlenc() { sed -e 's/+/%2B/g' -e 's/~/%7E/g' <<<"$1"; }
 
 # resolve ROLE PACKAGE: sets R_URL R_SHA R_FILE (and R_NOTE when it had to
@@ -65,19 +71,17 @@ urlenc() { sed -e 's/+/%2B/g' -e 's/~/%7E/g' <<<"$1"; }
 # the index is used (security updates replace e.g. linux-kbuild-6.1 in place).
 resolve()
 {
-	local role=$1 pkg=$2 idx hit arch=amd64 mirror
+	local role=$1 pkg=$2 idx hit arch=amd64 pinned
 	R_WHY='' R_NOTE=''
 	[ "$role" = common ] && arch=all
+	pinned=$(pin "$role")
 	if [ "$K_SUITE" = pool ]; then
-		R_SHA=$(pin "$role")
-		if [ -z "$R_SHA" ]; then
+		if [ -z "$pinned" ]; then
 			R_WHY="no sha256 pin for '$role' in ci/kernels.list"
 			return 1
 		fi
-		R_FILE=${pkg}_${K_VER}_$arch.deb
-		mirror=$(mc_mirror main) || return 1
-		R_URL=$mirror/$(pool_dir main)/$(urlenc "$R_FILE")
-		return 0
+		from_pool main "$pkg" "$arch" "$pinned"
+		return
 	fi
 	idx=$(index_file "$K_SUITE")
 	if [ -z "$idx" ]; then
@@ -89,10 +93,8 @@ resolve()
 		idx=$(index_file "$K_SUITE" refresh)
 		hit=$(lookup "$idx" "$pkg" "$K_VER")
 	fi
-	if [ -z "$hit" ] && [ -n "$(pin "$role")" ]; then
-		R_SHA=$(pin "$role")
-		R_FILE=${pkg}_${K_VER}_$arch.deb
-		R_URL=$(mc_mirror "$K_SUITE")/$(pool_dir "$K_SUITE")/$(urlenc "$R_FILE")
+	if [ -z "$hit" ] && [ -n "$pinned" ]; then
+		from_pool "$K_SUITE" "$pkg" "$arch" "$pinned" || return 1
 		R_NOTE="$pkg $K_VER left suite $K_SUITE; taken from the pool (sha256 pinned)"
 		return 0
 	fi

@@ -243,6 +243,19 @@ index_file()
 	[ -s "$f" ] && echo "$f"
 }
 
+# index_entries INDEX PACKAGE: "Version Filename SHA256" for every entry of
+# PACKAGE in a Packages index (ci/fetch.sh, ci/fetch-source.sh).
+index_entries()
+{
+	awk -v p="$2" '
+		/^Package: / { pk = $2; ver = ""; fn = ""; sh = "" }
+		/^Version: / { ver = $2 }
+		/^Filename: / { fn = $2 }
+		/^SHA256: / { sh = $2 }
+		/^$/ { if (pk == p && fn != "") print ver, fn, sh; pk = "" }
+		END { if (pk == p && fn != "") print ver, fn, sh }' "$1"
+}
+
 # ---------------------------------------------------------------- results
 
 # mc_result KERNEL STEP STATUS SECONDS DETAIL: append one machine-readable
