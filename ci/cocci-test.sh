@@ -125,39 +125,42 @@ spatch_new()
 
 spatch_old() { spatch "$@"; }
 
-# spatch_run VER ARGS...: spatch_VER ARGS, through an output cache: spatch
-# is deterministic, so a run whose every input was the same as in an earlier
-# run (that spatch: the packages installed where it runs; the arguments; the
-# content of every file named in them and of the local headers those files
-# include) gets that run's output back, like ccache does for a compiler:
-# its stdout, stderr and exit status, and the files it changed in place.
-# The test's own checks (comparing with the .res, idempotence, exit codes,
-# reports) always run, on that output. MOVCOMPAT_TOOL_CACHE=0 runs every
-# spatch. Cache: $MC_CACHE/tool-outputs/spatch-VER/KEY. Counts the runs
-# and the reused ones in $W/VER.spatch-runs.
-declare -A spatch_tool_id
+# spatch_run VER ARGS...: spatch_VER ARGS, through an output cache: a run
+# whose every input was the same as in an earlier run (that spatch: the
+# packages installed where it runs; the arguments; the content of every file
+# named in them and of the local headers those files include) gets that
+# run's output back, like ccache does for a compiler: its stdout, stderr and
+# exit status, and the files it changed in place. The test's own checks
+# (comparing with the .res, idempotence, exit codes, reports) always run,
+# on that output. What they read is deterministic (the edited file, the
+# exit status, which MANUAL messages): measured twice, only the order of the
+# messages (python rules) and the temporary file named in a diff header
+# differed between runs, and no check depends on either.
+# MOVCOMPAT_TOOL_CACHE=0 runs every spatch. Cache:
+# $MC_CACHE/tool-outputs/spatch-VER/KEY. Counts the runs and the reused ones
+# in $W/VER.spatch-runs.
+# SPATCH_ID[old|new] (set once spatch is set up): every package
+# where that spatch runs (spatch, its standard isos, python), as the hash
+# of that dpkg database: a package change is a new tool.
 # reused VER: "; output reused" when that spatch's last run came from the cache
 reused() { [ "$(tail -n 1 "$W/$1.spatch-runs" 2>/dev/null)" = hit ] && echo "; spatch output reused"; }
 spatch_run()
 {
-	local ver=$1 key dir a n=0 rc tmp changed=()
+	local ver=$1 key dir a n=0 rc tmp hash=()
 	shift
 	if [ "${MOVCOMPAT_TOOL_CACHE:-1}" = 0 ] || [ -n "$UPDATE" ]; then
 		echo run >>"$W/$ver.spatch-runs"
 		"spatch_$ver" "$@"
 		return
 	fi
-	if [ -z "${spatch_tool_id[$ver]:-}" ]; then
-		# every package where that spatch runs (spatch, its standard
-		# isos, python): a package change is a new tool
-		if [ "$ver" = new ]; then
-			spatch_tool_id[$ver]=$(sha256sum <"$CROOT/var/lib/dpkg/status" | cut -c1-32)
-		else
-			spatch_tool_id[$ver]=$(sha256sum </var/lib/dpkg/status | cut -c1-32)
-		fi
-	fi
+	# the content of every file argument: part of the key, and how a
+	# file spatch changed in place is told apart afterwards
+	for a in "$@"; do
+		n=$((n + 1))
+		[ -f "$a" ] && hash[n]=$(sha256sum <"$a" | cut -c1-64)
+	done
 	key=$({
-		echo "spatch-$ver ${spatch_tool_id[$ver]}"
+		echo "spatch-$ver ${SPATCH_ID[$ver]}"
 		# paths relative to the checkout and the cache: a new clone
 		# elsewhere is the same input
 		for a in "$@"; do
@@ -165,9 +168,11 @@ spatch_run()
 			a=${a//$MC_TOP/@TOP@}
 			echo "arg ${a//$MC_CACHE/@CACHE@}"
 		done
+		n=0
 		for a in "$@"; do
-			[ -f "$a" ] || continue
-			echo "file $(basename "$a") $(sha256sum <"$a" | cut -c1-64)"
+			n=$((n + 1))
+			[ -n "${hash[n]:-}" ] || continue
+			echo "file $(basename "$a") ${hash[n]}"
 			# local headers (#include "x.h") spatch may read
 			sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$a" |
 				while read -r h; do
@@ -180,6 +185,7 @@ spatch_run()
 		done
 	} | sha256sum | cut -c1-32)
 	dir=$MC_CACHE/tool-outputs/spatch-$ver/$key
+	n=0
 	if [ -e "$dir/rc" ]; then
 		echo hit >>"$W/$ver.spatch-runs"
 		for a in "$@"; do
@@ -194,16 +200,11 @@ spatch_run()
 	tmp=$dir.tmp.$$
 	rm -rf "$tmp"
 	mkdir -p "$tmp"
-	for a in "$@"; do
-		n=$((n + 1))
-		[ -f "$a" ] && changed[n]=$(sha256sum <"$a")
-	done
 	"spatch_$ver" "$@" >"$tmp/stdout" 2>"$tmp/stderr"
 	rc=$?
-	n=0
 	for a in "$@"; do
 		n=$((n + 1))
-		[ -n "${changed[n]:-}" ] && [ "$(sha256sum <"$a")" != "${changed[n]}" ] &&
+		[ -n "${hash[n]:-}" ] && [ "$(sha256sum <"$a" | cut -c1-64)" != "${hash[n]}" ] &&
 			cp "$a" "$tmp/file.$n"
 	done
 	echo "$rc" >"$tmp/rc"
@@ -508,6 +509,10 @@ mkdir -p "$MC_CACHE/chroots"
 	flock 9
 	setup_chroot
 ) 9>"$MC_CACHE/chroots/.lock-cocci" || exit 1
+declare -A SPATCH_ID=(
+	[old]=$(sha256sum </var/lib/dpkg/status | cut -c1-32)
+	[new]=$(sha256sum <"$CROOT/var/lib/dpkg/status" | cut -c1-32)
+)
 V_OLD=$(spatch_old --version | head -n 1 | awk '{print $3}')
 V_NEW=$(spatch_new --version | head -n 1 | awk '{print $3}')
 mc_log - cocci "spatch $V_OLD (host) and $V_NEW ($COCCI_SUITE chroot)"
