@@ -154,9 +154,12 @@ struct page *movcompat_carrier_alloc_page(struct movcompat_domain *dom)
  */
 int movcompat_carrier_track(struct movcompat_domain *dom, struct page *page)
 {
-	struct movcompat_carried *c = kzalloc(sizeof(*c), GFP_KERNEL);
+	struct movcompat_carried *c;
 	int ret;
 
+	if (movcompat_fault_track(&dom->core->faults))
+		return -ENOMEM;
+	c = kzalloc(sizeof(*c), GFP_KERNEL);
 	if (!c)
 		return -ENOMEM;
 	balloon_devinfo_init(&c->b);

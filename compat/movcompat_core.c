@@ -46,6 +46,7 @@
 #include <linux/memory.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
+#include <linux/moduleparam.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <movcompat/movcompat.h>
@@ -54,6 +55,12 @@
 #include "movcompat_internal.h"
 
 #ifdef MOVCOMPAT_BACKEND_CORE
+
+#ifdef MOVCOMPAT_FAULT_INJECTION
+int movcompat_fail_track_init;
+module_param_named(movcompat_fail_track, movcompat_fail_track_init, int, 0444);
+MODULE_PARM_DESC(movcompat_fail_track, "test builds: make_movable finds no memory to track this many pages");
+#endif
 
 #define core_stat_inc(core, field) atomic_long_inc(&(core)->stats.field)
 
@@ -168,11 +175,21 @@ struct page *movcompat_core_alloc_page(struct movcompat_domain *dom, gfp_t gfp)
  */
 int movcompat_core_track(struct movcompat_domain *dom, struct page *page)
 {
+	struct movcompat_core *core = dom->core;
+	unsigned long pfn = page_to_pfn(page);
+	bool have_chunk;
+
 #ifdef MOVCOMPAT_HAVE_CARRIER
-	if (dom->core->carrier)
+	if (core->carrier)
 		return movcompat_carrier_track(dom, page);
 #endif
-	return mc_table_add(&dom->core->table, page_to_pfn(page), GFP_KERNEL);
+	rcu_read_lock();
+	have_chunk = mc_chunk(&core->table, pfn);
+	rcu_read_unlock();
+	/* fault injection: no memory where a chunk has to be allocated */
+	if (!have_chunk && movcompat_fault_track(&core->faults))
+		return -ENOMEM;
+	return mc_table_add(&core->table, pfn, GFP_KERNEL);
 }
 
 /**
@@ -865,6 +882,7 @@ int movcompat_core_domain_init(struct movcompat_domain *dom,
 	xa_init(&core->pages);
 	xa_init(&core->table);
 	init_rwsem(&core->teardown);
+	movcompat_faults_init(&core->faults);
 	core->gfp = GFP_HIGHUSER;
 	dom->core = core;
 	if (flags & MOVCOMPAT_DOMAIN_BALLOON_CARRIER) {

@@ -142,6 +142,8 @@ static void core_debugfs_init(struct movcompat_core *core)
 				&core->faults.fail_dst_alloc);
 	debugfs_create_atomic_t("fail_migrate", 0600, dir,
 				&core->faults.fail_migrate);
+	debugfs_create_atomic_t("fail_track", 0600, dir,
+				&core->faults.fail_track);
 	debugfs_create_u32("delay_isolated_ms", 0600, dir,
 			   &core->faults.delay_isolated_ms);
 #endif

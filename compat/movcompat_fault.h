@@ -13,6 +13,11 @@
  *       migrations the kernel asks for sleep delay_isolated_ms and return
  *       -EAGAIN (debugfs fail_migrate=N), so the kernel holds carried pages
  *       isolated for a while: release-while-isolated and unload tests
+ *   movcompat_fault_track(&core->faults)  the next N times
+ *       movcompat_page_make_movable() needs memory to track a page, it gets
+ *       none (-ENOMEM); debugfs fail_track=N, and the module parameter
+ *       movcompat_fail_track=N sets it for every domain the module creates
+ *       (its pages are made movable before debugfs exists)
  *
  * MOVCOMPAT_BREAK_<RULE> (MOVCOMPAT_BREAK=rule in Kbuild, protocol tests
  * only): deliberately break one rule of the protocol, so that the test of
@@ -30,8 +35,17 @@
 struct movcompat_faults {
 	atomic_t fail_dst_alloc;
 	atomic_t fail_migrate;
+	atomic_t fail_track;
 	u32 delay_isolated_ms;
 };
+
+/* movcompat_fail_track=N (module parameter): fail_track of new domains */
+extern int movcompat_fail_track_init;
+
+static inline void movcompat_faults_init(struct movcompat_faults *f)
+{
+	atomic_set(&f->fail_track, READ_ONCE(movcompat_fail_track_init));
+}
 
 static inline bool movcompat_fault_hit(atomic_t *left)
 {
@@ -58,8 +72,22 @@ static inline bool movcompat_fault_migrate(struct movcompat_faults *f)
 	movcompat_fault_delay(f);
 	return true;
 }
+
+static inline bool movcompat_fault_track(struct movcompat_faults *f)
+{
+	return movcompat_fault_hit(&f->fail_track);
+}
 #else
 struct movcompat_faults { };
+
+static inline void movcompat_faults_init(struct movcompat_faults *f)
+{
+}
+
+static inline bool movcompat_fault_track(struct movcompat_faults *f)
+{
+	return false;
+}
 
 static inline bool movcompat_fault_dst_alloc(struct movcompat_faults *f)
 {

@@ -15,8 +15,10 @@
 #include <linux/highmem.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/seq_file.h>
 #include <linux/spinlock.h>
+#include <linux/suspend.h>
 #include <linux/vmalloc.h>
 #include <movcompat/movcompat.h>
 
@@ -29,14 +31,22 @@ MODULE_PARM_DESC(fragment, "allocate twice as many and free every other one");
 static bool carrier;
 module_param(carrier, bool, 0444);
 MODULE_PARM_DESC(carrier, "ask for the balloon carrier (where it exists)");
+static unsigned long foreign;
+module_param(foreign, ulong, 0444);
+MODULE_PARM_DESC(foreign, "this many of the pages come from alloc_page(GFP_HIGHUSER), not from movcompat_alloc_page()");
+static bool pm_late;
+module_param(pm_late, bool, 0444);
+MODULE_PARM_DESC(pm_late, "make a new page movable from a PM notifier that runs after movcompat's at PM_HIBERNATION_PREPARE");
 
 #define PATTERN_SEED 0x6d6f76636f6d7061ULL	/* "movcompa" */
 
 static struct movcompat_domain dom;
 static struct page **pages;		/* index -> page, under pages_lock */
 static DEFINE_SPINLOCK(pages_lock);
-static atomic_long_t nr_isolated, nr_migrated, nr_putback;
+static atomic_long_t nr_isolated, nr_migrated, nr_putback, nr_unmovable;
 static struct dentry *dir;
+static unsigned long nr_in_service;	/* pages[0 .. nr_in_service) */
+static DEFINE_MUTEX(service_lock);	/* nr_in_service, release, readers */
 
 static u64 pattern(unsigned long idx, unsigned int word)
 {
@@ -126,13 +136,14 @@ static struct page *get_locked(unsigned long idx)
 
 static int stats_show(struct seq_file *m, void *v)
 {
-	seq_printf(m, "backend %s\nmovable %d\npages %lu\nmarked %ld\nisolated %ld\nmigrated %ld\nputback %ld\n",
+	seq_printf(m, "backend %s\nmovable %d\npages %lu\nmarked %ld\nisolated %ld\nmigrated %ld\nputback %ld\nunmovable %ld\n",
 		   movcompat_domain_backend_name(&dom),
-		   movcompat_domain_pages_movable(&dom), npages,
+		   movcompat_domain_pages_movable(&dom), nr_in_service,
 		   atomic_long_read(&dom.nr_movable),
 		   atomic_long_read(&nr_isolated),
 		   atomic_long_read(&nr_migrated),
-		   atomic_long_read(&nr_putback));
+		   atomic_long_read(&nr_putback),
+		   atomic_long_read(&nr_unmovable));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(stats);
@@ -142,7 +153,8 @@ static int verify_show(struct seq_file *m, void *v)
 	unsigned long i, bad = 0;
 	struct page *page;
 
-	for (i = 0; i < npages; i++) {
+	mutex_lock(&service_lock);
+	for (i = 0; i < nr_in_service; i++) {
 		page = get_locked(i);
 		if (!intact(page, i) || movcompat_page_private(&dom, page) != i)
 			bad++;
@@ -150,7 +162,8 @@ static int verify_show(struct seq_file *m, void *v)
 		put_page(page);
 		cond_resched();
 	}
-	seq_printf(m, "checked %lu bad %lu\n", npages, bad);
+	seq_printf(m, "checked %lu bad %lu\n", nr_in_service, bad);
+	mutex_unlock(&service_lock);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(verify);
@@ -165,7 +178,8 @@ static int copybench_show(struct seq_file *m, void *v)
 	unsigned long i, done = 0;
 	ktime_t t0 = ktime_get();
 
-	for (i = 0; i < npages; i++) {
+	mutex_lock(&service_lock);
+	for (i = 0; i < nr_in_service; i++) {
 		dst = alloc_page(GFP_HIGHUSER);
 		if (!dst)
 			break;
@@ -177,6 +191,7 @@ static int copybench_show(struct seq_file *m, void *v)
 		done++;
 		cond_resched();
 	}
+	mutex_unlock(&service_lock);
 	seq_printf(m, "pages %lu ns %lld\n", done,
 		   ktime_to_ns(ktime_sub(ktime_get(), t0)));
 	return 0;
@@ -187,12 +202,15 @@ static int pfns_show(struct seq_file *m, void *v)
 {
 	unsigned long i;
 
-	for (i = 0; i < npages; i++)
+	mutex_lock(&service_lock);
+	for (i = 0; i < nr_in_service; i++)
 		seq_printf(m, "%lu\n", page_to_pfn(READ_ONCE(pages[i])));
+	mutex_unlock(&service_lock);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(pfns);
 
+/* take pages[0 .. n) out of service (service_lock held, or init/exit) */
 static void release_all(unsigned long n)
 {
 	unsigned long i;
@@ -208,6 +226,99 @@ static void release_all(unsigned long n)
 		put_page(page);		/* get_locked()'s reference */
 		movcompat_page_release(&dom, page);
 	}
+}
+
+/* write anything: release every page (the domain stays) */
+static ssize_t release_write(struct file *file, const char __user *buf,
+			     size_t len, loff_t *ppos)
+{
+	mutex_lock(&service_lock);
+	release_all(nr_in_service);
+	nr_in_service = 0;
+	mutex_unlock(&service_lock);
+	return len;
+}
+
+static const struct file_operations release_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = release_write,
+	.llseek = noop_llseek,
+};
+
+/*
+ * One page in and out of service: allocate, make movable, release.
+ * Returns what movcompat_page_make_movable() said (or -ENOMEM).
+ */
+static int one_page_round_trip(void)
+{
+	struct page *page = movcompat_alloc_page(&dom, GFP_HIGHUSER);
+	int ret;
+
+	if (!page)
+		return -ENOMEM;
+	lock_page(page);
+	ret = movcompat_page_make_movable(&dom, page);
+	unlock_page(page);
+	movcompat_page_release(&dom, page);
+	return ret;
+}
+
+/*
+ * pm_late: a page made movable at PM_HIBERNATION_PREPARE after movcompat's
+ * own hibernation guard ran (lowest priority), i.e. between the guard and
+ * the snapshot. Then the hibernation is cancelled (-EAGAIN). "late" shows
+ * make_movable's answer then, and (write) a round trip after the window.
+ */
+static int late_prepare_ret = 1, late_after_ret = 1;
+
+static int late_pm_notify(struct notifier_block *nb, unsigned long action,
+			  void *arg)
+{
+	if (action != PM_HIBERNATION_PREPARE)
+		return NOTIFY_OK;
+	late_prepare_ret = one_page_round_trip();
+	return notifier_from_errno(-EAGAIN);
+}
+
+static struct notifier_block late_pm_nb = {
+	.notifier_call = late_pm_notify,
+	.priority = INT_MIN,
+};
+
+static int late_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "prepare %d after %d\n", late_prepare_ret,
+		   late_after_ret);
+	return 0;
+}
+
+static int late_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, late_show, NULL);
+}
+
+static ssize_t late_write(struct file *file, const char __user *buf,
+			  size_t len, loff_t *ppos)
+{
+	late_after_ret = one_page_round_trip();
+	return len;
+}
+
+static const struct file_operations late_fops = {
+	.owner = THIS_MODULE,
+	.open = late_open,
+	.read = seq_read,
+	.write = late_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+static struct page *alloc_one(unsigned long i)
+{
+	if (i < foreign)	/* the driver's own allocation */
+		return alloc_page(GFP_HIGHUSER);
+	return movcompat_alloc_page(&dom, GFP_HIGHUSER);
 }
 
 static int __init mc_pages_init(void)
@@ -233,10 +344,10 @@ static int __init mc_pages_init(void)
 		goto err_free;
 	}
 	for (i = 0; i < npages; i++) {
-		struct page *page = movcompat_alloc_page(&dom, GFP_HIGHUSER);
+		struct page *page = alloc_one(i);
 
 		if (page && fragment) {
-			spare[i] = movcompat_alloc_page(&dom, GFP_HIGHUSER);
+			spare[i] = alloc_one(i);
 			if (!spare[i]) {
 				__free_page(page);
 				page = NULL;
@@ -253,26 +364,40 @@ static int __init mc_pages_init(void)
 		lock_page(page);	/* a fresh page: never contended */
 		ret = movcompat_page_make_movable(&dom, page);
 		unlock_page(page);
-		if (ret)	/* still in service, only not movable */
+		if (ret) {	/* still in service, only not movable */
 			pr_warn_once(KBUILD_MODNAME ": page %lu not movable: %d\n",
 				     i, ret);
+			atomic_long_inc(&nr_unmovable);
+		}
 		pages[i] = page;
 	}
+	nr_in_service = npages;
 	if (spare)
 		for (i = 0; i < npages; i++)
 			__free_page(spare[i]);
 	vfree(spare);
+	spare = NULL;
+	if (pm_late) {
+		ret = register_pm_notifier(&late_pm_nb);
+		if (ret)
+			goto err_release;
+	}
 
 	dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	debugfs_create_file("stats", 0444, dir, NULL, &stats_fops);
 	debugfs_create_file("verify", 0444, dir, NULL, &verify_fops);
 	debugfs_create_file("pfns", 0444, dir, NULL, &pfns_fops);
 	debugfs_create_file("copybench", 0400, dir, NULL, &copybench_fops);
+	debugfs_create_file("release", 0200, dir, NULL, &release_fops);
+	if (pm_late)
+		debugfs_create_file("late", 0600, dir, NULL, &late_fops);
 	pr_info(KBUILD_MODNAME ": %lu pages, backend %s, movable %d\n", npages,
 		movcompat_domain_backend_name(&dom),
 		movcompat_domain_pages_movable(&dom));
 	return 0;
 
+err_release:
+	release_all(npages);
 err_free:
 	if (spare)
 		for (i = 0; i < npages && spare[i]; i++)
@@ -286,7 +411,9 @@ err_free:
 static void __exit mc_pages_exit(void)
 {
 	debugfs_remove_recursive(dir);
-	release_all(npages);
+	if (pm_late)
+		unregister_pm_notifier(&late_pm_nb);
+	release_all(nr_in_service);
 	vfree(pages);
 	movcompat_domain_destroy(&dom);
 }

@@ -23,6 +23,7 @@
 #include <linux/spinlock.h>
 #include <movcompat/movcompat.h>
 #include "movcompat_core.h"
+#include "movcompat_core_table.h"
 
 #define NPAGES 64
 #define ROUNDS 20
@@ -33,6 +34,7 @@ static DEFINE_SPINLOCK(table_lock);
 static atomic_t isolate_calls, migrate_calls, putback_calls, bad_calls;
 static atomic_t eagain_left[NPAGES];
 static bool fail_permanent[NPAGES];
+static bool skip_migrated[NPAGES];	/* driver bug: 0 without migrated() */
 static char *results;
 static size_t results_len;
 static struct dentry *dir;
@@ -111,6 +113,8 @@ static int proto_migrate(struct page *dst, struct page *src,
 	if (fail_permanent[idx])
 		return -EIO;
 	copy_highpage(dst, src);
+	if (skip_migrated[idx])
+		return 0;	/* the bug: dst never handed over */
 	spin_lock(&table_lock);
 	table[idx] = dst;
 	spin_unlock(&table_lock);
@@ -284,12 +288,23 @@ static void test_tail(void)
 	else
 		report(true, "compound-not-movable", NULL);
 	unlock_page(head);
+	/* head unlocked: a tail is refused as compound, never lock-checked */
+	if (movcompat_page_make_movable(&dom, tail) != -EINVAL)
+		report(false, "tail-not-movable",
+		       "make_movable accepted a tail page");
+	else
+		report(true, "tail-not-movable", NULL);
 	before = page_count(head);
-	xa_store(&dom.core->pages, page_to_pfn(tail), tail, GFP_KERNEL);
+	/* a stale entry: the tail's pfn in the domain's table */
+	if (mc_table_add(&dom.core->table, page_to_pfn(tail), GFP_KERNEL)) {
+		report(false, "tail-page-refused", "no memory for the table");
+		__free_pages(head, 1);
+		return;
+	}
 	ret = movcompat_core_isolate(&dom, tail, 0);
-	xa_erase(&dom.core->pages, page_to_pfn(tail));
 	if (!ret)
 		movcompat_core_putback(&dom, tail);
+	mc_table_clear(&dom.core->table, page_to_pfn(tail), true, true, true);
 	if (!ret || atomic_read(&isolate_calls))
 		report(false, "tail-page-refused",
 		       "core returned %d, driver isolate_page called %d times",
@@ -418,6 +433,98 @@ static void test_dst_alloc_fails(void)
 #endif
 }
 
+/*
+ * a page that is no longer the domain's (released, here held locked by
+ * someone else) is refused before the core touches its lock
+ */
+static void test_not_owned(void)
+{
+	struct movcompat_core_stats *s = &dom.core->stats;
+	struct page *page = alloc_page(GFP_KERNEL);
+	long busy = core_stat(&s->busy);
+	int ret;
+
+	if (!page) {
+		report(false, "not-owned-never-locked", "no page");
+		return;
+	}
+	reset_calls();
+	lock_page(page);
+	ret = movcompat_core_isolate(&dom, page, 0);
+	unlock_page(page);
+	if (!ret)
+		movcompat_core_putback(&dom, page);
+	if (ret != -ENOENT || core_stat(&s->busy) != busy ||
+	    atomic_read(&isolate_calls))
+		report(false, "not-owned-never-locked",
+		       "core returned %d (want -ENOENT before the trylock), busy +%ld, isolate_page calls %d",
+		       ret, core_stat(&s->busy) - busy,
+		       atomic_read(&isolate_calls));
+	else
+		report(true, "not-owned-never-locked", NULL);
+	__free_page(page);
+}
+
+/*
+ * a driver bug: migrate_page returns 0 without movcompat_page_migrated();
+ * the core reports it, frees the unused destination unlocked (no "Bad
+ * page state") and the source stays in service, movable
+ */
+static void test_migrated_not_called(void)
+{
+	struct page *page, *old;
+	long failed;
+
+	reset_calls();
+	skip_migrated[4] = true;
+	page = isolate_idx(4);
+	old = page;
+	if (!page) {
+		report(false, "migrated-not-called", "could not isolate");
+		skip_migrated[4] = false;
+		return;
+	}
+	failed = movcompat_core_migrate_list(&dom, &page, 1, MIGRATE_SYNC, 0, 0);
+	skip_migrated[4] = false;
+	if (READ_ONCE(table[4]) != old || movcompat_core_page_isolated(&dom, old))
+		report(false, "migrated-not-called",
+		       "source left the driver or stayed isolated (failed %ld)",
+		       failed);
+	else
+		check_isolates_again(4, "migrated-not-called");
+}
+
+/*
+ * a page that was a fresh destination of a compaction pass and is moved
+ * again (by an evacuation) leaves no bit behind at its old pfn
+ */
+static void test_fresh_cleared(void)
+{
+	unsigned long pfn;
+	struct page *page;
+
+	reset_calls();
+	page = isolate_idx(5);
+	if (!page) {
+		report(false, "fresh-bit-cleared", "could not isolate");
+		return;
+	}
+	pfn = page_to_pfn(page);
+	mc_table_set_pinned(&dom.core->table, pfn, MC_FRESH);
+	if (movcompat_core_migrate_list(&dom, &page, 1, MIGRATE_SYNC, 0, 0))
+		report(false, "fresh-bit-cleared", "migration failed");
+	else if (mc_table_test(&dom.core->table, pfn, MC_PRESENT) ||
+		 mc_table_test(&dom.core->table, pfn, MC_ISOLATED) ||
+		 mc_table_test(&dom.core->table, pfn, MC_FRESH))
+		report(false, "fresh-bit-cleared",
+		       "old pfn keeps bits present %d isolated %d fresh %d",
+		       mc_table_test(&dom.core->table, pfn, MC_PRESENT),
+		       mc_table_test(&dom.core->table, pfn, MC_ISOLATED),
+		       mc_table_test(&dom.core->table, pfn, MC_FRESH));
+	else
+		report(true, "fresh-bit-cleared", NULL);
+}
+
 static void test_data(void)
 {
 	int i, bad = 0;
@@ -488,6 +595,9 @@ static int __init mc_proto_init(void)
 	test_tail();
 	test_concurrent_isolate();
 	test_dst_alloc_fails();
+	test_not_owned();
+	test_migrated_not_called();
+	test_fresh_cleared();
 	test_data();
 	pr_info("%s: backend %s\n%s", KBUILD_MODNAME, movcompat_backend_name(),
 		results);
