@@ -179,6 +179,7 @@ int movcompat_core_track(struct movcompat_domain *dom, struct page *page)
 	unsigned long pfn = page_to_pfn(page);
 	bool have_chunk;
 
+	movcompat_fault_track_delay(&core->faults);
 #ifdef MOVCOMPAT_HAVE_CARRIER
 	if (core->carrier)
 		return movcompat_carrier_track(dom, page);

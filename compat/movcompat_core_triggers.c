@@ -146,6 +146,8 @@ static void core_debugfs_init(struct movcompat_core *core)
 				&core->faults.fail_track);
 	debugfs_create_u32("delay_isolated_ms", 0600, dir,
 			   &core->faults.delay_isolated_ms);
+	debugfs_create_u32("delay_track_ms", 0600, dir,
+			   &core->faults.delay_track_ms);
 #endif
 }
 

@@ -18,6 +18,9 @@
  *       none (-ENOMEM); debugfs fail_track=N, and the module parameter
  *       movcompat_fail_track=N sets it for every domain the module creates
  *       (its pages are made movable before debugfs exists)
+ *   movcompat_fault_track_delay(&core->faults)  make_movable sleeps this
+ *       many ms before it tracks a page (debugfs delay_track_ms): slow
+ *       tracking, as under memory pressure, with the caller's page lock held
  *
  * MOVCOMPAT_BREAK_<RULE> (MOVCOMPAT_BREAK=rule in Kbuild, protocol tests
  * only): deliberately break one rule of the protocol, so that the test of
@@ -37,6 +40,7 @@ struct movcompat_faults {
 	atomic_t fail_migrate;
 	atomic_t fail_track;
 	u32 delay_isolated_ms;
+	u32 delay_track_ms;
 };
 
 /* movcompat_fail_track=N (module parameter): fail_track of new domains */
@@ -77,6 +81,14 @@ static inline bool movcompat_fault_track(struct movcompat_faults *f)
 {
 	return movcompat_fault_hit(&f->fail_track);
 }
+
+static inline void movcompat_fault_track_delay(struct movcompat_faults *f)
+{
+	u32 ms = READ_ONCE(f->delay_track_ms);
+
+	if (ms)
+		msleep(ms);
+}
 #else
 struct movcompat_faults { };
 
@@ -87,6 +99,10 @@ static inline void movcompat_faults_init(struct movcompat_faults *f)
 static inline bool movcompat_fault_track(struct movcompat_faults *f)
 {
 	return false;
+}
+
+static inline void movcompat_fault_track_delay(struct movcompat_faults *f)
+{
 }
 
 static inline bool movcompat_fault_dst_alloc(struct movcompat_faults *f)
