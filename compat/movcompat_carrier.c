@@ -53,6 +53,10 @@
  *	whose value is kept apart (@dst_private) until the move succeeds, so
  *	a driver clearing the source's value does not clear the new page's.
  * @dst_private: the destination's value during a migration.
+ * @carried: the page is in @b, i.e. handed to the kernel; false from
+ *	movcompat_alloc_page() (which allocates this along with the page, so
+ *	make_movable cannot fail) until make_movable, and for a page
+ *	make_movable refused.
  * @released: the driver released the page while the kernel held it
  *	isolated; the kernel's migration of it then completes without a copy
  *	or a driver callback, and the device gives back the new page.
@@ -63,6 +67,7 @@ struct movcompat_carried {
 	unsigned long private;
 	unsigned long dst_pfn;
 	unsigned long dst_private;
+	bool carried;
 	bool released;
 };
 
@@ -83,9 +88,13 @@ static int carrier_migratepage(struct balloon_dev_info *b,
 	unsigned long flags;
 #endif
 
-	/* so the driver's callback finds its value through the new page */
+	/*
+	 * so the driver's callback finds its value through the new page; the
+	 * kernel calls this in process context with no spinlock held (both
+	 * pages locked), so the store may sleep for its memory
+	 */
 	if (xa_err(xa_store(&dom->core->pages, page_to_pfn(newpage), c,
-			    GFP_ATOMIC)))
+			    GFP_KERNEL | __GFP_NOWARN)))
 		return -EAGAIN;
 	if (READ_ONCE(c->released)) {
 		/*
@@ -116,11 +125,12 @@ static int carrier_migratepage(struct balloon_dev_info *b,
 moved:
 	xa_erase(&dom->core->pages, page_to_pfn(page));
 #ifndef MOVCOMPAT_HAVE_BALLOON_H
-	/* 6.17-6.19: the device does the balloon bookkeeping */
+	/* 6.0-6.19: the device does the balloon bookkeeping, as virtio's */
 	get_page(newpage);
 	spin_lock_irqsave(&b->pages_lock, flags);
 	balloon_page_insert(b, newpage);
 	b->isolated_pages--;
+	__count_vm_event(BALLOON_MIGRATE);
 	spin_unlock_irqrestore(&b->pages_lock, flags);
 #ifdef MOVCOMPAT_HAVE_BALLOON_PAGE_FINALIZE
 	balloon_page_finalize(page);
@@ -132,52 +142,173 @@ moved:
 	return 0;
 }
 
+static struct movcompat_carried *carried_new(struct movcompat_domain *dom,
+					     gfp_t gfp)
+{
+	struct movcompat_carried *c = kzalloc(sizeof(*c), gfp);
+
+	if (!c)
+		return NULL;
+	balloon_devinfo_init(&c->b);
+	c->b.migratepage = carrier_migratepage;
+	c->dom = dom;
+	return c;
+}
+
 /**
  * movcompat_carrier_alloc_page() - a page for a carrier domain.
  * @dom: the domain.
+ * @gfp: the driver's flags for this call: its context (a GFP_ATOMIC caller
+ *	gets an atomic allocation) and zone, plus __GFP_MOVABLE.
  *
- * Return: a page from the balloon allocator (GFP_HIGHUSER_MOVABLE, no
- * retries, no warning), or NULL.
+ * The page's balloon device and table entry are allocated with it (same
+ * context), so that making it movable cannot fail: a page the kernel may
+ * place in CMA or ZONE_MOVABLE is never left there uncarried. While a
+ * hibernation is under way the page is a plain one outside them (it will
+ * not be carried).
+ *
+ * Return: the page or NULL.
  */
-struct page *movcompat_carrier_alloc_page(struct movcompat_domain *dom)
+struct page *movcompat_carrier_alloc_page(struct movcompat_domain *dom,
+					  gfp_t gfp)
 {
-	return balloon_page_alloc();
+	gfp_t meta = movcompat_meta_gfp(gfp);
+	struct movcompat_carried *c;
+	struct page *page;
+
+	if (READ_ONCE(dom->core->pm_window))
+		return alloc_page((gfp & ~__GFP_MOVABLE) | __GFP_NOWARN);
+	c = carried_new(dom, meta);
+	if (!c)
+		return NULL;
+	page = alloc_page(gfp | __GFP_MOVABLE | __GFP_NOWARN);
+	if (!page) {
+		kfree(c);
+		return NULL;
+	}
+	if (xa_err(xa_store(&dom->core->pages, page_to_pfn(page), c, meta))) {
+		__free_page(page);
+		kfree(c);
+		return NULL;
+	}
+	return page;
+}
+
+/**
+ * movcompat_carrier_free_page() - a page of movcompat_alloc_page() that
+ *	never entered service.
+ * @dom: the domain.
+ * @page: the page.
+ */
+void movcompat_carrier_free_page(struct movcompat_domain *dom,
+				 struct page *page)
+{
+	struct movcompat_carried *c = carried_of(dom, page);
+
+	if (c && c->carried) {
+		pr_err("movcompat: domain %s: movcompat_free_page() on a page that was made movable: use movcompat_page_release()\n",
+		       dom->name);
+		movcompat_carrier_release(dom, page);
+		return;
+	}
+	if (c) {
+		xa_erase(&dom->core->pages, page_to_pfn(page));
+		kfree(c);
+	}
+	put_page(page);
+}
+
+/*
+ * Hand @page to the kernel in @c's device, keeping the caller's page lock
+ * (the kernel's isolation trylocks and skips it until the caller unlocks).
+ * 7.0+: balloon_page_enqueue() never takes the page lock. 6.0-6.19: its
+ * balloon_page_enqueue_one() BUGs unless it can trylock the page, so this
+ * is that function without the trylock.
+ */
+static void carrier_enqueue_locked(struct movcompat_carried *c,
+				   struct page *page)
+{
+#ifdef MOVCOMPAT_HAVE_BALLOON_H
+	balloon_page_enqueue(&c->b, page);
+#else
+	unsigned long flags;
+
+	spin_lock_irqsave(&c->b.pages_lock, flags);
+	balloon_page_insert(&c->b, page);
+	__count_vm_event(BALLOON_INFLATE);
+#ifdef MOVCOMPAT_HAVE_NR_BALLOON_PAGES
+	inc_node_page_state(page, NR_BALLOON_PAGES);
+#endif
+	spin_unlock_irqrestore(&c->b.pages_lock, flags);
+#endif
 }
 
 /**
  * movcompat_carrier_track() - hand a filled page to the kernel as a
  * balloon page of its own device.
  * @dom: the domain.
- * @page: the page (locked by the caller).
+ * @page: the page (locked by the caller, and it stays locked).
  *
- * Return: 0 or -ENOMEM.
+ * Return: 0; -EBUSY while a hibernation is under way (the page would be
+ * left out of the image); -ENOMEM for a page that did not come from
+ * movcompat_alloc_page() and whose device could not be allocated.
  */
 int movcompat_carrier_track(struct movcompat_domain *dom, struct page *page)
 {
-	struct movcompat_carried *c;
+	struct movcompat_core *core = dom->core;
+	struct movcompat_carried *c = carried_of(dom, page);
 	int ret;
 
-	if (movcompat_fault_track(&dom->core->faults))
-		return -ENOMEM;
-	c = kzalloc(sizeof(*c), GFP_KERNEL);
-	if (!c)
-		return -ENOMEM;
-	balloon_devinfo_init(&c->b);
-	c->b.migratepage = carrier_migratepage;
-	c->dom = dom;
-	c->private = page_private(page);
-	ret = xa_err(xa_store(&dom->core->pages, page_to_pfn(page), c,
-			      GFP_KERNEL));
-	if (ret) {
-		kfree(c);
-		return ret;
+	if (!c) {
+		/* the driver's own page: its device is allocated now */
+		if (movcompat_fault_track(&core->faults))
+			return -ENOMEM;
+		c = carried_new(dom, GFP_KERNEL);
+		if (!c)
+			return -ENOMEM;
+		c->private = page_private(page);
+		ret = xa_err(xa_store(&core->pages, page_to_pfn(page), c,
+				      GFP_KERNEL));
+		if (ret) {
+			kfree(c);
+			return ret;
+		}
+		set_page_private(page, 0);
 	}
-	set_page_private(page, 0);
-	/* the balloon core locks the page itself (6.17-6.19: trylock, BUG) */
-	unlock_page(page);
-	balloon_page_enqueue(&c->b, page);
-	lock_page(page);
+	/* the hibernation guard: see carrier_pm_notify() */
+	atomic_long_inc(&core->nr_carried);
+	/* count, then read pm_window; pairs with smp_mb() in carrier_pm_notify() */
+	smp_mb__after_atomic();
+	if (READ_ONCE(core->pm_window)) {
+		atomic_long_dec(&core->nr_carried);
+		return -EBUSY;
+	}
+	c->carried = true;
+	carrier_enqueue_locked(c, page);
 	return 0;
+}
+
+/*
+ * Take @c's page back from the kernel: the device's only page, or the page
+ * the kernel moved it to meanwhile. While the kernel holds it isolated the
+ * device cannot give it back: wait for the kernel's migration or putback.
+ */
+static struct page *carrier_dequeue(struct movcompat_domain *dom,
+				    struct movcompat_carried *c)
+{
+	bool waited = false;
+	struct page *got;
+
+	while (!(got = balloon_page_dequeue(&c->b))) {
+		if (!waited)
+			atomic_long_inc(&dom->core->stats.released_isolated);
+		waited = true;
+		atomic_long_inc(&dom->core->stats.busy);
+		schedule_timeout_uninterruptible(1);
+	}
+	xa_erase(&dom->core->pages, page_to_pfn(got));
+	atomic_long_dec(&dom->core->nr_carried);
+	return got;
 }
 
 /**
@@ -188,33 +319,32 @@ int movcompat_carrier_track(struct movcompat_domain *dom, struct page *page)
  * While the kernel holds the page isolated the device cannot give it back:
  * the page is marked released, the kernel's migration of it completes
  * without a copy or a driver callback, and the device then gives back the
- * new page, which is freed. May sleep.
+ * new page, which is freed. A page make_movable refused (or could not
+ * track) is simply freed. May sleep.
  */
 void movcompat_carrier_release(struct movcompat_domain *dom, struct page *page)
 {
 	struct movcompat_carried *c;
-	bool waited = false;
-	struct page *got;
 
 	lock_page(page);
 	c = carried_of(dom, page);
-	if (c)
+	if (c && c->carried)
 		WRITE_ONCE(c->released, true);
+	else if (c)
+		xa_erase(&dom->core->pages, page_to_pfn(page));
 	unlock_page(page);
-	if (WARN_ONCE(!c, "movcompat: domain %s: releasing a page it does not carry\n",
-		      dom->name))
+	if (!c || !c->carried) {
+		/* never handed to the kernel: a plain page */
+		kfree(c);
+		if (PageOffline(page)) {
+			pr_err("movcompat: domain %s: releasing a balloon page it does not carry: left alone\n",
+			       dom->name);
+			return;
+		}
+		put_page(page);
 		return;
-	while (!(got = balloon_page_dequeue(&c->b))) {
-		/* isolated by the kernel: wait for its putback */
-		if (!waited)
-			atomic_long_inc(&dom->core->stats.released_isolated);
-		waited = true;
-		atomic_long_inc(&dom->core->stats.busy);
-		schedule_timeout_uninterruptible(1);
 	}
-	/* @page itself, or the page the kernel moved it to meanwhile */
-	xa_erase(&dom->core->pages, page_to_pfn(got));
-	put_page(got);
+	put_page(carrier_dequeue(dom, c));
 	kfree(c);
 }
 
@@ -255,18 +385,40 @@ void movcompat_carrier_set_private(struct movcompat_domain *dom,
 		c->private = value;
 }
 
+/*
+ * The hibernation guard. Carried pages are PageOffline, which hibernation
+ * images leave out: refuse to hibernate while the domain carries pages,
+ * and from the moment a hibernation begins (PM_HIBERNATION_PREPARE) until
+ * it ends (PM_POST_HIBERNATION) carry no new page (make_movable says
+ * -EBUSY, movcompat_alloc_page() gives plain pages). pm_window is set
+ * before the count is read and make_movable counts before it reads
+ * pm_window, so one of the two always sees the other.
+ */
 static int carrier_pm_notify(struct notifier_block *nb, unsigned long action,
 			     void *arg)
 {
 	struct movcompat_core *core = container_of(nb, struct movcompat_core,
 						   pm_nb);
-	long pages = atomic_long_read(&core->dom->nr_movable);
+	long pages;
 
-	if (action != PM_HIBERNATION_PREPARE || !pages)
+	switch (action) {
+	case PM_HIBERNATION_PREPARE:
+		WRITE_ONCE(core->pm_window, true);
+		/* set, then read the count; pairs with movcompat_carrier_track() */
+		smp_mb();
+		pages = atomic_long_read(&core->nr_carried);
+		if (!pages)
+			return NOTIFY_OK;
+		WRITE_ONCE(core->pm_window, false);
+		pr_err("movcompat: domain %s carries %ld pages as balloon pages, which a hibernation image leaves out: refusing to hibernate (unload the driver or release its pages first)\n",
+		       core->dom->name, pages);
+		return notifier_from_errno(-EBUSY);
+	case PM_POST_HIBERNATION:
+		WRITE_ONCE(core->pm_window, false);
 		return NOTIFY_OK;
-	pr_err("movcompat: domain %s carries %ld pages as balloon pages, which a hibernation image leaves out: refusing to hibernate (unload the driver or release its pages first)\n",
-	       core->dom->name, pages);
-	return notifier_from_errno(-EBUSY);
+	default:
+		return NOTIFY_OK;
+	}
 }
 
 /**
@@ -288,13 +440,36 @@ int movcompat_carrier_init(struct movcompat_domain *dom)
 	return 0;
 }
 
+/*
+ * Domain teardown: nothing of the module may be reachable from a page
+ * afterwards. A carried page the driver did not release (a driver bug,
+ * reported by movcompat_domain_destroy()) is taken back from the kernel
+ * (its device points at this module) and left to the driver's reference:
+ * never freed under the driver, never moved again.
+ */
 void movcompat_carrier_exit(struct movcompat_domain *dom)
 {
 	struct movcompat_core *core = dom->core;
+	struct movcompat_carried *c;
+	unsigned long index, left = 0, in_movable = 0;
+	struct page *got;
 
 	if (!core->carrier)
 		return;
 	unregister_pm_notifier(&core->pm_nb);
+	xa_for_each(&core->pages, index, c) {
+		xa_erase(&core->pages, index);
+		if (c->carried && !READ_ONCE(c->released)) {
+			got = carrier_dequeue(dom, c);
+			left++;
+			if (page_zonenum(got) == ZONE_MOVABLE)
+				in_movable++;
+		}
+		kfree(c);
+	}
+	if (left)
+		pr_err("movcompat: domain %s: took back %lu carried pages the driver did not release (%lu of them in ZONE_MOVABLE, where nothing can move them now)\n",
+		       dom->name, left, in_movable);
 	if (atomic_long_read(&core->stats.released_isolated))
 		pr_info("movcompat: domain %s: %ld carried pages were released while the kernel held them isolated (each waited for the kernel's putback)\n",
 			dom->name,

@@ -143,27 +143,84 @@ static unsigned int core_alloc_placed(struct movcompat_core *core, gfp_t gfp,
 	return core_alloc_bulk(gfp, nid, nr, pages);
 }
 
+/*
+ * The flags destinations are allocated with: the pass's own context
+ * (GFP_KERNEL: passes run in process context; a caller's noio/nofs scope
+ * still applies through current_gfp_context()), and the most restrictive
+ * zone any caller of movcompat_alloc_page() asked for, never loosened: a
+ * page a driver needed below 4 GiB never moves above it because another
+ * caller allowed highmem. The caller's own context flags (GFP_NOIO,
+ * GFP_ATOMIC) describe that call, not later passes, and never leak into
+ * them.
+ */
+static void core_note_gfp(struct movcompat_core *core, gfp_t gfp)
+{
+	gfp_t old = READ_ONCE(core->gfp), new;
+
+	for (;;) {
+		new = old;
+		if (!(gfp & __GFP_HIGHMEM))
+			new &= ~__GFP_HIGHMEM;
+		if (gfp & __GFP_DMA)
+			new = (new & ~(__GFP_DMA32 | __GFP_HIGHMEM)) | __GFP_DMA;
+		else if ((gfp & __GFP_DMA32) && !(new & __GFP_DMA))
+			new = (new & ~__GFP_HIGHMEM) | __GFP_DMA32;
+		if (new == old)
+			return;
+		old = cmpxchg(&core->gfp, old, new);
+		if (old == new)
+			return;
+	}
+}
+
 /**
  * movcompat_core_alloc_page() - allocate a page for a core-backed domain.
  * @dom: the domain.
- * @gfp: the driver's base flags; the core remembers them for destination
- *	pages and applies its placement policy (see the top of this file).
+ * @gfp: the driver's flags for this call (context and zone); see
+ *	core_note_gfp() for what destinations inherit, and the top of this
+ *	file for the placement policy.
+ *
+ * The page's table chunk is reserved with the same flags, so that making
+ * the page movable needs no memory and cannot fail.
  *
  * Return: the page (refcount 1) or NULL.
  */
 struct page *movcompat_core_alloc_page(struct movcompat_domain *dom, gfp_t gfp)
 {
+	struct movcompat_core *core = dom->core;
 	struct page *page = NULL;
 	bool movable_full = false;
 
 #ifdef MOVCOMPAT_HAVE_CARRIER
-	if (dom->core->carrier)
-		return movcompat_carrier_alloc_page(dom);
+	if (core->carrier)
+		return movcompat_carrier_alloc_page(dom, gfp);
 #endif
-	WRITE_ONCE(dom->core->gfp, gfp & ~__GFP_MOVABLE);
-	core_alloc_placed(dom->core, gfp, numa_mem_id(), 1, &page,
-			  &movable_full);
+	core_note_gfp(core, gfp);
+	core_alloc_placed(core, gfp, numa_mem_id(), 1, &page, &movable_full);
+	if (page && mc_table_set(&core->table, page_to_pfn(page), MC_RESERVED,
+				 movcompat_meta_gfp(gfp))) {
+		__free_page(page);
+		return NULL;
+	}
 	return page;
+}
+
+/**
+ * movcompat_core_free_page() - give back a page of movcompat_alloc_page()
+ *	that was never made movable.
+ * @dom: the domain.
+ * @page: the page.
+ */
+void movcompat_core_free_page(struct movcompat_domain *dom, struct page *page)
+{
+#ifdef MOVCOMPAT_HAVE_CARRIER
+	if (dom->core->carrier) {
+		movcompat_carrier_free_page(dom, page);
+		return;
+	}
+#endif
+	mc_table_unreserve(&dom->core->table, page_to_pfn(page));
+	put_page(page);
 }
 
 /**
@@ -178,6 +235,7 @@ int movcompat_core_track(struct movcompat_domain *dom, struct page *page)
 	struct movcompat_core *core = dom->core;
 	unsigned long pfn = page_to_pfn(page);
 	bool have_chunk;
+	int ret;
 
 	movcompat_fault_track_delay(&core->faults);
 #ifdef MOVCOMPAT_HAVE_CARRIER
@@ -187,10 +245,19 @@ int movcompat_core_track(struct movcompat_domain *dom, struct page *page)
 	rcu_read_lock();
 	have_chunk = mc_chunk(&core->table, pfn);
 	rcu_read_unlock();
-	/* fault injection: no memory where a chunk has to be allocated */
+	/*
+	 * A page of movcompat_alloc_page() has its chunk already (reserved),
+	 * so this allocates only for the driver's own pages, which the core
+	 * never placed in ZONE_MOVABLE. Fault injection: no memory where a
+	 * chunk has to be allocated.
+	 */
 	if (!have_chunk && movcompat_fault_track(&core->faults))
 		return -ENOMEM;
-	return mc_table_add(&core->table, pfn, GFP_KERNEL);
+	ret = mc_table_add(&core->table, pfn, GFP_KERNEL);
+	/* published after the offline's evacuation: it must leave again */
+	if (!ret)
+		movcompat_core_offline_check(core, pfn);
+	return ret;
 }
 
 /**
@@ -228,8 +295,8 @@ void movcompat_core_migrated(struct movcompat_domain *dom, struct page *dst,
 	if (mc_table_add(&core->table, page_to_pfn(dst),
 			 GFP_ATOMIC | __GFP_NOWARN))
 		atomic_inc(&core->untracked);
-	/* @src leaves the domain, isolated bit included */
-	mc_table_clear(&core->table, page_to_pfn(src), true, true, false);
+	/* @src leaves the domain, isolated and fresh bits included */
+	mc_table_clear(&core->table, page_to_pfn(src), true, true, true);
 	atomic_long_inc(&core->migrated_calls);
 	put_page(src);
 }
@@ -377,6 +444,18 @@ int movcompat_core_isolate(struct movcompat_domain *dom, struct page *page,
 			core_stat_inc(core, refused);
 			return -EINVAL;
 		}
+		/*
+		 * The page may have left the domain (and been reused) since
+		 * the batch was gathered: check ownership with the reference
+		 * held, before touching its lock, as the kernel checks for
+		 * movable ops before folio_trylock(). core_claim() checks
+		 * again under the lock.
+		 */
+		if (!mc_table_test(&core->table, pfn, MC_PRESENT)) {
+			put_page(page);
+			core_stat_inc(core, refused);
+			return -ENOENT;
+		}
 	}
 	if (!trylock_page(page)) {
 		put_page(page);
@@ -426,29 +505,53 @@ void movcompat_core_putback(struct movcompat_domain *dom, struct page *page)
 	put_page(page);
 }
 
-static void core_pool_drain(struct movcompat_pass *pass)
+/* free a destination page that was not used (reserved, never tracked) */
+static void core_free_dst(struct movcompat_core *core, struct page *page)
 {
-	while (pass->pool_n)
-		__free_page(pass->pool[--pass->pool_n]);
+	mc_table_unreserve(&core->table, page_to_pfn(page));
+	__free_page(page);
 }
 
-/* refill the destination pool on @nid (placement policy included) */
+static void core_pool_drain(struct movcompat_core *core,
+			    struct movcompat_pass *pass)
+{
+	while (pass->pool_n)
+		core_free_dst(core, pass->pool[--pass->pool_n]);
+}
+
+/*
+ * refill the destination pool on @nid (placement policy included); each
+ * page's chunk is reserved, so that movcompat_page_migrated() can track it
+ * without allocating
+ */
 static void core_pool_fill(struct movcompat_core *core,
 			   struct movcompat_pass *pass, int nid)
 {
+	gfp_t gfp = READ_ONCE(core->gfp) | __GFP_NOWARN;
+	unsigned int i, n, kept = 0;
+
 	pass->pool_nid = nid;
 	memset(pass->pool, 0, sizeof(pass->pool));
-	pass->pool_n = core_alloc_placed(core,
-					 READ_ONCE(core->gfp) | __GFP_NOWARN,
-					 nid, MOVCOMPAT_CORE_POOL, pass->pool,
-					 &pass->movable_full);
+	n = core_alloc_placed(core, gfp, nid, MOVCOMPAT_CORE_POOL, pass->pool,
+			      &pass->movable_full);
+	for (i = 0; i < n; i++) {
+		struct page *page = pass->pool[i];
+
+		pass->pool[i] = NULL;
+		if (mc_table_set(&core->table, page_to_pfn(page), MC_RESERVED,
+				 movcompat_meta_gfp(gfp)))
+			__free_page(page);
+		else
+			pass->pool[kept++] = page;
+	}
+	pass->pool_n = kept;
 }
 
 static struct page *core_pool_get(struct movcompat_core *core,
 				  struct movcompat_pass *pass, int nid)
 {
 	if (!pass->pool_n || pass->pool_nid != nid) {
-		core_pool_drain(pass);
+		core_pool_drain(core, pass);
 		core_pool_fill(core, pass, nid);
 		if (!pass->pool_n)
 			return NULL;
@@ -471,7 +574,8 @@ static struct page *core_alloc_dst(struct movcompat_core *core,
 		if (!page)
 			return NULL;
 		pfn = page_to_pfn(page);
-		if (pfn < pass->avoid_start || pfn >= pass->avoid_end)
+		if ((pfn < pass->avoid_start || pfn >= pass->avoid_end) &&
+		    !movcompat_core_offline_range_has(core, pfn))
 			return page;
 		/* keep it until the pass ends, so it is not handed out again */
 		list_add(&page->lru, &pass->rejected);
@@ -521,7 +625,7 @@ static int core_migrate_one(struct movcompat_domain *dom, struct page *src,
 	}
 	dst_pfn = page_to_pfn(dst);
 	if (WARN_ON_ONCE(!trylock_page(dst))) {
-		__free_page(dst);
+		core_free_dst(core, dst);
 		unlock_page(src);
 		core_stat_inc(core, dst_alloc_failed);
 		return -ENOMEM;
@@ -530,12 +634,17 @@ static int core_migrate_one(struct movcompat_domain *dom, struct page *src,
 	rc = dom->ops->migrate_page(dst, src, pass->mode);
 	if (!rc) {
 		/* a driver bug; a concurrent pass may hide it, never fake it */
-		if (WARN_ONCE(atomic_long_read(&core->migrated_calls) == calls,
-			      "movcompat: domain %s: migrate_page returned 0 without calling movcompat_page_migrated()\n",
-			      dom->name)) {
+		if (atomic_long_read(&core->migrated_calls) == calls) {
+			pr_err_ratelimited("movcompat: domain %s: migrate_page returned 0 without calling movcompat_page_migrated(): a driver bug; the page stays where it is\n",
+					   dom->name);
 			mc_table_clear(&core->table, page_to_pfn(src), false,
 				       true, false);
-			put_page(dst);	/* nobody took it over */
+			unlock_page(dst);
+			core_free_dst(core, dst);	/* nobody took it over */
+			unlock_page(src);
+			put_page(src);		/* the isolation reference */
+			core_stat_inc(core, failed);
+			return 0;
 		} else if (unlikely(atomic_read(&core->untracked))) {
 			core_track_late(dom, dst);
 		}
@@ -549,7 +658,7 @@ static int core_migrate_one(struct movcompat_domain *dom, struct page *src,
 		return 0;
 	}
 	unlock_page(dst);
-	put_page(dst);
+	core_free_dst(core, dst);
 	unlock_page(src);
 	if (rc == -EAGAIN)
 		core_stat_inc(core, retried);
@@ -569,14 +678,15 @@ static void core_pass_init(struct movcompat_pass *pass, enum migrate_mode mode,
 	pass->pool_nid = NUMA_NO_NODE;
 }
 
-static void core_pass_end(struct movcompat_pass *pass)
+static void core_pass_end(struct movcompat_core *core,
+			  struct movcompat_pass *pass)
 {
 	struct page *page, *next;
 
-	core_pool_drain(pass);
+	core_pool_drain(core, pass);
 	list_for_each_entry_safe(page, next, &pass->rejected, lru) {
 		list_del(&page->lru);
-		__free_page(page);
+		core_free_dst(core, page);
 	}
 }
 
@@ -643,7 +753,7 @@ long movcompat_core_migrate_list(struct movcompat_domain *dom,
 
 	core_pass_init(&pass, mode, avoid_start, avoid_end);
 	failed = core_migrate_list(dom, pages, n, &pass);
-	core_pass_end(&pass);
+	core_pass_end(dom->core, &pass);
 	return failed;
 }
 
@@ -785,7 +895,7 @@ long movcompat_core_evacuate(struct movcompat_domain *dom,
 		if (left >= before)
 			break;
 	}
-	core_pass_end(&pass);
+	core_pass_end(dom->core, &pass);
 	up_read(&core->teardown);
 	return moved < 0 ? moved : left;
 }
@@ -821,7 +931,7 @@ static long core_compact(struct movcompat_domain *dom)
 	pass.compaction = true;
 	moved = core_sweep(dom, 0, ULONG_MAX, &pass);
 	core_clear_fresh(core);
-	core_pass_end(&pass);
+	core_pass_end(dom->core, &pass);
 	up_read(&core->teardown);
 	return moved;
 }
@@ -884,7 +994,8 @@ int movcompat_core_domain_init(struct movcompat_domain *dom,
 	xa_init(&core->table);
 	init_rwsem(&core->teardown);
 	movcompat_faults_init(&core->faults);
-	core->gfp = GFP_HIGHUSER;
+	core->gfp = GFP_KERNEL | __GFP_HIGHMEM;
+	spin_lock_init(&core->offline_lock);
 	dom->core = core;
 	if (flags & MOVCOMPAT_DOMAIN_BALLOON_CARRIER) {
 #ifdef MOVCOMPAT_HAVE_CARRIER
@@ -909,20 +1020,55 @@ err:
 	return ret;
 }
 
+/*
+ * Domain teardown with pages still in the domain (a driver bug, reported
+ * by movcompat_domain_destroy()): once the core is gone nothing could move
+ * them, and a page nobody can move in ZONE_MOVABLE makes every offline of
+ * its block spin. While the driver's callbacks still exist, move them out
+ * of ZONE_MOVABLE (destinations outside it); say what is left.
+ */
+static void core_drain_zone_movable(struct movcompat_domain *dom)
+{
+	struct movcompat_core *core = dom->core;
+	unsigned long start, end, left = 0;
+	struct movcompat_pass pass;
+	int nid;
+
+	for_each_online_node(nid) {
+		struct zone *zone = &NODE_DATA(nid)->node_zones[ZONE_MOVABLE];
+
+		if (!populated_zone(zone))
+			continue;
+		start = zone->zone_start_pfn;
+		end = zone_end_pfn(zone);
+		core_pass_init(&pass, MIGRATE_SYNC, start, end);
+		pass.movable_full = true;	/* no destination in ZONE_MOVABLE */
+		core_sweep(dom, start, end - 1, &pass);
+		core_pass_end(core, &pass);
+		left += core_count(core, start, end - 1);
+	}
+	if (left)
+		pr_err("movcompat: domain %s: %lu of its pages are left in ZONE_MOVABLE, where nothing can move them now: offlining their memory blocks will fail\n",
+		       dom->name, left);
+}
+
 void movcompat_core_domain_destroy(struct movcompat_domain *dom)
 {
 	struct movcompat_core *core = dom->core;
 
 	/* no new pass from the kernel (notifier) or from debugfs */
 	movcompat_core_triggers_exit(core);
-#ifdef MOVCOMPAT_HAVE_CARRIER
-	movcompat_carrier_exit(dom);
-#endif
 	/* wait for passes still running (API, debugfs, notifier) */
 	if (!MOVCOMPAT_BROKEN(TEARDOWN)) {
 		down_write(&core->teardown);
 		up_write(&core->teardown);
 	}
+#ifdef MOVCOMPAT_HAVE_CARRIER
+	/* gives back every carried page the driver did not release */
+	movcompat_carrier_exit(dom);
+#endif
+	if (!core->carrier && atomic_long_read(&dom->nr_movable))
+		core_drain_zone_movable(dom);
 	xa_destroy(&core->pages);
 	mc_table_destroy(&core->table);
 	dom->core = NULL;

@@ -10,6 +10,8 @@
 #include <linux/migrate.h>
 #include <linux/notifier.h>
 #include <linux/rwsem.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <movcompat/movcompat.h>
 #include "movcompat_fault.h"
@@ -50,10 +52,21 @@ struct movcompat_core_stats {
  * @untracked: destinations movcompat_page_migrated() could not add to the
  *	table atomically; their migration adds them once the callback returns.
  * @teardown: passes hold it for reading; domain teardown for writing.
- * @gfp: base allocation flags (the driver's, from movcompat_alloc_page()).
+ * @gfp: destination flags: the pass's context and the most restrictive
+ *	zone of movcompat_alloc_page()'s callers (core_note_gfp()).
  * @zone_movable: pages may be placed in ZONE_MOVABLE (the memory notifier
  *	that evacuates them is registered).
  * @memory_nb: the memory hotplug notifier.
+ * @offline_lock: protects @offline_start and @offline_end.
+ * @offlining: a memory block is going offline (MEM_GOING_OFFLINE seen,
+ *	MEM_OFFLINE or MEM_CANCEL_OFFLINE not yet): no destination in it, and
+ *	a page of the domain found in it is evacuated again (@offline_work).
+ * @offline_start: first pfn of that block.
+ * @offline_end: pfn after it.
+ * @offline_work: evacuates the going-offline range until it is offline.
+ * @nr_carried: pages the carrier has handed to the kernel.
+ * @pm_window: a hibernation the carrier let begin has not ended: no new
+ *	carried pages (they would be left out of the image).
  * @debugfs: /sys/kernel/debug/movcompat-<domain>/ (GPL modules only).
  * @stats: counters.
  * @faults: fault injection (test builds only; empty otherwise).
@@ -71,12 +84,25 @@ struct movcompat_core {
 	gfp_t gfp;
 	bool zone_movable;
 	struct notifier_block memory_nb;
+	spinlock_t offline_lock;	/* offline_start, offline_end */
+	bool offlining;
+	unsigned long offline_start, offline_end;
+	struct delayed_work offline_work;
+	atomic_long_t nr_carried;
+	bool pm_window;
 	struct dentry *debugfs;
 	struct movcompat_core_stats stats;
 	struct movcompat_faults faults;
 	bool carrier;
 	struct notifier_block pm_nb;
 };
+
+/* slab flags for bookkeeping allocated along with a caller's page */
+static inline gfp_t movcompat_meta_gfp(gfp_t gfp)
+{
+	return (gfp & ~(__GFP_HIGHMEM | __GFP_MOVABLE | __GFP_DMA |
+			__GFP_DMA32 | __GFP_ZERO)) | __GFP_NOWARN;
+}
 
 int movcompat_core_domain_init(struct movcompat_domain *dom,
 			       unsigned int flags);
@@ -86,9 +112,6 @@ void movcompat_core_domain_destroy(struct movcompat_domain *dom);
 int movcompat_core_isolate(struct movcompat_domain *dom, struct page *page,
 			   isolate_mode_t mode);
 void movcompat_core_putback(struct movcompat_domain *dom, struct page *page);
-int movcompat_core_migrate_one(struct movcompat_domain *dom, struct page *src,
-			       enum migrate_mode mode,
-			       unsigned long avoid_start, unsigned long avoid_end);
 long movcompat_core_migrate_list(struct movcompat_domain *dom,
 				 struct page **pages, unsigned int n,
 				 enum migrate_mode mode,
@@ -104,7 +127,10 @@ long movcompat_core_evacuate(struct movcompat_domain *dom,
 #ifdef MOVCOMPAT_HAVE_CARRIER
 int movcompat_carrier_init(struct movcompat_domain *dom);
 void movcompat_carrier_exit(struct movcompat_domain *dom);
-struct page *movcompat_carrier_alloc_page(struct movcompat_domain *dom);
+struct page *movcompat_carrier_alloc_page(struct movcompat_domain *dom,
+					  gfp_t gfp);
+void movcompat_carrier_free_page(struct movcompat_domain *dom,
+				 struct page *page);
 int movcompat_carrier_track(struct movcompat_domain *dom, struct page *page);
 void movcompat_carrier_release(struct movcompat_domain *dom, struct page *page);
 unsigned long movcompat_carrier_private(struct movcompat_domain *dom,
@@ -116,5 +142,9 @@ void movcompat_carrier_set_private(struct movcompat_domain *dom,
 /* triggers: debugfs and the memory notifier (movcompat_core_triggers.c) */
 int movcompat_core_triggers_init(struct movcompat_core *core);
 void movcompat_core_triggers_exit(struct movcompat_core *core);
+bool movcompat_core_offline_range_has(struct movcompat_core *core,
+				      unsigned long pfn);
+void movcompat_core_offline_check(struct movcompat_core *core,
+				  unsigned long pfn);
 
 #endif /* _MOVCOMPAT_CORE_H */

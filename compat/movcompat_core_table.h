@@ -18,7 +18,13 @@
  *    freed with kfree_rcu());
  *  - a chunk is freed (under the lock) only when all its words are zero:
  *    a page the core holds isolated, or that the caller has locked and
- *    present, pins its chunk.
+ *    present, pins its chunk;
+ *  - a page allocated for the domain (movcompat_alloc_page(), or a
+ *    destination in a pass's pool) is reserved: its chunk exists before the
+ *    page is made movable, so tracking it needs no memory and cannot fail.
+ *    The bit becomes the present bit, or goes with movcompat_free_page() or
+ *    the pool's drain (a stale one only keeps a chunk until the domain
+ *    goes).
  */
 #ifndef _MOVCOMPAT_CORE_TABLE_H
 #define _MOVCOMPAT_CORE_TABLE_H
@@ -34,28 +40,31 @@
  * @present: the pfn holds one of the domain's pages.
  * @isolated: the core holds that page isolated.
  * @fresh: the page is a destination of the running compaction pass.
+ * @reserved: allocated for the domain, not made movable yet.
  * @rcu: for kfree_rcu().
  */
 struct movcompat_chunk {
 	unsigned long present;
 	unsigned long isolated;
 	unsigned long fresh;
+	unsigned long reserved;
 	struct rcu_head rcu;
 };
 
-enum movcompat_table_word { MC_PRESENT, MC_ISOLATED, MC_FRESH };
+enum movcompat_table_word { MC_PRESENT, MC_ISOLATED, MC_FRESH, MC_RESERVED };
 
 static inline unsigned long *mc_word(struct movcompat_chunk *c,
 				     enum movcompat_table_word w)
 {
 	return w == MC_PRESENT ? &c->present :
-	       w == MC_ISOLATED ? &c->isolated : &c->fresh;
+	       w == MC_ISOLATED ? &c->isolated :
+	       w == MC_FRESH ? &c->fresh : &c->reserved;
 }
 
 static inline bool mc_chunk_empty(struct movcompat_chunk *c)
 {
 	return !READ_ONCE(c->present) && !READ_ONCE(c->isolated) &&
-	       !READ_ONCE(c->fresh);
+	       !READ_ONCE(c->fresh) && !READ_ONCE(c->reserved);
 }
 
 /* the chunk of @pfn, or NULL; call under rcu_read_lock() or with it pinned */
@@ -66,14 +75,16 @@ static inline struct movcompat_chunk *mc_chunk(struct xarray *t,
 }
 
 /**
- * mc_table_add() - mark @pfn present, creating its chunk if needed.
+ * mc_table_set() - set bit @w of @pfn, creating its chunk if needed.
  * @t: the table.
  * @pfn: the page's pfn.
+ * @w: MC_PRESENT (which also clears the reserved bit) or MC_RESERVED.
  * @gfp: for a new chunk and xarray nodes.
  *
  * Return: 0 or -ENOMEM.
  */
-static inline int mc_table_add(struct xarray *t, unsigned long pfn, gfp_t gfp)
+static inline int mc_table_set(struct xarray *t, unsigned long pfn,
+			       enum movcompat_table_word w, gfp_t gfp)
 {
 	XA_STATE(xas, t, pfn / BITS_PER_LONG);
 	struct movcompat_chunk *c, *new = NULL;
@@ -89,8 +100,11 @@ static inline int mc_table_add(struct xarray *t, unsigned long pfn, gfp_t gfp)
 				new = NULL;
 			}
 		}
-		if (c)
-			set_bit(pfn % BITS_PER_LONG, &c->present);
+		if (c) {
+			set_bit(pfn % BITS_PER_LONG, mc_word(c, w));
+			if (w == MC_PRESENT)
+				clear_bit(pfn % BITS_PER_LONG, &c->reserved);
+		}
 		xas_unlock(&xas);
 		if (c)
 			break;
@@ -108,6 +122,12 @@ static inline int mc_table_add(struct xarray *t, unsigned long pfn, gfp_t gfp)
 	}
 	kfree(new);
 	return ret;
+}
+
+/* mark @pfn present (a page enters the domain): 0 or -ENOMEM */
+static inline int mc_table_add(struct xarray *t, unsigned long pfn, gfp_t gfp)
+{
+	return mc_table_set(t, pfn, MC_PRESENT, gfp);
 }
 
 /* free @pfn's chunk if it is empty (takes the lock) */
@@ -129,7 +149,8 @@ static inline void mc_table_trim(struct xarray *t, unsigned long pfn)
  * mc_table_clear() - clear bits of @pfn without the lock.
  * @t: the table.
  * @pfn: the pfn.
- * @present: clear its present bit.
+ * @present: clear its present bit (and the reserved one: the page leaves
+ *	the domain).
  * @isolated: clear its isolated bit.
  * @fresh: clear its fresh bit.
  *
@@ -145,12 +166,32 @@ static inline void mc_table_clear(struct xarray *t, unsigned long pfn,
 	rcu_read_lock();
 	c = mc_chunk(t, pfn);
 	if (c) {
-		if (present)
+		if (present) {
 			clear_bit(b, &c->present);
+			clear_bit(b, &c->reserved);
+		}
 		if (isolated)
 			clear_bit(b, &c->isolated);
 		if (fresh)
 			clear_bit(b, &c->fresh);
+		empty = mc_chunk_empty(c);
+	}
+	rcu_read_unlock();
+	if (empty)
+		mc_table_trim(t, pfn);
+}
+
+/* drop @pfn's reservation (a reserved page that never entered the domain) */
+static inline void mc_table_unreserve(struct xarray *t, unsigned long pfn)
+{
+	unsigned int b = pfn % BITS_PER_LONG;
+	struct movcompat_chunk *c;
+	bool empty = false;
+
+	rcu_read_lock();
+	c = mc_chunk(t, pfn);
+	if (c) {
+		clear_bit(b, &c->reserved);
 		empty = mc_chunk_empty(c);
 	}
 	rcu_read_unlock();

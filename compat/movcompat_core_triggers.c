@@ -22,26 +22,129 @@
 #include <linux/memory.h>
 #include <linux/seq_file.h>
 #include <linux/uaccess.h>
+#include <linux/workqueue.h>
 #include <movcompat/movcompat.h>
 #include "movcompat_core.h"
 
 #ifdef MOVCOMPAT_BACKEND_CORE
 
+/* while a block goes offline: re-evacuate it every few ms */
+#define MOVCOMPAT_OFFLINE_RECHECK_MS	20
+
+/**
+ * movcompat_core_offline_range_has() - is @pfn in a block going offline?
+ * @core: the domain's core.
+ * @pfn: a pfn.
+ *
+ * Return: true between MEM_GOING_OFFLINE and MEM_OFFLINE/CANCEL_OFFLINE of
+ * the block holding @pfn: no destination page may come from there.
+ */
+bool movcompat_core_offline_range_has(struct movcompat_core *core,
+				      unsigned long pfn)
+{
+	bool in;
+
+	if (!READ_ONCE(core->offlining))
+		return false;
+	spin_lock(&core->offline_lock);
+	in = core->offlining && pfn >= core->offline_start &&
+	     pfn < core->offline_end;
+	spin_unlock(&core->offline_lock);
+	return in;
+}
+
+/**
+ * movcompat_core_offline_check() - a page entered the domain: if its block
+ *	is going offline, evacuate the block again now.
+ * @core: the domain's core.
+ * @pfn: the page's pfn.
+ *
+ * The page was allocated before the kernel isolated the block, and made
+ * movable after the notifier's evacuation; the offline would spin on it.
+ */
+void movcompat_core_offline_check(struct movcompat_core *core,
+				  unsigned long pfn)
+{
+	if (movcompat_core_offline_range_has(core, pfn))
+		mod_delayed_work(system_wq, &core->offline_work, 0);
+}
+
+static bool core_offline_range(struct movcompat_core *core,
+			       unsigned long *start, unsigned long *end)
+{
+	bool on;
+
+	spin_lock(&core->offline_lock);
+	on = core->offlining;
+	*start = core->offline_start;
+	*end = core->offline_end;
+	spin_unlock(&core->offline_lock);
+	return on;
+}
+
+static void core_offline_set(struct movcompat_core *core, bool on,
+			     unsigned long start, unsigned long end)
+{
+	spin_lock(&core->offline_lock);
+	core->offline_start = start;
+	core->offline_end = end;
+	WRITE_ONCE(core->offlining, on);
+	spin_unlock(&core->offline_lock);
+}
+
+static void core_offline_work(struct work_struct *work)
+{
+	struct movcompat_core *core = container_of(to_delayed_work(work),
+						   struct movcompat_core,
+						   offline_work);
+	unsigned long start, end;
+
+	if (!core_offline_range(core, &start, &end))
+		return;
+	movcompat_core_evacuate(core->dom, start, end, MIGRATE_SYNC);
+	if (core_offline_range(core, &start, &end))
+		queue_delayed_work(system_wq, &core->offline_work,
+				   msecs_to_jiffies(MOVCOMPAT_OFFLINE_RECHECK_MS));
+}
+
+/*
+ * MEM_GOING_OFFLINE: the kernel isolated the block (no allocation comes
+ * from it any more); evacuate the domain's pages and keep the range until
+ * MEM_OFFLINE or MEM_CANCEL_OFFLINE: no destination may come from it, and
+ * a page of the domain that gets into it anyway (made movable after the
+ * evacuation, or moved there by a pass whose pool was filled before the
+ * isolation) is evacuated again by offline_work, so offline_pages(), which
+ * loops until the block is empty, never spins on a page of ours.
+ */
 static int core_memory_notify(struct notifier_block *nb, unsigned long action,
 			      void *arg)
 {
 	struct movcompat_core *core = container_of(nb, struct movcompat_core,
 						   memory_nb);
 	struct memory_notify *mn = arg;
+	unsigned long end = mn->start_pfn + mn->nr_pages;
 	long left;
 
-	if (action != MEM_GOING_OFFLINE)
+	switch (action) {
+	case MEM_GOING_OFFLINE:
+		break;
+	case MEM_OFFLINE:
+	case MEM_CANCEL_OFFLINE:
+		core_offline_set(core, false, 0, 0);
+		cancel_delayed_work_sync(&core->offline_work);
 		return NOTIFY_OK;
-	left = movcompat_core_evacuate(core->dom, mn->start_pfn,
-				       mn->start_pfn + mn->nr_pages,
+	default:
+		return NOTIFY_OK;
+	}
+	core_offline_set(core, true, mn->start_pfn, end);
+	left = movcompat_core_evacuate(core->dom, mn->start_pfn, end,
 				       MIGRATE_SYNC);
-	if (!left)
+	if (!left) {
+		queue_delayed_work(system_wq, &core->offline_work,
+				   msecs_to_jiffies(MOVCOMPAT_OFFLINE_RECHECK_MS));
 		return NOTIFY_OK;
+	}
+	core_offline_set(core, false, 0, 0);
 	pr_info("movcompat: domain %s: %ld pages could not leave pfns %#lx-%#lx; refusing to offline them\n",
 		core->dom->name, left, mn->start_pfn,
 		mn->start_pfn + mn->nr_pages - 1);
@@ -172,6 +275,7 @@ static void core_debugfs_exit(struct movcompat_core *core)
 
 int movcompat_core_triggers_init(struct movcompat_core *core)
 {
+	INIT_DELAYED_WORK(&core->offline_work, core_offline_work);
 	core->memory_nb.notifier_call = core_memory_notify;
 	core->zone_movable = IS_ENABLED(CONFIG_MEMORY_HOTREMOVE) &&
 			     !register_memory_notifier(&core->memory_nb);
@@ -185,6 +289,8 @@ void movcompat_core_triggers_exit(struct movcompat_core *core)
 	/* waits for a running offline pass (the notifier chain's rwsem) */
 	if (core->zone_movable && !MOVCOMPAT_BROKEN(TEARDOWN))
 		unregister_memory_notifier(&core->memory_nb);
+	core_offline_set(core, false, 0, 0);
+	cancel_delayed_work_sync(&core->offline_work);
 }
 
 #endif /* MOVCOMPAT_BACKEND_CORE */

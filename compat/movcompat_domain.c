@@ -41,6 +41,10 @@ int movcompat_domain_init_flags(struct movcompat_domain *dom,
 		pr_info("movcompat: domain %s: backend %s: the kernel's own hook moves these pages, without the balloon carrier's side effects; the carrier serves kernels with no hook (or MOVCOMPAT_BACKEND=core)\n",
 			dom->name, movcompat_backend_name());
 #endif
+#ifdef MOVCOMPAT_BACKEND_NONE_NONGPL
+	pr_info("movcompat: domain %s: backend none: this kernel has no driver hook, and movcompat's core needs GPL-only exports a non-GPL module cannot use: its pages are never moved (and never placed in ZONE_MOVABLE or CMA)\n",
+		dom->name);
+#endif
 	return movcompat_backend_domain_init(dom, flags);
 }
 

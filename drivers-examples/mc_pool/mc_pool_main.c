@@ -80,7 +80,7 @@ static struct page *get_locked(unsigned long slot)
 		page = pool[slot];
 		get_page(page);
 		spin_unlock(&slot_lock);
-		lock_page(page);	/* waits for a migration in progress */
+		movcompat_lock_page(page);	/* waits for a migration in progress */
 		if (READ_ONCE(pool[slot]) == page)
 			return page;
 		unlock_page(page);	/* it moved: take the new page */

@@ -101,7 +101,7 @@ static struct page *movram_get_locked(struct movram *mr, unsigned long idx)
 		xa_unlock(&mr->pages);
 		if (!page)
 			return NULL;
-		lock_page(page);
+		movcompat_lock_page(page);
 		if (xa_load(&mr->pages, idx) == page)
 			return page;
 		/* migrated or discarded meanwhile: look again */
@@ -130,7 +130,7 @@ static struct page *movram_insert_locked(struct movram *mr, unsigned long idx)
 	if (old) {
 		movcompat_page_set_private(&movram_dom, page, 0);
 		unlock_page(page);
-		put_page(page);		/* never movable: a plain free */
+		movcompat_free_page(&movram_dom, page);	/* never movable */
 		return xa_is_err(old) ? ERR_PTR(xa_err(old)) : NULL;
 	}
 	/* if it cannot be made movable it still serves, unmovable */

@@ -36,12 +36,18 @@
  *    movcompat_page_release() is still movable: return -EAGAIN for it.
  *  - putback_page(page): page locked; isolation is cancelled.
  * In a balloon-carrier domain the kernel's balloon core isolates and puts
- * back the pages itself: only migrate_page is called.
+ * back the pages itself: only migrate_page is called, and page->lru and
+ * page->private belong to the balloon core for the page's whole service
+ * life (from movcompat_page_make_movable() to movcompat_page_release()),
+ * not only while it is isolated: a carrier driver keeps its pages in its
+ * own structures (an array, an xarray), never on a list through page->lru.
+ * Fault-injection builds (MOVCOMPAT_FAULTS=y) check that at release.
  */
 #ifndef _MOVCOMPAT_MOVCOMPAT_H
 #define _MOVCOMPAT_MOVCOMPAT_H
 
 #include <linux/atomic.h>
+#include <linux/delay.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/migrate.h>
@@ -49,9 +55,30 @@
 #include "movcompat_config.h"
 
 /* ---- backend choice (compile time, from the probes) ------------------ */
+/*
+ * The core links only where this module may use the kernel exports it
+ * needs: the xarray's xas_* and kvfree_call_rcu() are GPL-only on every
+ * kernel, and so is __rcu_read_lock() where CONFIG_PREEMPT_RCU is set. A
+ * non-GPL module gets the native backends (aops, mops: their exports are
+ * plain) and, on kernels with no driver hook, backend none.
+ */
+#if defined(MOVCOMPAT_USABLE_XAS_LOAD) && defined(MOVCOMPAT_USABLE_XAS_STORE) && \
+	defined(MOVCOMPAT_USABLE_XAS_FIND) && \
+	defined(MOVCOMPAT_USABLE_XAS_NOMEM) && \
+	defined(MOVCOMPAT_USABLE_XAS_PAUSE) && \
+	defined(MOVCOMPAT_USABLE_KVFREE_CALL_RCU) && \
+	(defined(MOVCOMPAT_USABLE_RCU_READ_LOCK) || \
+	 !defined(MOVCOMPAT_EXPORT_RCU_READ_LOCK))
+#define MOVCOMPAT_CORE_LINKABLE 1
+#endif
+
 #if defined(MOVCOMPAT_FORCE_BACKEND_NONE)
 #define MOVCOMPAT_BACKEND_NONE 1
 #elif defined(MOVCOMPAT_FORCE_BACKEND_CORE)
+#ifndef MOVCOMPAT_CORE_LINKABLE
+/* the core needs GPL-only exports: xas_*, kvfree_call_rcu, __rcu_read_lock */
+#error "movcompat: MOVCOMPAT_BACKEND=core needs GPL-only exports (MOVCOMPAT_GPL=n)"
+#endif
 #define MOVCOMPAT_BACKEND_CORE 1
 #elif defined(MOVCOMPAT_HAVE_SETPAGEMOVABLE_OPS) && \
 	defined(MOVCOMPAT_HAVE_MOVABLE_OPERATIONS) && \
@@ -63,8 +90,12 @@
 	defined(MOVCOMPAT_USABLE_SETPAGEMOVABLE) && \
 	defined(MOVCOMPAT_USABLE_CLEARPAGEMOVABLE)
 #define MOVCOMPAT_BACKEND_AOPS 1
-#else
+#elif defined(MOVCOMPAT_CORE_LINKABLE)
 #define MOVCOMPAT_BACKEND_CORE 1
+#else
+/* no driver hook, and the core is GPL-only: pages are never moved */
+#define MOVCOMPAT_BACKEND_NONE 1
+#define MOVCOMPAT_BACKEND_NONE_NONGPL 1
 #endif
 
 /*
@@ -153,6 +184,7 @@ void movcompat_core_migrated(struct movcompat_domain *dom, struct page *dst,
 			     struct page *src);
 struct page *movcompat_core_alloc_page(struct movcompat_domain *dom,
 				       gfp_t gfp);
+void movcompat_core_free_page(struct movcompat_domain *dom, struct page *page);
 void movcompat_core_release(struct movcompat_domain *dom, struct page *page);
 bool movcompat_core_is_carrier(const struct movcompat_domain *dom);
 unsigned long movcompat_core_page_private(struct movcompat_domain *dom,
@@ -244,7 +276,15 @@ static inline gfp_t movcompat_gfp(const struct movcompat_domain *dom, gfp_t gfp)
 /**
  * movcompat_alloc_page() - allocate one order-0 page for the domain.
  * @dom: the domain.
- * @gfp: base flags (see movcompat_gfp()).
+ * @gfp: the flags of this call (see movcompat_gfp()): its context
+ *	(GFP_KERNEL, GFP_NOIO, GFP_ATOMIC...) is honoured for this
+ *	allocation only; pages the core or the kernel later allocates to move
+ *	the page to keep only its zone restrictions.
+ *
+ * On the core backend and the carrier the page's bookkeeping is allocated
+ * here too, with the same flags, so movcompat_page_make_movable() needs no
+ * memory for it and cannot fail. A page that is never made movable goes
+ * back with movcompat_free_page().
  *
  * Return: the page (refcount 1, the driver's reference) or NULL.
  */
@@ -255,6 +295,24 @@ static inline struct page *movcompat_alloc_page(struct movcompat_domain *dom,
 	return movcompat_core_alloc_page(dom, gfp);
 #else
 	return alloc_page(movcompat_gfp(dom, gfp));
+#endif
+}
+
+/**
+ * movcompat_free_page() - free a page of movcompat_alloc_page() that was
+ *	never made movable.
+ * @dom: the domain.
+ * @page: the page; the driver's reference is dropped.
+ *
+ * (A page that was made movable leaves with movcompat_page_release().)
+ */
+static inline void movcompat_free_page(struct movcompat_domain *dom,
+				       struct page *page)
+{
+#ifdef MOVCOMPAT_BACKEND_CORE
+	movcompat_core_free_page(dom, page);
+#else
+	put_page(page);
 #endif
 }
 
@@ -314,13 +372,18 @@ static inline void movcompat__unmark(struct movcompat_domain *dom,
  * through the domain's callbacks. page->mapping belongs to the VM; the
  * driver's per-page value goes through movcompat_page_private(). May sleep
  * and allocate with GFP_KERNEL (core backend: the page enters the domain's
- * table; carrier: its balloon device): a driver calling it on its I/O
- * path wraps the call in memalloc_noio_save()/memalloc_noio_restore().
+ * table; carrier: its balloon device) only for a page that did not come
+ * from movcompat_alloc_page(), whose bookkeeping was allocated with it; a
+ * driver calling it on its I/O path with such pages wraps the call in
+ * memalloc_noio_save()/memalloc_noio_restore(). The caller's page lock is
+ * held throughout: movcompat never lets go of it.
  *
- * Return: 0; -EINVAL for a compound page (only order-0 pages are movable)
- * or a page not locked by the caller (a bug: warns once);
- * -ENOMEM (core backend) if the page could not be tracked: it then stays
- * in service, unmovable, and must still be released with
+ * Return: 0; -EINVAL for a compound or tail page (only order-0 pages are
+ * movable) or a page not locked by the caller (a bug: warns once);
+ * -ENOMEM (core backend, carrier) if a page not from
+ * movcompat_alloc_page() could not be tracked, -EBUSY (carrier) while a
+ * hibernation is under way (the page would be left out of the image): it
+ * then stays in service, unmovable, and must still be released with
  * movcompat_page_release().
  */
 static inline int movcompat_page_make_movable(struct movcompat_domain *dom,
@@ -328,7 +391,8 @@ static inline int movcompat_page_make_movable(struct movcompat_domain *dom,
 {
 	int ret;
 
-	if (WARN_ON_ONCE(!PageLocked(page)) || PageCompound(page))
+	/* compound first: PageLocked() of a tail is a VM_BUG_ON_PGFLAGS */
+	if (PageCompound(page) || WARN_ON_ONCE(!PageLocked(page)))
 		return -EINVAL;
 	ret = movcompat__mark(dom, page);
 	atomic_long_inc(&dom->nr_movable);
@@ -360,6 +424,28 @@ static inline void movcompat_page_migrated(struct movcompat_domain *dom,
 }
 
 /**
+ * movcompat_lock_page() - lock a page of the domain, waiting if need be.
+ * @page: a page of the domain (the caller holds a reference).
+ *
+ * lock_page(), except on kernels whose VM sets and clears PG_isolated
+ * non-atomically under the page lock (4.8-5.17 without upstream commit
+ * 356ea3865687, Debian 5.10 among them; from the probes): there a task
+ * sleeping in lock_page() on a movable page can lose its wake-up, so this
+ * polls with trylock_page() and short sleeps instead of sleeping on the
+ * lock. Drivers use it wherever they wait for the lock of a page that may
+ * be migrating. May sleep.
+ */
+static inline void movcompat_lock_page(struct page *page)
+{
+#ifdef MOVCOMPAT_HAVE_NONATOMIC_PG_ISOLATED
+	while (!trylock_page(page))
+		usleep_range(20, 100);
+#else
+	lock_page(page);
+#endif
+}
+
+/**
  * movcompat_page_release() - take a page out of service and drop it.
  * @dom: the domain.
  * @page: a page made movable through @dom, not locked by the caller; the
@@ -378,7 +464,7 @@ static inline void movcompat_page_release(struct movcompat_domain *dom,
 	movcompat_core_release(dom, page);
 	atomic_long_dec(&dom->nr_movable);
 #else
-	lock_page(page);
+	movcompat_lock_page(page);
 	movcompat__unmark(dom, page);
 	unlock_page(page);
 	atomic_long_dec(&dom->nr_movable);

@@ -181,6 +181,11 @@ if [ "$backend" = carrier ]; then
 		t_fail carrier-refuses-hibernation "no 'disk' in /sys/power/state ($(cat /sys/power/state)): every kernel of the matrix has CONFIG_HIBERNATION, so the guard could not be tested"
 	fi
 fi
+# make_movable keeps the caller's page lock (a waiter never gets it inside)
+echo 1 >$D/lockcheck
+read -r _ lc_rounds _ lc_dropped <$D/lockcheck
+[ "$lc_rounds" = 8 ] && [ "$lc_dropped" = 0 ] && t_pass make-movable-keeps-page-lock ||
+	t_fail make-movable-keeps-page-lock "in $lc_rounds rounds a thread waiting for the page lock got it inside make_movable $lc_dropped times"
 v=$(cat $D/verify)
 [ "$v" = "checked $(stat pages) bad 0" ] && t_pass verify-after-migration || t_fail verify-after-migration "$v"
 t_info "RESULT pages=$(stat pages) compaction=$by_compaction offline=$by_offline bad=$(echo $v | awk '{ print $4 }')"

@@ -23,14 +23,14 @@ st() { awk -v k="$1" '$1 == k { print $2 }' $D/stats; }
 
 round() # NAME [PARAMS...]
 {
-	_n=$1
+	_r=$1
 	shift
 	t_load_off_top_block $M npages=8192 foreign=$FOREIGN movcompat_fail_track=1000000 "$@" || return
-	[ -d $D ] || { t_fail "$_n-debugfs" "no $D"; return; }
+	[ -d $D ] || { t_fail "$_r-debugfs" "no $D"; return; }
 	b=$(st backend) u=$(st unmovable)
-	t_info "$_n: backend $b, $u of $(st pages) pages not movable; $(t_blocks_of $D/pfns)"
-	[ "$u" -le $FOREIGN ] && t_pass "$_n-own-pages-movable" ||
-		t_fail "$_n-own-pages-movable" "$u pages could not be made movable; only the $FOREIGN the driver allocated itself may fail"
+	t_info "$_r: backend $b, $u of $(st pages) pages not movable; $(t_blocks_of $D/pfns)"
+	[ "$u" -le $FOREIGN ] && t_pass "$_r-own-pages-movable" ||
+		t_fail "$_r-own-pages-movable" "$u pages could not be made movable; only the $FOREIGN the driver allocated itself may fail"
 	top=$(t_top_block) tried=0 hung=0 done=0
 	for blk in $(t_blocks_most_first $D/pfns); do
 		[ "$blk" != "$top" ] || continue
@@ -40,16 +40,16 @@ round() # NAME [PARAMS...]
 		timeout 30 sh -c "echo offline >$MEM/memory$blk/state" 2>/dev/null || rc=$?
 		case $rc in
 		0) done=$((done + 1)); t_online_again $blk Movable ;;
-		1) t_info "$_n: memory$blk: offline refused" ;;
-		*) hung=$((hung + 1)); t_info "$_n: memory$blk: offline still running after 30 s (exit $rc)"; break ;;
+		1) t_info "$_r: memory$blk: offline refused" ;;
+		*) hung=$((hung + 1)); t_info "$_r: memory$blk: offline still running after 30 s (exit $rc)"; break ;;
 		esac
 		[ $tried -ge 3 ] && break
 	done
-	t_info "$_n: $tried ZONE_MOVABLE blocks tried, $done offlined, $hung spun"
-	[ $tried -gt 0 ] && [ $hung = 0 ] && t_pass "$_n-offline-never-spins" ||
-		t_fail "$_n-offline-never-spins" "$tried blocks tried, $hung offline(s) spun for 30 s"
+	t_info "$_r: $tried ZONE_MOVABLE blocks tried, $done offlined, $hung spun"
+	[ $tried -gt 0 ] && [ $hung = 0 ] && t_pass "$_r-offline-never-spins" ||
+		t_fail "$_r-offline-never-spins" "$tried blocks tried, $hung offline(s) spun for 30 s"
 	v=$(cat $D/verify)
-	[ "$v" = "checked $(st pages) bad 0" ] && t_pass "$_n-verify" || t_fail "$_n-verify" "$v"
+	[ "$v" = "checked $(st pages) bad 0" ] && t_pass "$_r-verify" || t_fail "$_r-verify" "$v"
 	t_unload $M
 }
 

@@ -13,6 +13,9 @@
  */
 #include <linux/debugfs.h>
 #include <linux/highmem.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -126,7 +129,7 @@ static struct page *get_locked(unsigned long idx)
 		page = pages[idx];
 		get_page(page);
 		spin_unlock(&pages_lock);
-		lock_page(page);
+		movcompat_lock_page(page);
 		if (READ_ONCE(pages[idx]) == page)
 			return page;
 		unlock_page(page);	/* migrated meanwhile: take the new one */
@@ -314,6 +317,95 @@ static const struct file_operations late_fops = {
 	.release = single_release,
 };
 
+static void free_one(unsigned long i, struct page *page)
+{
+	if (i < foreign)
+		__free_page(page);
+	else
+		movcompat_free_page(&dom, page);
+}
+
+/*
+ * lockcheck: make_movable must keep the caller's page lock throughout. A
+ * thread waits in lock_page() on a fresh page while the caller makes it
+ * movable; if movcompat let go of the lock inside, the thread got it
+ * (lock hand-over) before make_movable returned.
+ */
+struct lock_waiter {
+	struct page *page;
+	atomic_t got;
+	struct completion done;
+};
+
+static int lock_waiter_fn(void *arg)
+{
+	struct lock_waiter *w = arg;
+
+	lock_page(w->page);
+	atomic_set(&w->got, 1);
+	unlock_page(w->page);
+	complete(&w->done);
+	return 0;
+}
+
+static int lockcheck_rounds = -1, lockcheck_dropped = -1;
+
+static int lockcheck_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "rounds %d dropped %d\n", lockcheck_rounds,
+		   lockcheck_dropped);
+	return 0;
+}
+
+static int lockcheck_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, lockcheck_show, NULL);
+}
+
+static ssize_t lockcheck_write(struct file *file, const char __user *buf,
+			       size_t len, loff_t *ppos)
+{
+	struct lock_waiter w;
+	struct task_struct *k;
+	int i, dropped = 0, done = 0;
+
+	for (i = 0; i < 8; i++) {
+		w.page = movcompat_alloc_page(&dom, GFP_HIGHUSER);
+		if (!w.page)
+			break;
+		atomic_set(&w.got, 0);
+		init_completion(&w.done);
+		lock_page(w.page);
+		k = kthread_run(lock_waiter_fn, &w, "mc_lockcheck");
+		if (IS_ERR(k)) {
+			unlock_page(w.page);
+			movcompat_free_page(&dom, w.page);
+			break;
+		}
+		msleep(100);	/* the thread now sleeps in lock_page() */
+		if (movcompat_page_make_movable(&dom, w.page))
+			atomic_long_inc(&nr_unmovable);
+		if (atomic_read(&w.got))
+			dropped++;
+		unlock_page(w.page);
+		wait_for_completion(&w.done);
+		movcompat_page_release(&dom, w.page);
+		done++;
+	}
+	lockcheck_rounds = done;
+	lockcheck_dropped = dropped;
+	return len;
+}
+
+static const struct file_operations lockcheck_fops = {
+	.owner = THIS_MODULE,
+	.open = lockcheck_open,
+	.read = seq_read,
+	.write = lockcheck_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
 static struct page *alloc_one(unsigned long i)
 {
 	if (i < foreign)	/* the driver's own allocation */
@@ -349,7 +441,7 @@ static int __init mc_pages_init(void)
 		if (page && fragment) {
 			spare[i] = alloc_one(i);
 			if (!spare[i]) {
-				__free_page(page);
+				free_one(i, page);
 				page = NULL;
 			}
 		}
@@ -374,7 +466,7 @@ static int __init mc_pages_init(void)
 	nr_in_service = npages;
 	if (spare)
 		for (i = 0; i < npages; i++)
-			__free_page(spare[i]);
+			free_one(i, spare[i]);
 	vfree(spare);
 	spare = NULL;
 	if (pm_late) {
@@ -389,6 +481,7 @@ static int __init mc_pages_init(void)
 	debugfs_create_file("pfns", 0444, dir, NULL, &pfns_fops);
 	debugfs_create_file("copybench", 0400, dir, NULL, &copybench_fops);
 	debugfs_create_file("release", 0200, dir, NULL, &release_fops);
+	debugfs_create_file("lockcheck", 0600, dir, NULL, &lockcheck_fops);
 	if (pm_late)
 		debugfs_create_file("late", 0600, dir, NULL, &late_fops);
 	pr_info(KBUILD_MODNAME ": %lu pages, backend %s, movable %d\n", npages,
@@ -401,7 +494,7 @@ err_release:
 err_free:
 	if (spare)
 		for (i = 0; i < npages && spare[i]; i++)
-			__free_page(spare[i]);
+			free_one(i, spare[i]);
 	vfree(spare);
 	vfree(pages);
 	movcompat_domain_destroy(&dom);

@@ -525,6 +525,26 @@ static void test_fresh_cleared(void)
 		report(true, "fresh-bit-cleared", NULL);
 }
 
+/*
+ * the flags of one movcompat_alloc_page() call (an atomic caller) do not
+ * become the flags every later pass allocates destinations with
+ */
+static void test_gfp_not_last_caller(void)
+{
+	struct page *page = movcompat_alloc_page(&dom, GFP_NOWAIT);
+	gfp_t dst;
+
+	if (page)
+		put_page(page);
+	dst = READ_ONCE(dom.core->gfp);
+	if (!(dst & __GFP_DIRECT_RECLAIM))
+		report(false, "gfp-not-last-caller",
+		       "after one GFP_NOWAIT allocation destinations are allocated with %#x (no direct reclaim)",
+		       (unsigned int)(__force unsigned int)dst);
+	else
+		report(true, "gfp-not-last-caller", NULL);
+}
+
 static void test_data(void)
 {
 	int i, bad = 0;
@@ -598,6 +618,7 @@ static int __init mc_proto_init(void)
 	test_not_owned();
 	test_migrated_not_called();
 	test_fresh_cleared();
+	test_gfp_not_last_caller();
 	test_data();
 	pr_info("%s: backend %s\n%s", KBUILD_MODNAME, movcompat_backend_name(),
 		results);
