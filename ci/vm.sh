@@ -181,7 +181,14 @@ boot_once()
 			trap 'kill $s 2>/dev/null; exit 0' TERM
 			wait $s
 		fi
-		kill "$qpid" 2>/dev/null && touch "$out/timed-out"
+		# mark first, then kill: once QEMU dies the main shell stops
+		# this watcher, which could otherwise die before the mark (a
+		# timed-out guest was then reported as "no result line")
+		trap '' TERM
+		if kill -0 "$qpid" 2>/dev/null; then
+			touch "$out/timed-out"
+			kill "$qpid" 2>/dev/null
+		fi
 	) &
 	wpid=$!
 	wait "$qpid" 2>/dev/null

@@ -311,6 +311,36 @@ static struct page *carrier_dequeue(struct movcompat_domain *dom,
 	return got;
 }
 
+#ifdef MOVCOMPAT_FAULT_INJECTION
+/*
+ * Debug builds: the balloon core owns page->lru of a carried page for its
+ * whole service life. A page that is not isolated must be the one entry
+ * of its device's list; a driver that put it on a list of its own broke
+ * that (and the kernel's list_del() would trip on it). Say so, and give
+ * the device its page back so that it can be dequeued.
+ */
+static void carrier_check_lru(struct movcompat_domain *dom,
+			      struct movcompat_carried *c, struct page *page)
+{
+	struct list_head *l = &c->b.pages;
+
+	if (READ_ONCE(c->b.isolated_pages) || list_empty(l))
+		return;
+	if (l->next == &page->lru && l->prev == &page->lru &&
+	    page->lru.next == l && page->lru.prev == l)
+		return;
+	pr_err("movcompat: domain %s: a carried page's page->lru was changed: the balloon core owns it while the page is in service (keep carried pages in your own array or xarray, not on a list); the page's balloon list is repaired\n",
+	       dom->name);
+	INIT_LIST_HEAD(l);
+	list_add(&page->lru, l);
+}
+#else
+static void carrier_check_lru(struct movcompat_domain *dom,
+			      struct movcompat_carried *c, struct page *page)
+{
+}
+#endif
+
 /**
  * movcompat_carrier_release() - take a carried page back and free it.
  * @dom: the domain.
@@ -328,9 +358,10 @@ void movcompat_carrier_release(struct movcompat_domain *dom, struct page *page)
 
 	lock_page(page);
 	c = carried_of(dom, page);
-	if (c && c->carried)
+	if (c && c->carried) {
+		carrier_check_lru(dom, c, page);
 		WRITE_ONCE(c->released, true);
-	else if (c)
+	} else if (c)
 		xa_erase(&dom->core->pages, page_to_pfn(page));
 	unlock_page(page);
 	if (!c || !c->carried) {

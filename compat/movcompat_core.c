@@ -124,8 +124,13 @@ static unsigned int core_alloc_placed(struct movcompat_core *core, gfp_t gfp,
 
 	gfp &= ~__GFP_MOVABLE;
 	if (core->zone_movable && !*movable_full) {
-		n = core_alloc_bulk(gfp | __GFP_MOVABLE | __GFP_NOWARN |
-				    __GFP_NORETRY, nid, nr, pages);
+		/* ZONE_MOVABLE needs __GFP_HIGHMEM | __GFP_MOVABLE (gfp_zone()) */
+		gfp_t movable = gfp | __GFP_MOVABLE;
+
+		if (!IS_ENABLED(CONFIG_HIGHMEM) && !(gfp & (__GFP_DMA | __GFP_DMA32)))
+			movable |= __GFP_HIGHMEM;
+		n = core_alloc_bulk(movable | __GFP_NOWARN | __GFP_NORETRY, nid,
+				    nr, pages);
 		for (i = 0; i < n; i++) {
 			struct page *page = pages[i];
 
@@ -159,7 +164,12 @@ static void core_note_gfp(struct movcompat_core *core, gfp_t gfp)
 
 	for (;;) {
 		new = old;
-		if (!(gfp & __GFP_HIGHMEM))
+		/*
+		 * without CONFIG_HIGHMEM, __GFP_HIGHMEM restricts nothing: it
+		 * only lets __GFP_MOVABLE reach ZONE_MOVABLE, which the
+		 * placement policy decides
+		 */
+		if (IS_ENABLED(CONFIG_HIGHMEM) && !(gfp & __GFP_HIGHMEM))
 			new &= ~__GFP_HIGHMEM;
 		if (gfp & __GFP_DMA)
 			new = (new & ~(__GFP_DMA32 | __GFP_HIGHMEM)) | __GFP_DMA;

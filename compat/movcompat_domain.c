@@ -69,18 +69,28 @@ int movcompat_domain_init(struct movcompat_domain *dom,
  *
  * Every page must have been released with movcompat_page_release() first:
  * then no page points at the domain and no callback can run any more, even
- * while compaction is running. If pages are still marked movable this warns
- * and (aops backend) keeps the domain's mapping allocated (leaks it) rather
- * than leave the kernel a dangling pointer. The core backend always stops
- * its triggers (memory notifier, debugfs) and waits for running passes:
- * after this returns no code of the module runs on the domain's behalf.
+ * while compaction is running. If pages were not released (a driver bug)
+ * this says so with a stack trace; the carrier then takes every carried
+ * page back from the kernel and the core moves the pages left in
+ * ZONE_MOVABLE out of it (with the driver's callbacks, which must still
+ * work), both leaving the pages to the driver's references; the native
+ * backends keep no list of pages and cannot: aops keeps the domain's
+ * mapping allocated (leaks it), and the pages still point at the module.
+ * The core backend always stops its triggers (memory notifier, debugfs)
+ * and waits for running passes: after this returns no code of the module
+ * runs on the domain's behalf.
  */
 void movcompat_domain_destroy(struct movcompat_domain *dom)
 {
 	long left = atomic_long_read(&dom->nr_movable);
 
-	if (WARN(left, "movcompat: domain %s destroyed with %ld pages still movable\n",
-		 dom->name, left) && IS_ENABLED(MOVCOMPAT_BACKEND_AOPS))
-		return;
+	if (left) {
+		/* loud, with the driver's call chain, but not a kernel warning */
+		pr_err("movcompat: domain %s destroyed with %ld pages not released: a driver bug (release every page with movcompat_page_release() first)\n",
+		       dom->name, left);
+		dump_stack();
+		if (IS_ENABLED(MOVCOMPAT_BACKEND_AOPS))
+			return;
+	}
 	movcompat_backend_domain_destroy(dom);
 }

@@ -22,6 +22,7 @@ b=$(t_blocks_most_first $P | head -n 1)
 echo 3000 >$C/delay_isolated_ms
 (echo offline >/sys/devices/system/memory/memory$b/state) 2>/dev/null &
 sleep 1
+t_info "before rmmod: $(tr "\n" " " <$C/stats)"
 rmmod $M && t_info "$M unloaded while its offline pass sleeps with pages isolated"
 # the pass wakes 3 s after it started, in the unloaded module; the task
 # offlining the block dies with it, so do not wait for it

@@ -37,6 +37,13 @@ MODULE_PARM_DESC(carrier, "ask for the balloon carrier (where it exists)");
 static unsigned long foreign;
 module_param(foreign, ulong, 0444);
 MODULE_PARM_DESC(foreign, "this many of the pages come from alloc_page(GFP_HIGHUSER), not from movcompat_alloc_page()");
+static unsigned long leak;
+module_param(leak, ulong, 0444);
+MODULE_PARM_DESC(leak, "a driver bug: at unload, destroy the domain with this many pages never released");
+static bool lru_abuse;
+module_param(lru_abuse, bool, 0444);
+MODULE_PARM_DESC(lru_abuse, "a driver bug: keep page 0 on a list of the driver's own through page->lru while it is in service");
+static LIST_HEAD(abuse_list);
 static bool pm_late;
 module_param(pm_late, bool, 0444);
 MODULE_PARM_DESC(pm_late, "make a new page movable from a PM notifier that runs after movcompat's at PM_HIBERNATION_PREPARE");
@@ -213,12 +220,12 @@ static int pfns_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(pfns);
 
-/* take pages[0 .. n) out of service (service_lock held, or init/exit) */
-static void release_all(unsigned long n)
+/* take pages[first .. end) out of service (service_lock held, or init/exit) */
+static void release_range(unsigned long first, unsigned long end)
 {
 	unsigned long i;
 
-	for (i = 0; i < n; i++) {
+	for (i = first; i < end; i++) {
 		struct page *page = get_locked(i);
 
 		spin_lock(&pages_lock);
@@ -229,6 +236,11 @@ static void release_all(unsigned long n)
 		put_page(page);		/* get_locked()'s reference */
 		movcompat_page_release(&dom, page);
 	}
+}
+
+static void release_all(unsigned long n)
+{
+	release_range(0, n);
 }
 
 /* write anything: release every page (the domain stays) */
@@ -463,6 +475,10 @@ static int __init mc_pages_init(void)
 		}
 		pages[i] = page;
 	}
+	if (lru_abuse) {	/* the bug, and the driver's list let go again */
+		list_add(&pages[0]->lru, &abuse_list);
+		list_del(&pages[0]->lru);
+	}
 	nr_in_service = npages;
 	if (spare)
 		for (i = 0; i < npages; i++)
@@ -506,6 +522,13 @@ static void __exit mc_pages_exit(void)
 	debugfs_remove_recursive(dir);
 	if (pm_late)
 		unregister_pm_notifier(&late_pm_nb);
+	if (leak) {
+		/* the bug: the first pages stay the domain's */
+		release_range(min(leak, nr_in_service), nr_in_service);
+		movcompat_domain_destroy(&dom);	/* callbacks still valid */
+		vfree(pages);
+		return;
+	}
 	release_all(nr_in_service);
 	vfree(pages);
 	movcompat_domain_destroy(&dom);
