@@ -361,8 +361,9 @@ void movcompat_carrier_release(struct movcompat_domain *dom, struct page *page)
 	if (c && c->carried) {
 		carrier_check_lru(dom, c, page);
 		WRITE_ONCE(c->released, true);
-	} else if (c)
+	} else if (c) {
 		xa_erase(&dom->core->pages, page_to_pfn(page));
+	}
 	unlock_page(page);
 	if (!c || !c->carried) {
 		/* never handed to the kernel: a plain page */
