@@ -233,6 +233,16 @@ void movcompat_core_free_page(struct movcompat_domain *dom, struct page *page)
 	put_page(page);
 }
 
+static bool core_has_chunk(struct movcompat_core *core, unsigned long pfn)
+{
+	bool have;
+
+	rcu_read_lock();
+	have = mc_chunk(&core->table, pfn);
+	rcu_read_unlock();
+	return have;
+}
+
 /**
  * movcompat_core_track() - a page enters the domain (page locked).
  * @dom: the domain.
@@ -244,7 +254,6 @@ int movcompat_core_track(struct movcompat_domain *dom, struct page *page)
 {
 	struct movcompat_core *core = dom->core;
 	unsigned long pfn = page_to_pfn(page);
-	bool have_chunk;
 	int ret;
 
 	movcompat_fault_track_delay(&core->faults);
@@ -252,16 +261,15 @@ int movcompat_core_track(struct movcompat_domain *dom, struct page *page)
 	if (core->carrier)
 		return movcompat_carrier_track(dom, page);
 #endif
-	rcu_read_lock();
-	have_chunk = mc_chunk(&core->table, pfn);
-	rcu_read_unlock();
 	/*
 	 * A page of movcompat_alloc_page() has its chunk already (reserved),
 	 * so this allocates only for the driver's own pages, which the core
-	 * never placed in ZONE_MOVABLE. Fault injection: no memory where a
-	 * chunk has to be allocated.
+	 * never placed in ZONE_MOVABLE. Fault injection (test builds only,
+	 * no lookup in release builds): no memory where a chunk has to be
+	 * allocated.
 	 */
-	if (!have_chunk && movcompat_fault_track(&core->faults))
+	if (IS_ENABLED(MOVCOMPAT_FAULT_INJECTION) &&
+	    !core_has_chunk(core, pfn) && movcompat_fault_track(&core->faults))
 		return -ENOMEM;
 	ret = mc_table_add(&core->table, pfn, GFP_KERNEL);
 	/* published after the offline's evacuation: it must leave again */

@@ -145,6 +145,28 @@ static inline void mc_table_trim(struct xarray *t, unsigned long pfn)
 	xas_unlock(&xas);
 }
 
+/* clear the words in mask @words (bits of enum movcompat_table_word) */
+static inline void mc_table_clear_words(struct xarray *t, unsigned long pfn,
+					unsigned int words)
+{
+	unsigned int b = pfn % BITS_PER_LONG;
+	enum movcompat_table_word w;
+	struct movcompat_chunk *c;
+	bool empty = false;
+
+	rcu_read_lock();
+	c = mc_chunk(t, pfn);
+	if (c) {
+		for (w = MC_PRESENT; w <= MC_RESERVED; w++)
+			if (words & BIT(w))
+				clear_bit(b, mc_word(c, w));
+		empty = mc_chunk_empty(c);
+	}
+	rcu_read_unlock();
+	if (empty)
+		mc_table_trim(t, pfn);
+}
+
 /**
  * mc_table_clear() - clear bits of @pfn without the lock.
  * @t: the table.
@@ -159,44 +181,16 @@ static inline void mc_table_trim(struct xarray *t, unsigned long pfn)
 static inline void mc_table_clear(struct xarray *t, unsigned long pfn,
 				  bool present, bool isolated, bool fresh)
 {
-	unsigned int b = pfn % BITS_PER_LONG;
-	struct movcompat_chunk *c;
-	bool empty = false;
-
-	rcu_read_lock();
-	c = mc_chunk(t, pfn);
-	if (c) {
-		if (present) {
-			clear_bit(b, &c->present);
-			clear_bit(b, &c->reserved);
-		}
-		if (isolated)
-			clear_bit(b, &c->isolated);
-		if (fresh)
-			clear_bit(b, &c->fresh);
-		empty = mc_chunk_empty(c);
-	}
-	rcu_read_unlock();
-	if (empty)
-		mc_table_trim(t, pfn);
+	mc_table_clear_words(t, pfn,
+			     (present ? BIT(MC_PRESENT) | BIT(MC_RESERVED) : 0) |
+			     (isolated ? BIT(MC_ISOLATED) : 0) |
+			     (fresh ? BIT(MC_FRESH) : 0));
 }
 
 /* drop @pfn's reservation (a reserved page that never entered the domain) */
 static inline void mc_table_unreserve(struct xarray *t, unsigned long pfn)
 {
-	unsigned int b = pfn % BITS_PER_LONG;
-	struct movcompat_chunk *c;
-	bool empty = false;
-
-	rcu_read_lock();
-	c = mc_chunk(t, pfn);
-	if (c) {
-		clear_bit(b, &c->reserved);
-		empty = mc_chunk_empty(c);
-	}
-	rcu_read_unlock();
-	if (empty)
-		mc_table_trim(t, pfn);
+	mc_table_clear_words(t, pfn, BIT(MC_RESERVED));
 }
 
 /* is bit @w of @pfn set? */

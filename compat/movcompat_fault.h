@@ -61,12 +61,17 @@ static inline bool movcompat_fault_dst_alloc(struct movcompat_faults *f)
 	return movcompat_fault_hit(&f->fail_dst_alloc);
 }
 
-static inline void movcompat_fault_delay(struct movcompat_faults *f)
+static inline void movcompat_fault_sleep(u32 *delay_ms)
 {
-	u32 ms = READ_ONCE(f->delay_isolated_ms);
+	u32 ms = READ_ONCE(*delay_ms);
 
 	if (ms)
 		msleep(ms);
+}
+
+static inline void movcompat_fault_delay(struct movcompat_faults *f)
+{
+	movcompat_fault_sleep(&f->delay_isolated_ms);
 }
 
 static inline bool movcompat_fault_migrate(struct movcompat_faults *f)
@@ -84,10 +89,7 @@ static inline bool movcompat_fault_track(struct movcompat_faults *f)
 
 static inline void movcompat_fault_track_delay(struct movcompat_faults *f)
 {
-	u32 ms = READ_ONCE(f->delay_track_ms);
-
-	if (ms)
-		msleep(ms);
+	movcompat_fault_sleep(&f->delay_track_ms);
 }
 #else
 struct movcompat_faults { };
