@@ -9,7 +9,7 @@
 DEFAULT_KERNEL := 6.1
 KERNELS ?= required
 
-.PHONY: all matrix vmtest test demo deps probes bench cocci-test lint clean distclean help
+.PHONY: all matrix vmtest test test-debug soak demo deps probes bench cocci-test lint clean distclean help
 
 all: deps
 	@bash ci/matrix.sh --kernels "$(DEFAULT_KERNEL)" --build-only
@@ -22,6 +22,12 @@ vmtest: deps
 
 test:
 	@bash ci/test.sh --kernels "$(KERNELS)"
+
+test-debug:
+	@bash ci/test.sh --kernel-only --kernels "$(if $(filter command line,$(origin KERNELS)),$(KERNELS),debug)"
+
+soak:
+	@bash ci/soak.sh --kernels "$(KERNELS)" $(if $(SOAK_S),--seconds "$(SOAK_S)")
 
 demo: deps
 	@bash ci/demo.sh
@@ -52,6 +58,8 @@ help:
 	@echo "make matrix    build for every kernel in ci/kernels.list (KERNELS=... to narrow)"
 	@echo "make vmtest    build and boot the VM tests (KERNELS=required by default)"
 	@echo "make test      everything CI checks; ends with 'N passed, N failed'"
+	@echo "make test-debug  the VM tests on the debug kernels (KASAN, lockdep, DEBUG_VM; built once, long)"
+	@echo "make soak      timed concurrent I/O, allocation and migration per kernel (SOAK_S=seconds per boot)"
 	@echo "make probes    print the feature-probe table per kernel (KERNELS=...)"
 	@echo "make bench     benchmarks (figures side by side, ratios from one run)"
 	@echo "make cocci-test  the semantic patches' tests (cases, idempotence, compiled results)"

@@ -42,12 +42,8 @@ src=$(cd "$src" && pwd)
 name=$(basename "$src")
 out=${out:-$MC_BUILD/$K_KEY/$name}
 kdir=$(mc_kdir)
-if [ -n "$K_CHROOT_SUITE" ]; then
-	croot=$(mc_chroot_dir "$K_CHROOT_SUITE")
-	[ -d "$croot$kdir" ] || mc_die "kernel $K_KEY has no build environment: run 'bash ci/fetch.sh $K_KEY && bash ci/toolchain.sh $K_KEY'" 1
-else
-	[ -d "$kdir" ] || mc_die "kernel $K_KEY has no build environment: run 'bash ci/fetch.sh $K_KEY && bash ci/toolchain.sh $K_KEY'" 1
-fi
+kroot=$(mc_kdir_host)
+[ -d "$kroot" ] || mc_die "kernel $K_KEY has no build environment: run 'bash ci/fetch.sh $K_KEY && bash ci/toolchain.sh $K_KEY'" 1
 
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
@@ -59,7 +55,6 @@ t=$(mc_now)
 # the compile cache's key: every input of the build (see the top)
 ckey=
 if [ "${MOVCOMPAT_BUILD_CACHE:-1}" = 1 ]; then
-	kroot=${croot:-}$kdir
 	ckey=$({
 		printf '%s\n' "$K_KEY" "$K_REL" "$K_CC" "$@"
 		sed 's|.*/||' "$K_DIR/debs.list" 2>/dev/null

@@ -12,7 +12,11 @@
 # Extracted parts: top-level files, mm/ include/ scripts/ drivers/ arch/
 # (override: MOVCOMPAT_SOURCE_PARTS="mm include ...").
 #
-# usage: ci/fetch-source.sh VERSION...
+# With --deb, only download and verify the package and print
+# "VERSION PATH-OF-THE-.deb" per VERSION (ci/debug-kernel.sh
+# unpacks the whole tree itself).
+#
+# usage: ci/fetch-source.sh [--deb] VERSION...
 # exit:  0 all fetched, 2 a source package is unavailable, 64 bad usage
 
 . "$(dirname "$0")/lib.sh"
@@ -64,7 +68,7 @@ fetch_one()
 	fi
 	deb=$MC_CACHE/debs/linux-source-${v}_${S_VER}_all.deb
 	stamp="$S_SHA $PARTS"
-	if [ "$(cat "$dest/.movcompat-stamp" 2>/dev/null)" = "$stamp" ]; then
+	if [ "$DEB_ONLY" = 0 ] && [ "$(cat "$dest/.movcompat-stamp" 2>/dev/null)" = "$stamp" ]; then
 		mc_log "src-$v" fetch "cache hit ($S_VER from $S_SUITE)"
 		echo "$dest"
 		return 0
@@ -85,6 +89,10 @@ fetch_one()
 		fi
 		mv "$deb.tmp" "$deb"
 		echo "$S_SHA" >"$deb.sha256"
+	fi
+	if [ "$DEB_ONLY" = 1 ]; then
+		echo "$S_VER $deb"
+		return 0
 	fi
 	mc_log "src-$v" fetch "extracting $PARTS (once)"
 	tmp=$MC_CACHE/sources/.tmp-linux-source-$v
@@ -113,7 +121,12 @@ fetch_one()
 	echo "$dest"
 }
 
-[ $# -gt 0 ] || mc_die "usage: ci/fetch-source.sh VERSION... (e.g. 5.10 6.1 7.3)" 64
+DEB_ONLY=0
+if [ "${1:-}" = --deb ]; then
+	DEB_ONLY=1
+	shift
+fi
+[ $# -gt 0 ] || mc_die "usage: ci/fetch-source.sh [--deb] VERSION... (e.g. 5.10 6.1 7.3)" 64
 mc_need curl curl
 mc_need xz xz-utils
 rc=0

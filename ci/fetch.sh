@@ -114,12 +114,36 @@ resolve()
 	R_URL=$(mc_mirror "$K_SUITE")/$(urlenc "${hit% *}")
 }
 
+# fetch_debug: a debug row's linux-source package (ci/debug-kernel.sh
+# builds the kernel from it in the toolchain step).
+fetch_debug()
+{
+	local series ver deb
+	series=$(cut -d. -f1,2 <<<"$K_REL")
+	if ! read -r ver deb < <(MOVCOMPAT_SOURCE_SUITES=$K_SUITE bash "$MC_CI/fetch-source.sh" --deb "$series"); then
+		R_WHY="linux-source-$series is not in suite $K_SUITE"
+	elif [ "$ver" != "$K_VER" ]; then
+		R_WHY="suite $K_SUITE has linux-source-$series $ver, row $K_KEY asks for $K_VER: update its version and release in ci/kernels.list"
+	else
+		mc_log "$K_KEY" fetch "linux-source-$series $ver ($(basename "$deb")); the kernel is built in the toolchain step"
+		mc_result "$K_KEY" fetch PASS "$(mc_since "$t")" "linux-source-$series $ver"
+		return 0
+	fi
+	mc_log "$K_KEY" fetch "UNAVAILABLE: $R_WHY"
+	mc_result "$K_KEY" fetch UNAVAILABLE "$(mc_since "$t")" "$R_WHY"
+	return 2
+}
+
 # fetch_one KEY: download, verify, extract. Prints one progress line.
 fetch_one()
 {
 	local t role pkg deb got n=0 dl=0 bytes=0 why
 	mc_kernel "$1"
 	t=$(mc_now)
+	if [ "$K_LAYOUT" = debug ]; then
+		fetch_debug
+		return
+	fi
 	mkdir -p "$MC_CACHE/debs" "$K_DIR/boot"
 	: >"$K_DIR/debs.list.tmp"
 	while read -r role pkg; do

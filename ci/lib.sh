@@ -72,7 +72,8 @@ mc_kernel_keys()
 }
 
 # mc_kernel KEY: set K_KEY K_REL K_VER K_SUITE K_KBUILD K_LAYOUT K_ENV K_NEED
-# K_SHA K_BASE K_CC K_CHROOT_SUITE for one kernel; dies on an unknown key.
+# K_SHA K_BASE K_CC K_CHROOT_SUITE K_DIR K_SLOW K_BOOT_ARGS for one kernel;
+# dies on an unknown key.
 mc_kernel()
 {
 	local row
@@ -89,16 +90,25 @@ mc_kernel()
 	*) mc_die "kernel $1: bad env column '$K_ENV' in $MC_KERNEL_LIST" ;;
 	esac
 	K_DIR=$MC_CACHE/kernels/$K_REL
+	# A debug kernel (KASAN, lockdep, DEBUG_PAGEALLOC under TCG) runs the
+	# same tests several times slower: its timeouts, host and guest
+	# (MC_SLOW), are multiplied by K_SLOW; its boot turns on the detectors
+	# that are off by default. The pass criteria stay the same.
+	K_SLOW=1 K_BOOT_ARGS=
+	if [ "$K_LAYOUT" = debug ]; then
+		K_SLOW=${MOVCOMPAT_DEBUG_SLOW:-4}
+		K_BOOT_ARGS="debug_pagealloc=on page_owner=on"
+	fi
 }
 
 # mc_expand_kernels "LIST": turn a KERNELS= value into keys. Accepts keys,
-# "required" (default), "optional" and "all"; validates every key.
+# "required" (default), "optional", "debug" and "all"; validates every key.
 mc_expand_kernels()
 {
 	local w out=
 	for w in ${1:-required}; do
 		case $w in
-		required|optional|all) out="$out $(mc_kernel_keys "$w" | tr '\n' ' ')" ;;
+		required|optional|debug|all) out="$out $(mc_kernel_keys "$w" | tr '\n' ' ')" ;;
 		default) out="$out $MC_DEFAULT_KERNEL" ;;
 		*) (mc_kernel "$w") || exit 64; out="$out $w" ;;
 		esac
@@ -125,10 +135,13 @@ mc_kernel_packages()
 deb_of() { awk -v r="$1" '$1 == r { print $2 }' "$K_DIR/debs.list"; }
 
 # Where modules for KEY are built (inside the chroot the same path is
-# bind-mounted, so paths are identical inside and outside).
+# bind-mounted, so paths are identical inside and outside). A debug kernel's
+# tree (ci/debug-kernel.sh) stays in the cache and is bind-mounted.
 mc_kdir()
 {
-	if [ -n "$K_CHROOT_SUITE" ]; then
+	if [ "$K_LAYOUT" = debug ]; then
+		echo "$K_DIR/tree"
+	elif [ -n "$K_CHROOT_SUITE" ]; then
 		echo "/usr/src/linux-headers-$K_REL"
 	else
 		echo "$K_DIR/root/usr/src/linux-headers-$K_REL"
@@ -137,17 +150,30 @@ mc_kdir()
 
 mc_chroot_dir() { echo "$MC_CACHE/chroots/$1"; }
 
+# mc_kdir_host: the same tree as mc_kdir, seen from the host.
+mc_kdir_host()
+{
+	if [ -n "$K_CHROOT_SUITE" ] && [ "$K_LAYOUT" != debug ]; then
+		echo "$(mc_chroot_dir "$K_CHROOT_SUITE")$(mc_kdir)"
+	else
+		mc_kdir
+	fi
+}
+
 # mc_in_env CMD...: run CMD in the current kernel's build environment: on
 # the host, or in its chroot inside a private mount namespace where the
-# repository, the build tree and $MC_EXTRA_BIND are bind-mounted at their
-# own paths and /proc is mounted (nothing stays mounted afterwards).
+# repository, the build tree, a debug kernel's cache entry and
+# $MC_EXTRA_BIND are bind-mounted at their own paths and /proc is mounted
+# (nothing stays mounted afterwards).
 mc_in_env()
 {
+	local extra=${MC_EXTRA_BIND:-}
 	if [ -z "$K_CHROOT_SUITE" ]; then
 		"$@"
 		return
 	fi
-	MC_TOP=$MC_TOP MC_BUILD=$MC_BUILD MC_EXTRA_BIND=${MC_EXTRA_BIND:-} \
+	[ "$K_LAYOUT" = debug ] && extra="$extra $K_DIR"
+	MC_TOP=$MC_TOP MC_BUILD=$MC_BUILD MC_EXTRA_BIND=$extra \
 	unshare --mount --propagation private bash -c '
 		set -e
 		c=$1

@@ -31,9 +31,14 @@ test_rows() { sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$tests_file"; }
 mc_t0_check=$(test_rows | awk 'NF < 6 { print NR": "$0; exit }')
 [ -z "$mc_t0_check" ] || mc_die "$tests_file: row '$mc_t0_check' has fewer than 6 columns (name guest modules kernels boot options)" 64
 
-applies() # KERNELS-COLUMN KEY
+# applies KERNELS-COLUMN KEY: the test's kernels column names KEY, or is
+# "all"; a debug kernel ("BASE-debug") also runs every test of BASE, and the
+# tests whose column names "debug" (the debug detectors' own tests).
+applies()
 {
-	[ "$1" = all ] || [[ ",$1," == *",$2,"* ]]
+	[ "$1" = all ] || [[ ",$1," == *",$2,"* ]] && return 0
+	[[ "$2" == *-debug ]] || return 1
+	[[ ",$1," == *",${2%-debug},"* ]] || [[ ",$1," == *",debug,"* ]]
 }
 
 record() # KEY TEST STATUS SECONDS DETAIL

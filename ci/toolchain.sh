@@ -5,7 +5,9 @@
 #  - host:gcc-12 kernels: headers, common and kbuild unpacked into a private
 #    root in the cache, the flavour Makefile's absolute include fixed;
 #  - chroot-SUITE:gcc-N kernels: a cached debootstrap chroot of SUITE with
-#    that compiler, the headers unpacked inside it at their normal paths.
+#    that compiler, the headers unpacked inside it at their normal paths;
+#  - debug kernels (layout "debug"): that chroot, and the kernel built in
+#    it by ci/debug-kernel.sh (cached; tens of minutes cold).
 # debootstrap runs in a private mount namespace, so no mount stays behind.
 #
 # usage: ci/toolchain.sh KEY...
@@ -88,9 +90,15 @@ prepare_one()
 	local t
 	mc_kernel "$1"
 	t=$(mc_now)
-	[ -s "$K_DIR/debs.list" ] || mc_die "kernel $K_KEY is not fetched: run 'bash ci/fetch.sh $K_KEY' first"
+	[ "$K_LAYOUT" = debug ] || [ -s "$K_DIR/debs.list" ] || mc_die "kernel $K_KEY is not fetched: run 'bash ci/fetch.sh $K_KEY' first"
 	if [ -z "$K_CHROOT_SUITE" ]; then
 		host_root || return 1
+	elif [ "$K_LAYOUT" = debug ]; then
+		(
+			flock 9
+			make_chroot "$K_CHROOT_SUITE" "$K_CC"
+		) 9>"$MC_CACHE/chroots/.lock" || return 1
+		bash "$MC_CI/debug-kernel.sh" "$K_KEY" || return 1
 	else
 		(
 			flock 9

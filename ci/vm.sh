@@ -4,13 +4,17 @@
 # Boot one kernel under QEMU (TCG) with a busybox initramfs holding the given
 # modules and one or more guest test scripts (run in order, in one boot),
 # stream the console with timestamps, take the results from the guest, and
-# scan the console for kernel errors (ci/console-errors.txt). A boot is
+# scan the console for kernel errors (ci/console-errors.txt, but for the
+# transient reports of ci/console-benign.txt). A boot is
 # retried only when the kernel died before /init ran; every retry is
 # reported.
 #
 # usage: ci/vm.sh KEY --guest [TEST=]SCRIPT... [--module FILE.ko]... [--name NAME]
 #                 [--timeout SECONDS] [--mem MB] [--append "KERNEL ARGS"]
 #                 [--env VAR=VALUE]... [--retries N] [--expect-console-error]
+# On a debug kernel (ci/kernels.list layout "debug") the timeout is
+# multiplied by MOVCOMPAT_DEBUG_SLOW (default 4), which the guest gets as
+# MC_SLOW, and the boot turns on debug_pagealloc and page_owner.
 # Environment: MOVCOMPAT_ACCEL, MOVCOMPAT_SMP, MOVCOMPAT_BOOT_ARGS (kernel),
 # MOVCOMPAT_QEMU_ARGS (extra QEMU options, e.g. the benchmarks' -icount),
 # MOVCOMPAT_KASLR=1, MOVCOMPAT_QUIET=1, MOVCOMPAT_BOOT=bzimage.
@@ -51,6 +55,8 @@ while [ $# -gt 0 ]; do
 	esac
 done
 mc_kernel "$key"
+timeout=$((timeout * K_SLOW))
+[ "$K_SLOW" = 1 ] || envs+=("MC_SLOW=$K_SLOW")
 [ ${#guests[@]} -gt 0 ] || mc_die "no --guest script given; $usage" 64
 for g in "${guests[@]}"; do
 	[ -r "$g" ] || mc_die "guest script '$g' does not exist" 64
@@ -112,6 +118,7 @@ make_initramfs
 kernel=$K_DIR/boot/vmlinuz
 [ "${MOVCOMPAT_BOOT:-pvh}" != bzimage ] && [ -s "$K_DIR/boot/vmlinux" ] && kernel=$K_DIR/boot/vmlinux
 errre=$(grep -v '^#' "$MC_CI/console-errors.txt" | paste -sd'|')
+benre=$(grep -v '^#' "$MC_CI/console-benign.txt" | paste -sd'|')
 kaslr=nokaslr
 [ "${MOVCOMPAT_KASLR:-0}" = 1 ] && kaslr=
 
@@ -136,7 +143,8 @@ boot_once()
 			# a boot that must hit a kernel error can stop soon after it:
 			# at the end of its trace
 			if [ $expect_err = 1 ]; then
-				if [[ $line =~ $errre ]] && [[ ! $line =~ (command\ line:|MCT\ ) ]]; then
+				if [[ $line =~ $errre ]] && [[ ! $line =~ (command\ line:|MCT\ ) ]] &&
+				   [[ ! $line =~ $benre ]]; then
 					touch "$out/expected-error"
 				elif [[ $line == *'---[ end trace'* ]] && [ -e "$out/expected-error" ]; then
 					touch "$out/expected-error-end"
@@ -151,7 +159,7 @@ boot_once()
 		${MOVCOMPAT_QEMU_ARGS:-} \
 		-vga none -nic none \
 		-kernel "$kernel" -initrd "$out/initrd.cpio" \
-		-append "console=ttyS0 panic=-1 loglevel=5 $kaslr ${MOVCOMPAT_BOOT_ARGS:-} $append" \
+		-append "console=ttyS0 panic=-1 loglevel=5 $kaslr $K_BOOT_ARGS ${MOVCOMPAT_BOOT_ARGS:-} $append" \
 		</dev/null >"$fifo" 2>&1 &
 	qpid=$!
 	# the watcher's sleep must not outlive the guest: it would hold our
@@ -227,6 +235,7 @@ done
 secs=$(mc_since "$t")
 
 errline=$(grep -v -i -e 'command line:' -e '=== boot ' -e 'MCT ' "$out/last.log" |
+	grep -v -E -f <(grep -v '^#' "$MC_CI/console-benign.txt") |
 	grep -E -f <(grep -v '^#' "$MC_CI/console-errors.txt") | head -n 1)
 result=$(grep -o 'MOVCOMPAT-RESULT pass=[0-9]* fail=[0-9]*' "$out/last.log" | tail -n 1)
 npass=$(sed -n 's/.*pass=\([0-9]*\).*/\1/p' <<<"$result")
@@ -282,9 +291,23 @@ for t in "${gnames[@]}"; do
 done
 
 if [ $expect_err = 1 ]; then
-	if [ $status = CONSOLE_ERROR ]; then
-		reason="detector fired as expected: ${errline#*] }"
+	# a guest may name the pattern that must fire ("MCT EXPECT-ERROR
+	# PATTERN", a line of console-errors.txt): any other error is a failure
+	want=$(sed -n 's/.*MCT EXPECT-ERROR //p' "$out/last.log" | head -n 1)
+	hit=$errline
+	if [ -n "$want" ]; then
+		hit=$(grep -v -i -e 'command line:' -e '=== boot ' -e 'MCT ' "$out/last.log" |
+			grep -E -- "$want" | head -n 1)
+	fi
+	if [ -n "$want" ] && ! grep -v '^#' "$MC_CI/console-errors.txt" | grep -qxF -- "$want"; then
+		reason="the guest expects the pattern '$want', which is not a line of ci/console-errors.txt"
+		status=FAIL rc=1
+	elif [ "$status" = CONSOLE_ERROR ] && [ -n "$hit" ]; then
+		reason="detector fired as expected${want:+ (pattern '$want')}: ${hit#*] }"
 		status=PASS rc=0
+	elif [ "$status" = CONSOLE_ERROR ]; then
+		reason="a kernel error appeared, but not the expected pattern '$want': ${errline#*] }"
+		status=FAIL rc=1
 	else
 		reason="detector did NOT fire (status $status): a kernel warning would go unnoticed"
 		status=FAIL rc=1

@@ -33,6 +33,10 @@ t_load()
 
 t_unload() { t_check "rmmod-$1" rmmod "$1"; }
 
+# t_secs N: N seconds, times MC_SLOW on a debug kernel (ci/vm.sh): for the
+# guest's own timeouts, never for what a check asserts.
+t_secs() { echo $(($1 * ${MC_SLOW:-1})); }
+
 # t_block_pages: 4 KiB pages per memory block (the unit of offlining).
 t_block_pages() { echo $(($(printf '%d' 0x$(cat /sys/devices/system/memory/block_size_bytes)) / 4096)); }
 

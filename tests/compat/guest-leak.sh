@@ -40,7 +40,7 @@ for carrier in 0 1; do
 		case $(t_zone $blk) in Movable*) ;; *) continue ;; esac
 		tried=$((tried + 1))
 		rc=0
-		timeout 20 sh -c "echo offline >$MEM/memory$blk/state" 2>/dev/null || rc=$?
+		timeout $(t_secs 20) sh -c "echo offline >$MEM/memory$blk/state" 2>/dev/null || rc=$?
 		case $rc in
 		0) t_online_again $blk Movable ;;
 		1) ;;

@@ -37,7 +37,7 @@ round() # NAME [PARAMS...]
 		case $(t_zone $blk) in Movable*) ;; *) continue ;; esac
 		tried=$((tried + 1))
 		rc=0
-		timeout 30 sh -c "echo offline >$MEM/memory$blk/state" 2>/dev/null || rc=$?
+		timeout $(t_secs 30) sh -c "echo offline >$MEM/memory$blk/state" 2>/dev/null || rc=$?
 		case $rc in
 		0) done=$((done + 1)); t_online_again $blk Movable ;;
 		1) t_info "$_r: memory$blk: offline refused" ;;

@@ -29,8 +29,8 @@ for b in $(t_blocks_most_first $D/pfns); do
 	tried=$((tried + 1))
 	zone=$(t_zone $b)
 	# a refusal right after boot can be transient: one more try after a pause
-	if timeout 30 sh -c "echo offline >$f" 2>/dev/null ||
-	   { sleep 1; timeout 30 sh -c "echo offline >$f" 2>/dev/null; }; then
+	if timeout $(t_secs 30) sh -c "echo offline >$f" 2>/dev/null ||
+	   { sleep 1; timeout $(t_secs 30) sh -c "echo offline >$f" 2>/dev/null; }; then
 		offlined=memory$b
 		t_online_again $b "$zone"
 		break

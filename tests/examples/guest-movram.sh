@@ -176,11 +176,11 @@ while [ $r -le $ROUNDS ]; do
 		# a refusal is the kernel saying no (write error, exit 1); an
 		# offline still running after 30 s is a spin, never a refusal
 		rc=0
-		timeout 30 sh -c "echo offline >$f" 2>/dev/null || rc=$?
+		timeout $(t_secs 30) sh -c "echo offline >$f" 2>/dev/null || rc=$?
 		if [ $rc = 1 ]; then
 			sleep 1
 			rc=0
-			timeout 30 sh -c "echo offline >$f" 2>/dev/null || rc=$?
+			timeout $(t_secs 30) sh -c "echo offline >$f" 2>/dev/null || rc=$?
 		fi
 		case $rc in
 		0)	offlined=$((offlined + 1))

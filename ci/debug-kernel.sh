@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the debug kernel of a "debug" row of ci/kernels.list from Debian's
+# linux-source-X.Y package: x86_64_defconfig + kvm_guest.config +
+# ci/debug-kernel.config (KASAN, KFENCE, DEBUG_VM, DEBUG_PAGEALLOC, lockdep,
+# ...), compiled with the row's compiler in its chroot, -j the CPUs, no
+# debug info, only the modules defconfig itself builds. Results:
+#   $K_DIR/tree     the build tree, kept as the headers tree modules build
+#                   against (object files of the kernel proper removed)
+#   $K_DIR/boot     vmlinuz (bzImage), vmlinux (PVH-bootable ELF), config
+# Cached: the key is the source package's SHA256, the fragment, this
+# script and the compiler's version; a matching key is a cache hit.
+#
+# usage: ci/debug-kernel.sh KEY
+# exit:  0 built or cached, 1 build failed (log tail printed), 2 the source
+#        package is unavailable, 64 bad arguments
+
+. "$(dirname "$0")/lib.sh"
+
+[ $# = 1 ] || mc_die "usage: ci/debug-kernel.sh KEY (a debug row of ci/kernels.list)" 64
+mc_kernel "$1"
+[ "$K_LAYOUT" = debug ] || mc_die "kernel $K_KEY is not a debug row (layout '$K_LAYOUT')" 64
+[ -n "$K_CHROOT_SUITE" ] || mc_die "kernel $K_KEY: debug kernels build in a chroot (env chroot-SUITE:gcc-N)" 64
+
+FRAG=$MC_CI/debug-kernel.config
+series=$(cut -d. -f1,2 <<<"$K_REL")
+t0=$(mc_now)
+
+# the source package: the row's version, from its suite
+read -r sver deb < <(MOVCOMPAT_SOURCE_SUITES=$K_SUITE bash "$MC_CI/fetch-source.sh" --deb "$series") ||
+	{ mc_log "$K_KEY" debug "UNAVAILABLE: linux-source-$series is not in $K_SUITE"; exit 2; }
+if [ "$sver" != "$K_VER" ]; then
+	mc_log "$K_KEY" debug "UNAVAILABLE: $K_SUITE has linux-source-$series $sver, the row asks for $K_VER: update the version (and release) of row $K_KEY in ci/kernels.list"
+	exit 2
+fi
+
+croot=$(mc_chroot_dir "$K_CHROOT_SUITE")
+[ -e "$croot/.movcompat-ok" ] ||
+	mc_die "chroot $K_CHROOT_SUITE missing: run 'bash ci/toolchain.sh $K_KEY'"
+ccver=$(mc_in_env "$K_CC" --version | head -n 1)
+key=$({ cat "$deb.sha256"; cat "$FRAG" "$0"; echo "$ccver"; } | sha256sum | cut -c1-16)
+tree=$K_DIR/tree
+boot=$K_DIR/boot
+if [ "$(cat "$tree/.movcompat-debug" 2>/dev/null)" = "$key" ] &&
+   [ "$(cat "$boot/.stamp" 2>/dev/null)" = "$key" ]; then
+	mc_log "$K_KEY" debug "cache hit ($K_REL from linux-source-$series $sver, key $key)"
+	exit 0
+fi
+
+# The chroot gets the kernel's own build dependencies (once; under the
+# chroot lock, as toolchain.sh changes it).
+need_pkgs=(flex bison libelf-dev libssl-dev perl xz-utils cpio python3)
+(
+	flock 9
+	# shellcheck disable=SC2016 # dpkg-query's format, not the shell's
+	missing=$(chroot "$croot" dpkg-query -W -f '${Package} ${Status}\n' "${need_pkgs[@]}" 2>/dev/null |
+		awk '$NF == "installed" { ok[$1] = 1 } END { for (p in ok) print p }' |
+		sort | comm -13 - <(printf '%s\n' "${need_pkgs[@]}" | sort) | tr '\n' ' ')
+	if [ -n "${missing// /}" ]; then
+		mc_log "$K_KEY" debug "installing into chroot $K_CHROOT_SUITE: $missing"
+		mc_in_env sh -c "apt-get -qq update && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing" \
+			>"$K_DIR/debug-deps.log" 2>&1 ||
+			{ tail -n 5 "$K_DIR/debug-deps.log" >&2; exit 1; }
+	fi
+) 9>"$MC_CACHE/chroots/.lock" || mc_die "could not install the kernel build dependencies into chroot $K_CHROOT_SUITE (see $K_DIR/debug-deps.log)"
+
+mc_log "$K_KEY" debug "unpacking linux-source-$series $sver"
+rm -rf "$tree" "$tree.tmp"
+mkdir -p "$tree.tmp" "$boot"
+dpkg-deb --fsys-tarfile "$deb" | tar -xO --wildcards './usr/src/linux-source-*.tar.*' |
+	xz -dc | tar -x -C "$tree.tmp" --strip-components=1 ||
+	mc_die "could not unpack $deb"
+mv "$tree.tmp" "$tree"
+# "# if any" lines name symbols only some versions have
+sed -e 's/[[:space:]]*# if any.*//' "$FRAG" >"$tree/.movcompat-debug.config"
+
+log=$K_DIR/debug-build.log
+jobs=$(nproc)
+mc_log "$K_KEY" debug "configuring (defconfig + kvm_guest.config + ci/debug-kernel.config)"
+# shellcheck disable=SC2016 # expanded by the inner shell
+if ! mc_in_env bash -c '
+	set -e
+	cd "$1"
+	make -s CC="$2" HOSTCC="$2" defconfig
+	scripts/kconfig/merge_config.sh -m .config kernel/configs/kvm_guest.config .movcompat-debug.config
+	make -s CC="$2" HOSTCC="$2" olddefconfig
+' bash "$tree" "$K_CC" >"$log" 2>&1; then
+	mc_log "$K_KEY" debug "FAIL: configuration; last lines of $log:"
+	tail -n 10 "$log" >&2
+	exit 1
+fi
+
+# every line of the fragment must hold, but for the "# if any" ones
+bad=
+while IFS= read -r line; do
+	case $line in
+	CONFIG_*=*) want=$line sym=${line%%=*} ;;
+	"# CONFIG_"*" is not set") sym=${line#\# } sym=${sym%% *} want="# $sym is not set" ;;
+	*) continue ;;
+	esac
+	optional=0
+	grep -q "^$sym=.*# if any" "$FRAG" && optional=1
+	if grep -qxF "$want" "$tree/.config"; then
+		continue
+	fi
+	# "is not set" also holds when the symbol is absent altogether
+	case $want in "# "*) grep -q "^$sym=" "$tree/.config" || continue ;; esac
+	if [ $optional = 1 ]; then
+		mc_log "$K_KEY" debug "note: $sym does not exist in $series (optional line)"
+	else
+		bad="$bad $sym"
+	fi
+done <"$tree/.movcompat-debug.config"
+[ -z "$bad" ] || mc_die "kernel $K_KEY: ci/debug-kernel.config asks for$bad, but 'make olddefconfig' of linux-source-$series did not keep them (a dependency is missing: see 'grep -A20 \"config ${bad# }\"' in the source's Kconfig files)"
+
+mc_log "$K_KEY" debug "building $K_REL with $K_CC, -j$jobs (cold: tens of minutes on 2 cores; log: $log)"
+t=$(mc_now)
+if ! mc_in_env \
+	make -C "$tree" -j"$jobs" CC="$K_CC" HOSTCC="$K_CC" all >>"$log" 2>&1; then
+	mc_log "$K_KEY" debug "FAIL: build after $(mc_since "$t")s; last lines of $log:"
+	grep -E 'error:|Error [0-9]' "$log" | head -n 10 >&2
+	tail -n 5 "$log" >&2
+	exit 1
+fi
+mc_log "$K_KEY" debug "built in $(mc_since "$t")s"
+rel=$(cat "$tree/include/config/kernel.release")
+[ "$rel" = "$K_REL" ] ||
+	mc_die "kernel $K_KEY: the source built release '$rel', the row says '$K_REL': fix the release column in ci/kernels.list"
+
+cp "$tree/arch/x86/boot/bzImage" "$boot/vmlinuz"
+cp "$tree/.config" "$boot/config"
+rm -f "$boot/vmlinux" "$boot/no-pvh"
+if readelf -n "$tree/vmlinux" 2>/dev/null | grep -qE '^ *Xen .*(\(0x00000012\)|PHYS32_ENTRY)'; then
+	cp "$tree/vmlinux" "$boot/vmlinux"
+else
+	touch "$boot/no-pvh"
+fi
+# The tree stays as the headers tree of out-of-tree builds: the kernel's
+# own objects go (several GB with KASAN), the build tools, generated
+# headers, Module.symvers and .config stay.
+find "$tree" -name '*.o' ! -path "$tree/scripts/*" ! -path "$tree/tools/*" -delete
+rm -f "$tree/vmlinux" "$tree/vmlinux.a" "$tree/vmlinux.o"
+echo "$key" >"$tree/.movcompat-debug"
+echo "$key" >"$boot/.stamp"
+echo "source $deb" >"$K_DIR/debs.list"
+mc_log "$K_KEY" debug "ready: $K_REL in $(mc_since "$t0")s ($(du -sh "$tree" | cut -f1) tree)"
