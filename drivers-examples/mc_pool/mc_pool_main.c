@@ -126,6 +126,8 @@ static int pool_fill(unsigned long n)
 	u64 *buf;
 
 	pool_empty();
+	if (!n)
+		return 0;
 	pool = vzalloc(array_size(n, sizeof(*pool)));
 	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
 	if (!pool || !buf) {
