@@ -56,7 +56,7 @@ ifeq ($(MOVCOMPAT_FAULTS),y)
 movcompat-ccflags += -DMOVCOMPAT_FAULT_INJECTION
 endif
 ifneq ($(MOVCOMPAT_BREAK),)
-mc_break_rules := released eagain putback tail isolated dst_fail teardown
+mc_break_rules := released eagain putback tail isolated dst_fail teardown cancel
 ifeq ($(filter $(MOVCOMPAT_BREAK),$(mc_break_rules)),)
 $(error movcompat: MOVCOMPAT_BREAK=$(MOVCOMPAT_BREAK) unknown; one of: $(mc_break_rules))
 endif

@@ -30,6 +30,8 @@
 
 /* while a block goes offline: re-evacuate it every few ms */
 #define MOVCOMPAT_OFFLINE_RECHECK_MS	20
+/* evacuation rounds at MEM_GOING_OFFLINE while pages keep leaving */
+#define MOVCOMPAT_OFFLINE_TRIES		10
 
 /**
  * movcompat_core_offline_range_has() - is @pfn in a block going offline?
@@ -109,7 +111,9 @@ static void core_offline_work(struct work_struct *work)
 
 /*
  * MEM_GOING_OFFLINE: the kernel isolated the block (no allocation comes
- * from it any more); evacuate the domain's pages and keep the range until
+ * from it any more); evacuate the domain's pages (again while a round
+ * makes progress, up to MOVCOMPAT_OFFLINE_TRIES rounds; refuse the
+ * offline when pages are left) and keep the range until
  * MEM_OFFLINE or MEM_CANCEL_OFFLINE: no destination may come from it, and
  * a page of the domain that gets into it anyway (made movable after the
  * evacuation, or moved there by a pass whose pool was filled before the
@@ -123,6 +127,7 @@ static int core_memory_notify(struct notifier_block *nb, unsigned long action,
 						   memory_nb);
 	struct memory_notify *mn = arg;
 	unsigned long end = mn->start_pfn + mn->nr_pages;
+	int tries;
 	long left;
 
 	switch (action) {
@@ -130,6 +135,8 @@ static int core_memory_notify(struct notifier_block *nb, unsigned long action,
 		break;
 	case MEM_OFFLINE:
 	case MEM_CANCEL_OFFLINE:
+		if (action == MEM_CANCEL_OFFLINE && MOVCOMPAT_BROKEN(CANCEL))
+			return NOTIFY_OK;
 		core_offline_set(core, false, 0, 0);
 		cancel_delayed_work_sync(&core->offline_work);
 		return NOTIFY_OK;
@@ -139,12 +146,27 @@ static int core_memory_notify(struct notifier_block *nb, unsigned long action,
 	core_offline_set(core, true, mn->start_pfn, end);
 	left = movcompat_core_evacuate(core->dom, mn->start_pfn, end,
 				       MIGRATE_SYNC);
+	/*
+	 * As offline_pages() does for the kernel's own pages, keep going
+	 * while pages leave: a driver may refuse some for a while (-EBUSY,
+	 * -ENOMEM). Refuse the offline once a round moves none.
+	 */
+	for (tries = 1; left > 0 && tries < MOVCOMPAT_OFFLINE_TRIES; tries++) {
+		long before = left;
+
+		msleep(MOVCOMPAT_OFFLINE_RECHECK_MS);
+		left = movcompat_core_evacuate(core->dom, mn->start_pfn, end,
+					       MIGRATE_SYNC);
+		if (left >= before)
+			break;
+	}
 	if (!left) {
 		queue_delayed_work(system_wq, &core->offline_work,
 				   msecs_to_jiffies(MOVCOMPAT_OFFLINE_RECHECK_MS));
 		return NOTIFY_OK;
 	}
-	core_offline_set(core, false, 0, 0);
+	if (!MOVCOMPAT_BROKEN(CANCEL))
+		core_offline_set(core, false, 0, 0);
 	pr_info("movcompat: domain %s: %ld pages could not leave pfns %#lx-%#lx; refusing to offline them\n",
 		core->dom->name, left, mn->start_pfn,
 		mn->start_pfn + mn->nr_pages - 1);
@@ -161,6 +183,7 @@ static int stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "backend %s\n", movcompat_domain_backend_name(core->dom));
 	seq_printf(m, "pages %ld\n", atomic_long_read(&core->dom->nr_movable));
 	seq_printf(m, "zone_movable %d\n", core->zone_movable);
+	seq_printf(m, "offlining %d\n", READ_ONCE(core->offlining));
 	seq_printf(m, "passes %ld\n", atomic_long_read(&s->passes));
 	seq_printf(m, "isolated %ld\n", atomic_long_read(&s->isolated));
 	seq_printf(m, "migrated %ld\n", atomic_long_read(&s->migrated));

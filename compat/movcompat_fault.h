@@ -25,6 +25,9 @@
  * MOVCOMPAT_BREAK_<RULE> (MOVCOMPAT_BREAK=rule in Kbuild, protocol tests
  * only): deliberately break one rule of the protocol, so that the test of
  * that rule can be seen failing. Never set in anything shipped.
+ * (MOVCOMPAT_BREAK_CANCEL: the memory notifier keeps its going-offline
+ * range after an offline that was refused or cancelled; caught by
+ * tests/compat/guest-faults.sh.)
  */
 #ifndef _MOVCOMPAT_FAULT_H
 #define _MOVCOMPAT_FAULT_H

@@ -8,6 +8,8 @@
  * debugfs <module>/: stats (counters), verify (read: checks every page),
  * pfns (one pfn per line), copybench (read: copy every page once into a
  * fresh page and print the time: the copy-bandwidth limit for benchmarks).
+ * Fault rates: the parameters fail_permille and fail_errno make that share
+ * of migrate_page calls fail (stats: injected).
  * The module name is mc_pages, or another one given with MC_PAGES_NAME=
  * (build variants, see tests/compat/mc_pages/variants).
  */
@@ -48,12 +50,72 @@ static bool pm_late;
 module_param(pm_late, bool, 0444);
 MODULE_PARM_DESC(pm_late, "make a new page movable from a PM notifier that runs after movcompat's at PM_HIBERNATION_PREPARE");
 
+/*
+ * Fault rates (the reliability lane's fault tests): fail_permille of every
+ * 1000 migrate_page calls return -fail_errno instead of migrating. Both
+ * writable at run time in /sys/module/<module>/parameters/.
+ */
+static unsigned int fail_permille;
+static int fail_errno = EAGAIN;
+
+static int fail_permille_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int v;
+
+	if (kstrtouint(val, 0, &v) || v > 1000) {
+		pr_err(KBUILD_MODNAME ": fail_permille='%s' must be a number from 0 to 1000\n",
+		       val);
+		return -EINVAL;
+	}
+	WRITE_ONCE(fail_permille, v);
+	return 0;
+}
+
+static int fail_errno_set(const char *val, const struct kernel_param *kp)
+{
+	int v;
+
+	if (kstrtoint(val, 0, &v) || (v != EAGAIN && v != ENOMEM && v != EBUSY)) {
+		pr_err(KBUILD_MODNAME ": fail_errno='%s' must be %d (EAGAIN), %d (ENOMEM) or %d (EBUSY)\n",
+		       val, EAGAIN, ENOMEM, EBUSY);
+		return -EINVAL;
+	}
+	WRITE_ONCE(fail_errno, v);
+	return 0;
+}
+
+static const struct kernel_param_ops fail_permille_ops = {
+	.set = fail_permille_set,
+	.get = param_get_uint,
+};
+
+static const struct kernel_param_ops fail_errno_ops = {
+	.set = fail_errno_set,
+	.get = param_get_int,
+};
+
+module_param_cb(fail_permille, &fail_permille_ops, &fail_permille, 0644);
+MODULE_PARM_DESC(fail_permille, "fault rate: this many of every 1000 migrate_page calls fail (0-1000, default 0)");
+module_param_cb(fail_errno, &fail_errno_ops, &fail_errno, 0644);
+MODULE_PARM_DESC(fail_errno, "what the failing calls return: 11 (EAGAIN, default), 12 (ENOMEM) or 16 (EBUSY)");
+
+static atomic_t migrate_calls;
+
+/* spread the failures over the calls: a multiplicative hash of the call */
+static bool inject_failure(void)
+{
+	unsigned int rate = READ_ONCE(fail_permille);
+
+	return rate && (atomic_inc_return(&migrate_calls) * 7919u) % 1000 < rate;
+}
+
 #define PATTERN_SEED 0x6d6f76636f6d7061ULL	/* "movcompa" */
 
 static struct movcompat_domain dom;
 static struct page **pages;		/* index -> page, under pages_lock */
 static DEFINE_SPINLOCK(pages_lock);
 static atomic_long_t nr_isolated, nr_migrated, nr_putback, nr_unmovable;
+static atomic_long_t nr_injected;
 static struct dentry *dir;
 static unsigned long nr_in_service;	/* pages[0 .. nr_in_service) */
 static DEFINE_MUTEX(service_lock);	/* nr_in_service, release, readers */
@@ -104,6 +166,10 @@ static int mc_migrate(struct page *dst, struct page *src, enum migrate_mode mode
 	 */
 	if (idx >= npages || READ_ONCE(pages[idx]) != src)
 		return -EAGAIN;
+	if (inject_failure()) {
+		atomic_long_inc(&nr_injected);
+		return -READ_ONCE(fail_errno);
+	}
 	copy_highpage(dst, src);
 	movcompat_page_set_private(&dom, dst, idx);
 	spin_lock(&pages_lock);
@@ -146,14 +212,15 @@ static struct page *get_locked(unsigned long idx)
 
 static int stats_show(struct seq_file *m, void *v)
 {
-	seq_printf(m, "backend %s\nmovable %d\npages %lu\nmarked %ld\nisolated %ld\nmigrated %ld\nputback %ld\nunmovable %ld\n",
+	seq_printf(m, "backend %s\nmovable %d\npages %lu\nmarked %ld\nisolated %ld\nmigrated %ld\nputback %ld\nunmovable %ld\ninjected %ld\n",
 		   movcompat_domain_backend_name(&dom),
 		   movcompat_domain_pages_movable(&dom), nr_in_service,
 		   atomic_long_read(&dom.nr_movable),
 		   atomic_long_read(&nr_isolated),
 		   atomic_long_read(&nr_migrated),
 		   atomic_long_read(&nr_putback),
-		   atomic_long_read(&nr_unmovable));
+		   atomic_long_read(&nr_unmovable),
+		   atomic_long_read(&nr_injected));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(stats);

@@ -1,0 +1,180 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
+# Guest side of the fault-rate tests (needs --mem 2048, movablecore=1G).
+# mc_pages built with fault injection (MC_FAULT_MODULE, default
+# mc_pages_faults): a share of the driver's migrate_page calls fail with
+# -EAGAIN, -ENOMEM or -EBUSY while its memory blocks are offlined and
+# compacted. Asserted each time: the failures happened (injected), the
+# pages still moved (the kernel or the core retried), every page that was
+# isolated was migrated or put back (nothing stuck isolated), every page
+# intact, the counts unchanged. Then every migration fails: the offline
+# must end (refused, or cancelled by the timeout's signal:
+# MEM_CANCEL_OFFLINE) with the block online and nothing stuck, and a later
+# offline must work. Core backend: destination allocations fail too
+# (fail_dst_alloc). Last, release and unload: nothing leaked (domain
+# counters, /proc/meminfo).
+# MC_FAULT_MUTANTS=RULE:MODULE,...: after the real module, each
+# deliberately broken build (MOVCOMPAT_BREAK=RULE) runs the same scenario
+# and must fail at least one of its checks (mutation-RULE-caught).
+M=${MC_FAULT_MODULE:-mc_pages_faults}
+N=${MC_FAULT_PAGES:-8192}
+
+mi() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
+# free memory in kB: MemFree and the pages the per-cpu lists hold (freed
+# pages wait there, uncounted by MemFree)
+free_kb()
+{
+	echo 3 >/proc/sys/vm/drop_caches
+	echo $(($(mi MemFree) + 4 * $(awk '$1 == "count:" { n += $2 } END { print n + 0 }' /proc/zoneinfo)))
+}
+
+# chk NAME OK MESSAGE: a check; in a mutant's run the failures are only
+# collected (the run must have some)
+chk()
+{
+	if [ "$2" = 0 ]; then
+		[ -n "$MUTANT" ] || t_pass "$1"
+	elif [ -n "$MUTANT" ]; then
+		echo "$1" >>/tmp/caught
+	else
+		t_fail "$1" "$3"
+	fi
+}
+
+# offline_block B SECONDS: offline memory block B within SECONDS; prints
+# the exit status (0 done, 1 refused, other: killed by the timeout)
+offline_block()
+{
+	_rc=0
+	timeout "$(t_secs "$2")" sh -c "echo offline >/sys/devices/system/memory/memory$1/state" 2>/dev/null || _rc=$?
+	echo $_rc
+}
+
+scenario() # MODULE
+{
+	m=$1
+	D=/sys/kernel/debug/$m
+	PRM=/sys/module/$m/parameters
+	C=/sys/kernel/debug/movcompat-$m
+	st() { awk -v k="$1" '$1 == k { print $2 }' $D/stats; }
+	cst() { awk -v k="$1" '$1 == k { print $2 }' $C/stats 2>/dev/null; }
+	balanced() { [ "$(st isolated)" = $(($(st migrated) + $(st putback))) ]; echo $?; }
+	intact() { [ "$(cat $D/verify)" = "checked $N bad 0" ]; echo $?; }
+
+	free0=$(free_kb)
+	if ! insmod /modules/$m.ko npages=$N; then
+		t_fail "insmod-$m" "could not load $m"
+		return
+	fi
+	backend=$(st backend)
+	marked0=$(st marked)
+	[ -n "$MUTANT" ] || t_info "$m: backend $backend, $N pages"
+
+	# bad input to the fault knobs: refused, the value kept
+	if [ -z "$MUTANT" ]; then
+		r=0
+		echo 1001 >$PRM/fail_permille 2>/dev/null && r=1
+		echo 7 >$PRM/fail_errno 2>/dev/null && r=1
+		echo abc >$PRM/fail_permille 2>/dev/null && r=1
+		[ "$(cat $PRM/fail_permille)" = 0 ] || r=1
+		chk faults-bad-knob-input $r "a bad fail_permille/fail_errno was accepted"
+	fi
+
+	for pair in 11:eagain 12:enomem 16:ebusy; do
+		e=${pair%%:*} name=${pair#*:}
+		echo "$e" >$PRM/fail_errno
+		echo 300 >$PRM/fail_permille
+		i0=$(st injected) m0=$(st migrated) f0=$(cst failed)
+		echo 1 >/proc/sys/vm/compact_memory
+		[ -w $C/compact ] && echo 1 >$C/compact
+		done_blk=
+		for b in $(t_blocks_most_first $D/pfns); do
+			f=/sys/devices/system/memory/memory$b/state
+			[ -w $f ] && [ "$(cat $f)" = online ] || continue
+			zone=$(t_zone $b)
+			rc=$(offline_block $b 30)
+			[ "$rc" = 1 ] && { sleep 1; rc=$(offline_block $b 30); }
+			if [ "$rc" = 0 ]; then
+				done_blk=$b
+				t_online_again $b "$zone"
+				break
+			fi
+		done
+		echo 0 >$PRM/fail_permille
+		chk faults-$name-injected $(($(st injected) > i0 ? 0 : 1)) "no migrate_page call failed"
+		chk faults-$name-moved $([ -n "$done_blk" ] && [ "$(st migrated)" -gt "$m0" ]; echo $?) \
+			"offline ${done_blk:-of no block} worked, migrated $(($(st migrated) - m0))"
+		chk faults-$name-balanced "$(balanced)" \
+			"isolated $(st isolated) != migrated $(st migrated) + put back $(st putback)"
+		chk faults-$name-intact "$(intact)" "$(cat $D/verify)"
+		chk faults-$name-counts $([ "$(st marked)" = "$marked0" ] && [ "$(st pages)" = "$N" ]; echo $?) \
+			"marked $(st marked) (was $marked0), pages $(st pages)"
+		# the core retries -EAGAIN (up to its pass limit): never a failure
+		if [ "$name" = eagain ] && [ -n "$f0" ]; then
+			chk faults-eagain-retried $([ "$(cst failed)" = "$f0" ]; echo $?) \
+				"the core gave up on $(($(cst failed) - f0)) pages that failed with -EAGAIN"
+		fi
+	done
+
+	# every migration fails: the offline ends, refused or cancelled
+	echo 16 >$PRM/fail_errno
+	echo 1000 >$PRM/fail_permille
+	b=$(t_blocks_most_first $D/pfns | head -n 1)
+	zone=$(t_zone "$b")
+	rc=$(offline_block "$b" 10)
+	state=$(cat /sys/devices/system/memory/memory$b/state)
+	echo 0 >$PRM/fail_permille
+	chk faults-all-fail-not-offline $([ "$rc" != 0 ] && [ "$state" = online ]; echo $?) \
+		"offline exit $rc, block state $state"
+	[ "$state" = online ] || t_online_again "$b" "$zone"
+	chk faults-all-fail-balanced "$(balanced)" \
+		"isolated $(st isolated) != migrated $(st migrated) + put back $(st putback)"
+	if [ -r $C/stats ]; then
+		chk faults-cancel-range-dropped $([ "$(cst offlining)" = 0 ]; echo $?) \
+			"the core still holds a going-offline range after the offline ended"
+	fi
+	rc=$(offline_block "$b" 30)
+	[ "$rc" = 1 ] && { sleep 1; rc=$(offline_block "$b" 30); }
+	chk faults-offline-after-cancel $([ "$rc" = 0 ]; echo $?) "offline exit $rc"
+	[ "$rc" = 0 ] && t_online_again "$b" "$zone"
+	chk faults-after-cancel-intact "$(intact)" "$(cat $D/verify)"
+
+	# the core's destination allocations fail
+	if [ -w $C/fail_dst_alloc ]; then
+		d0=$(cst dst_alloc_failed)
+		echo 64 >$C/fail_dst_alloc
+		echo 1 >$C/compact
+		chk faults-dst-alloc-failed $(($(cst dst_alloc_failed) > d0 ? 0 : 1)) "no destination allocation failed"
+		chk faults-dst-alloc-balanced "$(balanced)" \
+			"isolated $(st isolated) != migrated $(st migrated) + put back $(st putback)"
+		chk faults-dst-alloc-intact "$(intact)" "$(cat $D/verify)"
+		echo 0 >$C/fail_dst_alloc
+	fi
+
+	# release and unload: nothing leaked
+	echo 1 >$D/release
+	chk faults-released $([ "$(st marked)" = 0 ]; echo $?) "the domain still counts $(st marked) pages"
+	if rmmod "$m"; then
+		free1=$(free_kb)
+		# free memory moves with the shell's own allocations: a leak of
+		# the module's pages (32 MiB) is far beyond a 4 MiB margin
+		chk faults-no-leak $([ "$free1" -ge $((free0 - 4096)) ]; echo $?) \
+			"free (MemFree + per-cpu lists) $free0 kB before, $free1 kB after unload"
+	else
+		chk faults-unload 1 "rmmod $m failed"
+	fi
+}
+
+MUTANT=
+scenario "$M"
+for pair in $(echo "${MC_FAULT_MUTANTS:-}" | tr , " "); do
+	MUTANT=${pair%%:*}
+	: >/tmp/caught
+	scenario "${pair#*:}"
+	if [ -s /tmp/caught ]; then
+		t_pass "mutation-$MUTANT-caught" "$(tr '\n' ' ' </tmp/caught)"
+	else
+		t_fail "mutation-$MUTANT-caught" "the build with MOVCOMPAT_BREAK=$MUTANT passed every check"
+	fi
+	MUTANT=
+done
