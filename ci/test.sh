@@ -26,7 +26,7 @@ while [ $# -gt 0 ]; do
 	*) mc_die "unknown option '$1'; usage: ci/test.sh [--kernels KEYS] [--kernel-only]" 64 ;;
 	esac
 done
-mc_expand_kernels "$kernels" >/dev/null || exit 64
+keys=$(mc_expand_kernels "$kernels") || exit 64
 mkdir -p "$MC_RESULTS"
 : >"$MC_RESULTS/tests.tsv"
 : >"$MC_RESULTS/results.tsv"
@@ -72,6 +72,7 @@ elif [ "${MOVCOMPAT_SERIAL:-0}" = 1 ]; then
 	suite matrix bash "$MC_CI/matrix.sh" --kernels "$kernels"
 	suite probes bash "$MC_CI/probes.sh" --kernels "$kernels" --check "$MC_TOP/tests/probes/expected.tsv"
 	suite harness bash "$MC_TOP/tests/harness/cli-tests.sh" "$MC_DEFAULT_KERNEL"
+	suite harness bash "$MC_TOP/tests/harness/release-build.sh" $keys
 	static_checks
 else
 	slog=$MC_RESULTS/static-checks.log
@@ -86,6 +87,7 @@ else
 	suite probes bash "$MC_CI/probes.sh" --kernels "$kernels" --check "$MC_TOP/tests/probes/expected.tsv"
 	# its QEMU timeout test must not be starved: after the matrix, full priority
 	suite harness bash "$MC_TOP/tests/harness/cli-tests.sh" "$MC_DEFAULT_KERNEL"
+	suite harness bash "$MC_TOP/tests/harness/release-build.sh" $keys
 	kill -0 "$spid" 2>/dev/null && mc_log static wait "semantic-patch tests and lint still running"
 	wait "$spid"
 	echo
