@@ -104,7 +104,7 @@ static int bad_irqstate(void)
 	timer_setup(&irq_timer, irq_timer_fn, 0);
 	mod_timer(&irq_timer, jiffies + 1);
 	for (i = 0; i < 1000 && !READ_ONCE(irq_timer_ran); i++)
-		msleep(10);
+		usleep_range(10000, 20000);
 	/* softirq-safe lock taken with softirqs on */
 	spin_lock(&irq_lock);
 	spin_unlock(&irq_lock);
