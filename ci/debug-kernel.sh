@@ -26,16 +26,10 @@ mc_kernel "$1"
 [ -n "$K_CHROOT_SUITE" ] || mc_die "kernel $K_KEY: debug kernels build in a chroot (env chroot-SUITE:gcc-N)" 64
 
 FRAG=$MC_CI/debug-kernel.config
-series=$(cut -d. -f1,2 <<<"$K_REL")
 t0=$(mc_now)
 
 # the source package: the row's version, from its suite
-read -r sver deb < <(MOVCOMPAT_SOURCE_SUITES=$K_SUITE bash "$MC_CI/fetch-source.sh" --deb "$series") ||
-	{ mc_log "$K_KEY" debug "UNAVAILABLE: linux-source-$series is not in $K_SUITE"; exit 2; }
-if [ "$sver" != "$K_VER" ]; then
-	mc_log "$K_KEY" debug "UNAVAILABLE: $K_SUITE has linux-source-$series $sver, the row asks for $K_VER: update the version (and release) of row $K_KEY in ci/kernels.list"
-	exit 2
-fi
+mc_debug_source || { mc_log "$K_KEY" debug "UNAVAILABLE: $R_WHY"; exit 2; }
 
 croot=$(mc_chroot_dir "$K_CHROOT_SUITE")
 [ -e "$croot/.movcompat-ok" ] ||
@@ -44,12 +38,12 @@ ccver=$(mc_in_env "$K_CC" --version | head -n 1)
 # what the kernel is built from; bump RECIPE when the way it is configured
 # or built changes (the steps after the build are not part of it)
 RECIPE=1
-key=$({ cat "$deb.sha256"; cat "$FRAG"; echo "$ccver recipe $RECIPE"; } | sha256sum | cut -c1-16)
+key=$({ cat "$D_DEB.sha256"; cat "$FRAG"; echo "$ccver recipe $RECIPE"; } | sha256sum | cut -c1-16)
 tree=$K_DIR/tree
 boot=$K_DIR/boot
 if [ "$(cat "$tree/.movcompat-debug" 2>/dev/null)" = "$key" ] &&
    [ "$(cat "$boot/.stamp" 2>/dev/null)" = "$key" ]; then
-	mc_log "$K_KEY" debug "cache hit ($K_REL from linux-source-$series $sver, key $key)"
+	mc_log "$K_KEY" debug "cache hit ($K_REL from linux-source-$D_SERIES $D_VER, key $key)"
 	exit 0
 fi
 
@@ -72,12 +66,12 @@ need_pkgs=(flex bison libelf-dev libssl-dev perl xz-utils cpio python3)
 
 build_tree()
 {
-	mc_log "$K_KEY" debug "unpacking linux-source-$series $sver"
+	mc_log "$K_KEY" debug "unpacking linux-source-$D_SERIES $D_VER"
 	rm -rf "$tree" "$tree.tmp"
 	mkdir -p "$tree.tmp"
-	dpkg-deb --fsys-tarfile "$deb" | tar -xO --wildcards './usr/src/linux-source-*.tar.*' |
+	dpkg-deb --fsys-tarfile "$D_DEB" | tar -xO --wildcards './usr/src/linux-source-*.tar.*' |
 		xz -dc | tar -x -C "$tree.tmp" --strip-components=1 ||
-		mc_die "could not unpack $deb"
+		mc_die "could not unpack $D_DEB"
 	mv "$tree.tmp" "$tree"
 	# "# if any" lines name symbols only some versions have
 	sed -e 's/[[:space:]]*# if any.*//' "$FRAG" >"$tree/.movcompat-debug.config"
@@ -114,12 +108,12 @@ build_tree()
 		# "is not set" also holds when the symbol is absent altogether
 		case $want in "# "*) grep -q "^$sym=" "$tree/.config" || continue ;; esac
 		if [ $optional = 1 ]; then
-			mc_log "$K_KEY" debug "note: $sym does not exist in $series (optional line)"
+			mc_log "$K_KEY" debug "note: $sym does not exist in $D_SERIES (optional line)"
 		else
 			bad="$bad $sym"
 		fi
 	done <"$tree/.movcompat-debug.config"
-	[ -z "$bad" ] || mc_die "kernel $K_KEY: ci/debug-kernel.config asks for$bad, but 'make olddefconfig' of linux-source-$series did not keep them (a dependency is missing: see 'grep -A20 \"config ${bad# }\"' in the source's Kconfig files)"
+	[ -z "$bad" ] || mc_die "kernel $K_KEY: ci/debug-kernel.config asks for$bad, but 'make olddefconfig' of linux-source-$D_SERIES did not keep them (a dependency is missing: see 'grep -A20 \"config ${bad# }\"' in the source's Kconfig files)"
 
 	mc_log "$K_KEY" debug "building $K_REL with $K_CC, -j$jobs (cold: tens of minutes on 2 cores; log: $log)"
 	t=$(mc_now)
@@ -158,5 +152,5 @@ find "$tree" -name '*.o' ! -path "$tree/scripts/*" ! -path "$tree/tools/*" -dele
 rm -f "$tree/vmlinux" "$tree/vmlinux.a" "$tree/vmlinux.o"
 echo "$key" >"$tree/.movcompat-debug"
 echo "$key" >"$boot/.stamp"
-echo "source $deb" >"$K_DIR/debs.list"
+echo "source $D_DEB" >"$K_DIR/debs.list"
 mc_log "$K_KEY" debug "ready: $K_REL in $(mc_since "$t0")s ($(du -sh "$tree" | cut -f1) tree)"

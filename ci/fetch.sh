@@ -118,15 +118,9 @@ resolve()
 # builds the kernel from it in the toolchain step).
 fetch_debug()
 {
-	local series ver deb
-	series=$(cut -d. -f1,2 <<<"$K_REL")
-	if ! read -r ver deb < <(MOVCOMPAT_SOURCE_SUITES=$K_SUITE bash "$MC_CI/fetch-source.sh" --deb "$series"); then
-		R_WHY="linux-source-$series is not in suite $K_SUITE"
-	elif [ "$ver" != "$K_VER" ]; then
-		R_WHY="suite $K_SUITE has linux-source-$series $ver, row $K_KEY asks for $K_VER: update its version and release in ci/kernels.list"
-	else
-		mc_log "$K_KEY" fetch "linux-source-$series $ver ($(basename "$deb")); the kernel is built in the toolchain step"
-		mc_result "$K_KEY" fetch PASS "$(mc_since "$t")" "linux-source-$series $ver"
+	if mc_debug_source; then
+		mc_log "$K_KEY" fetch "linux-source-$D_SERIES $D_VER ($(basename "$D_DEB")); the kernel is built in the toolchain step"
+		mc_result "$K_KEY" fetch PASS "$(mc_since "$t")" "linux-source-$D_SERIES $D_VER"
 		return 0
 	fi
 	mc_log "$K_KEY" fetch "UNAVAILABLE: $R_WHY"

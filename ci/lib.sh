@@ -150,6 +150,22 @@ mc_kdir()
 
 mc_chroot_dir() { echo "$MC_CACHE/chroots/$1"; }
 
+# mc_debug_source: for a debug row, download and verify its linux-source
+# package (ci/fetch-source.sh --deb) and set D_SERIES (X.Y), D_VER and D_DEB;
+# or return 1 with the reason in R_WHY.
+mc_debug_source()
+{
+	D_SERIES=$(cut -d. -f1,2 <<<"$K_REL")
+	if ! read -r D_VER D_DEB < <(MOVCOMPAT_SOURCE_SUITES=$K_SUITE bash "$MC_CI/fetch-source.sh" --deb "$D_SERIES"); then
+		R_WHY="linux-source-$D_SERIES is not in suite $K_SUITE"
+	elif [ "$D_VER" != "$K_VER" ]; then
+		R_WHY="suite $K_SUITE has linux-source-$D_SERIES $D_VER, row $K_KEY asks for $K_VER: update its version and release in ci/kernels.list"
+	else
+		return 0
+	fi
+	return 1
+}
+
 # mc_kdir_host: the same tree as mc_kdir, seen from the host.
 mc_kdir_host()
 {
@@ -290,6 +306,31 @@ mc_result()
 {
 	mkdir -p "$MC_RESULTS"
 	printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" >>"$MC_RESULTS/results.tsv"
+}
+
+# mc_report_results [NOTE]: the end of a run's output from
+# build/results/tests.tsv: the failed rows, where the results are (and
+# NOTE), the time since the start and the closing line "N passed, N
+# failed[, N skipped]". Returns 1 when a row failed.
+mc_report_results()
+{
+	local r=$MC_RESULTS/tests.tsv pass fail skip
+	pass=$(awk -F'\t' '$4 == "PASS"' "$r" | wc -l)
+	fail=$(awk -F'\t' '$4 == "FAIL"' "$r" | wc -l)
+	skip=$(awk -F'\t' '$4 == "SKIP"' "$r" | wc -l)
+	if [ "$fail" != 0 ]; then
+		echo
+		echo "Failed:"
+		awk -F'\t' '$4 == "FAIL" { printf "  %-8s %-9s %-28s %s\n", $1, $2, $3, $6 }' "$r"
+	fi
+	echo
+	echo "results: $r${1:+, $1} (took $(mc_since "$MC_T0")s)"
+	if [ "$skip" != 0 ]; then
+		echo "$pass passed, $fail failed, $skip skipped"
+	else
+		echo "$pass passed, $fail failed"
+	fi
+	[ "$fail" = 0 ]
 }
 
 # mc_need CMD PACKAGE...: die with what to do when a command is missing.

@@ -72,14 +72,4 @@ fi
 printf 'soak\t-\ttotal\t%s\t%s\t%s migrated (minimum %s), %s bad, %s lost\n' \
 	"$st" "$(mc_since "$MC_T0")" "$total" "$min" "$bad" "$lost" >>"$MC_RESULTS/tests.tsv"
 
-r=$MC_RESULTS/tests.tsv
-pass=$(awk -F'\t' '$4 == "PASS"' "$r" | wc -l)
-fail=$(awk -F'\t' '$4 == "FAIL"' "$r" | wc -l)
-if [ "$fail" != 0 ]; then
-	echo
-	echo "Failed:"
-	awk -F'\t' '$4 == "FAIL" { printf "  %-8s %-9s %-20s %s\n", $1, $2, $3, $6 }' "$r"
-fi
-echo "soak took $(mc_since "$MC_T0")s; results: $out"
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+mc_report_results "soak figures: $out"

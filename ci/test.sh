@@ -95,20 +95,4 @@ else
 	cat "$slog"
 fi
 
-r=$MC_RESULTS/tests.tsv
-pass=$(awk -F'\t' '$4 == "PASS"' "$r" | wc -l)
-fail=$(awk -F'\t' '$4 == "FAIL"' "$r" | wc -l)
-skip=$(awk -F'\t' '$4 == "SKIP"' "$r" | wc -l)
-if [ "$fail" != 0 ]; then
-	echo
-	echo "Failed:"
-	awk -F'\t' '$4 == "FAIL" { printf "  %-8s %-9s %-28s %s\n", $1, $2, $3, $6 }' "$r"
-fi
-echo
-echo "results: $r (took $(mc_since "$MC_T0")s)"
-if [ "$skip" != 0 ]; then
-	echo "$pass passed, $fail failed, $skip skipped"
-else
-	echo "$pass passed, $fail failed"
-fi
-[ "$fail" = 0 ]
+mc_report_results

@@ -93,17 +93,17 @@ prepare_one()
 	[ "$K_LAYOUT" = debug ] || [ -s "$K_DIR/debs.list" ] || mc_die "kernel $K_KEY is not fetched: run 'bash ci/fetch.sh $K_KEY' first"
 	if [ -z "$K_CHROOT_SUITE" ]; then
 		host_root || return 1
-	elif [ "$K_LAYOUT" = debug ]; then
-		(
-			flock 9
-			make_chroot "$K_CHROOT_SUITE" "$K_CC"
-		) 9>"$MC_CACHE/chroots/.lock" || return 1
-		bash "$MC_CI/debug-kernel.sh" "$K_KEY" || return 1
 	else
+		# a debug kernel has no headers package: it is built below,
+		# outside the chroots' lock (tens of minutes cold)
 		(
 			flock 9
-			make_chroot "$K_CHROOT_SUITE" "$K_CC" && chroot_headers
+			make_chroot "$K_CHROOT_SUITE" "$K_CC" &&
+				{ [ "$K_LAYOUT" = debug ] || chroot_headers; }
 		) 9>"$MC_CACHE/chroots/.lock" || return 1
+		if [ "$K_LAYOUT" = debug ]; then
+			bash "$MC_CI/debug-kernel.sh" "$K_KEY" || return 1
+		fi
 	fi
 	mc_result "$K_KEY" toolchain PASS "$(mc_since "$t")" "$K_ENV"
 }

@@ -33,6 +33,14 @@ t_load()
 
 t_unload() { t_check "rmmod-$1" rmmod "$1"; }
 
+# t_random_file FILE MIB: write MIB MiB of random data to FILE; prints its
+# sha256.
+t_random_file()
+{
+	dd if=/dev/urandom of="$1" bs=1M count="$2" 2>/dev/null
+	sha256sum <"$1" | cut -d' ' -f1
+}
+
 # t_secs N: N seconds, times MC_SLOW on a debug kernel (ci/vm.sh): for the
 # guest's own timeouts, never for what a check asserts.
 t_secs() { echo $(($1 * ${MC_SLOW:-1})); }

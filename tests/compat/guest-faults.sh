@@ -50,6 +50,15 @@ offline_block()
 	echo $_rc
 }
 
+# offline_retry B SECONDS: offline_block, once more after a pause when the
+# kernel refused (a refusal right after other activity can be transient)
+offline_retry()
+{
+	_rc=$(offline_block "$1" "$2")
+	[ "$_rc" = 1 ] && { sleep 1; _rc=$(offline_block "$1" "$2"); }
+	echo "$_rc"
+}
+
 scenario() # MODULE
 {
 	m=$1
@@ -58,7 +67,12 @@ scenario() # MODULE
 	C=/sys/kernel/debug/movcompat-$m
 	st() { awk -v k="$1" '$1 == k { print $2 }' $D/stats; }
 	cst() { awk -v k="$1" '$1 == k { print $2 }' $C/stats 2>/dev/null; }
-	balanced() { [ "$(st isolated)" = $(($(st migrated) + $(st putback))) ]; echo $?; }
+	# chk_balanced NAME: every isolated page was migrated or put back
+	chk_balanced()
+	{
+		chk "$1" "$([ "$(st isolated)" = $(($(st migrated) + $(st putback))) ]; echo $?)" \
+			"isolated $(st isolated) != migrated $(st migrated) + put back $(st putback)"
+	}
 	intact() { [ "$(cat $D/verify)" = "checked $N bad 0" ]; echo $?; }
 
 	free0=$(free_kb)
@@ -92,8 +106,7 @@ scenario() # MODULE
 			f=/sys/devices/system/memory/memory$b/state
 			[ -w $f ] && [ "$(cat $f)" = online ] || continue
 			zone=$(t_zone $b)
-			rc=$(offline_block $b 30)
-			[ "$rc" = 1 ] && { sleep 1; rc=$(offline_block $b 30); }
+			rc=$(offline_retry $b 30)
 			if [ "$rc" = 0 ]; then
 				done_blk=$b
 				t_online_again $b "$zone"
@@ -104,8 +117,7 @@ scenario() # MODULE
 		chk faults-$name-injected $(($(st injected) > i0 ? 0 : 1)) "no migrate_page call failed"
 		chk faults-$name-moved $([ -n "$done_blk" ] && [ "$(st migrated)" -gt "$m0" ]; echo $?) \
 			"offline ${done_blk:-of no block} worked, migrated $(($(st migrated) - m0))"
-		chk faults-$name-balanced "$(balanced)" \
-			"isolated $(st isolated) != migrated $(st migrated) + put back $(st putback)"
+		chk_balanced faults-$name-balanced
 		chk faults-$name-intact "$(intact)" "$(cat $D/verify)"
 		chk faults-$name-counts $([ "$(st marked)" = "$marked0" ] && [ "$(st pages)" = "$N" ]; echo $?) \
 			"marked $(st marked) (was $marked0), pages $(st pages)"
@@ -127,14 +139,12 @@ scenario() # MODULE
 	chk faults-all-fail-not-offline $([ "$rc" != 0 ] && [ "$state" = online ]; echo $?) \
 		"offline exit $rc, block state $state"
 	[ "$state" = online ] || t_online_again "$b" "$zone"
-	chk faults-all-fail-balanced "$(balanced)" \
-		"isolated $(st isolated) != migrated $(st migrated) + put back $(st putback)"
+	chk_balanced faults-all-fail-balanced
 	if [ -r $C/stats ]; then
 		chk faults-cancel-range-dropped $([ "$(cst offlining)" = 0 ]; echo $?) \
 			"the core still holds a going-offline range after the offline ended"
 	fi
-	rc=$(offline_block "$b" 30)
-	[ "$rc" = 1 ] && { sleep 1; rc=$(offline_block "$b" 30); }
+	rc=$(offline_retry "$b" 30)
 	chk faults-offline-after-cancel $([ "$rc" = 0 ]; echo $?) "offline exit $rc"
 	[ "$rc" = 0 ] && t_online_again "$b" "$zone"
 	chk faults-after-cancel-intact "$(intact)" "$(cat $D/verify)"
@@ -145,8 +155,7 @@ scenario() # MODULE
 		echo 64 >$C/fail_dst_alloc
 		echo 1 >$C/compact
 		chk faults-dst-alloc-failed $(($(cst dst_alloc_failed) > d0 ? 0 : 1)) "no destination allocation failed"
-		chk faults-dst-alloc-balanced "$(balanced)" \
-			"isolated $(st isolated) != migrated $(st migrated) + put back $(st putback)"
+		chk_balanced faults-dst-alloc-balanced
 		chk faults-dst-alloc-intact "$(intact)" "$(cat $D/verify)"
 		echo 0 >$C/fail_dst_alloc
 	fi

@@ -72,12 +72,9 @@ if [ "$backend" = core ]; then
 	[ -w $core_compact ] && t_pass core-debugfs || t_fail core-debugfs "no $core_compact"
 fi
 
-dd if=/dev/urandom of=/tmp/a bs=1M count=$MB 2>/dev/null
-dd if=/dev/urandom of=/tmp/b0 bs=1M count=$MB 2>/dev/null
-dd if=/dev/urandom of=/tmp/b1 bs=1M count=$MB 2>/dev/null
-sha_a=$(sha </tmp/a)
-sha_b0=$(sha </tmp/b0)
-sha_b1=$(sha </tmp/b1)
+sha_a=$(t_random_file /tmp/a $MB)
+sha_b0=$(t_random_file /tmp/b0 $MB)
+sha_b1=$(t_random_file /tmp/b1 $MB)
 sha_zero=$(dd if=/dev/zero bs=1M count=$MB 2>/dev/null | sha)
 # Fragment: write the disk one MiB of each region at a time with other
 # allocations in between, then discard region C and free the others. The

@@ -28,6 +28,7 @@ pst() { awk -v k="$1" '$1 == k { print $2 }' $P/stats; }
 cst() { awk -v k="$1" '$1 == k { print $2 }' "$2/stats" 2>/dev/null; }
 sha() { sha256sum | cut -d' ' -f1; }
 region() { dd if=$DEV bs=1M skip=$1 count=$MB iflag=direct 2>/dev/null | sha; }
+sha_b() { if [ $(($1 % 2)) = 0 ]; then echo "$sha_b0"; else echo "$sha_b1"; fi; }	# file b(N%2)
 
 params=
 [ "${MC_SOAK_CARRIER:-0}" = 1 ] && params=carrier=1
@@ -38,14 +39,10 @@ backend=$(st backend)
 pbackend=$(pst backend)
 t_info "movram backend $backend, mc_pool backend $pbackend, $S s"
 
-dd if=/dev/urandom of=/tmp/a bs=1M count=$MB 2>/dev/null
-dd if=/dev/urandom of=/tmp/b0 bs=1M count=$MB 2>/dev/null
-dd if=/dev/urandom of=/tmp/b1 bs=1M count=$MB 2>/dev/null
-dd if=/dev/urandom of=/tmp/c bs=1M count=$MB 2>/dev/null
-sha_a=$(sha </tmp/a)
-sha_b0=$(sha </tmp/b0)
-sha_b1=$(sha </tmp/b1)
-sha_c=$(sha </tmp/c)
+sha_a=$(t_random_file /tmp/a $MB)
+sha_b0=$(t_random_file /tmp/b0 $MB)
+sha_b1=$(t_random_file /tmp/b1 $MB)
+sha_c=$(t_random_file /tmp/c $MB)
 sha_zero=$(dd if=/dev/zero bs=1M count=$MB 2>/dev/null | sha)
 dd if=/tmp/a of=$DEV bs=1M count=$MB oflag=direct 2>/dev/null
 dd if=/tmp/b0 of=$DEV bs=1M seek=$MB count=$MB oflag=direct 2>/dev/null
@@ -64,9 +61,7 @@ end=$(($(date +%s) + S))
 	p=1 err=0 bad=0
 	while [ ! -e /tmp/soak-stop ]; do
 		dd if=/tmp/b$((p % 2)) of=$DEV bs=1M seek=$MB count=$MB conv=notrunc oflag=direct 2>/dev/null || err=$((err + 1))
-		want=$sha_b0
-		[ $((p % 2)) = 1 ] && want=$sha_b1
-		[ "$(region $MB)" = "$want" ] || bad=$((bad + 1))
+		[ "$(region $MB)" = "$(sha_b $p)" ] || bad=$((bad + 1))
 		echo "$p $err $bad" >/tmp/writer.out
 		p=$((p + 1))
 	done
@@ -141,9 +136,7 @@ read -r pn perr pbad pk </tmp/pool.out
 # final state: every page verified, counts = allocated - freed
 bad=0
 [ "$(region 0)" = "$sha_a" ] || bad=$((bad + MB * PPM))
-want=$sha_b0
-[ $((wp % 2)) = 1 ] && want=$sha_b1
-[ "$(region $MB)" = "$want" ] || bad=$((bad + MB * PPM))
+[ "$(region $MB)" = "$(sha_b "$wp")" ] || bad=$((bad + MB * PPM))
 blkdiscard -o $((2 * MB * 1048576)) -l $((MB * 1048576)) $DEV
 [ "$(region $((2 * MB)))" = "$sha_zero" ] || bad=$((bad + MB * PPM))
 v=$(cat $P/verify)
