@@ -12,7 +12,8 @@
 # earlier build whose inputs were all the same are reused, and the log line
 # says "cache hit". The inputs: the module directory, movcompat's compat/ and
 # include/, this script, the make arguments, the kernel's packages (names
-# and versions), .config and Module.symvers, and the compiler's version.
+# and versions), .config and Module.symvers, the compiler's version, and
+# the files the directory's .build-inputs lists (paths in the repository).
 # Builds with C=1/C=2 (sparse, whose output is the point) are cached with
 # sparse's version in the key as well, and their build log, which holds
 # sparse's findings, comes back with the modules: sparse is as deterministic
@@ -63,6 +64,8 @@ if [ "${MOVCOMPAT_BUILD_CACHE:-1}" = 1 ]; then
 		fi
 		(cd "$src" && find . -type f -print0 | sort -z | xargs -0 sha256sum)
 		(cd "$MC_TOP" && find compat include -type f -print0 | sort -z | xargs -0 sha256sum)
+		# files outside the directory it builds from (a mutant's source)
+		[ ! -r "$src/.build-inputs" ] || (cd "$MC_TOP" && xargs sha256sum <"$src/.build-inputs")
 		sha256sum "$0" "$MC_CI/lib.sh" "$kroot/.config" "$kroot/Module.symvers" | cut -d' ' -f1
 		mc_in_env "$K_CC" --version 2>&1 | head -n 1
 	} | sha256sum | cut -c1-32)

@@ -66,6 +66,8 @@ MODULE_PARM_DESC(movcompat_fail_track, "test builds: make_movable finds no memor
 
 /* destination pages allocated ahead, in one bulk call per refill */
 #define MOVCOMPAT_CORE_POOL	32
+/* a pass keeps at most 1/this of RAM aside as rejected destinations */
+#define MOVCOMPAT_CORE_REJECT_SHARE	8
 
 /* one pass of the core: what it may do and what it did */
 struct movcompat_pass {
@@ -74,6 +76,7 @@ struct movcompat_pass {
 	bool compaction;	/* mark destinations fresh, skip fresh pages */
 	bool movable_full;	/* ZONE_MOVABLE had no page: stop asking */
 	struct list_head rejected;	/* destinations that fell in avoid */
+	unsigned long nr_rejected;	/* pages on it */
 	unsigned int pool_n;	/* destinations ready: pool[0 .. pool_n) */
 	int pool_nid;
 	struct page *pool[MOVCOMPAT_CORE_POOL];
@@ -545,7 +548,8 @@ static void core_pool_drain(struct movcompat_core *core,
 static void core_pool_fill(struct movcompat_core *core,
 			   struct movcompat_pass *pass, int nid)
 {
-	gfp_t gfp = READ_ONCE(core->gfp) | __GFP_NOWARN;
+	/* a destination is never worth the OOM killer: a page can stay */
+	gfp_t gfp = READ_ONCE(core->gfp) | __GFP_NOWARN | __GFP_RETRY_MAYFAIL;
 	unsigned int i, n, kept = 0;
 
 	pass->pool_nid = nid;
@@ -577,17 +581,27 @@ static struct page *core_pool_get(struct movcompat_core *core,
 	return pass->pool[--pass->pool_n];
 }
 
+/*
+ * A destination for @src outside the range the pass evacuates. Free pages
+ * of that range the allocator hands out are kept aside (rejected) until
+ * the pass ends, so that they are not handed out again: at most as many as
+ * the range holds, and never more than 1/MOVCOMPAT_CORE_REJECT_SHARE of
+ * RAM. (Without that bound, a range spanning all of memory took every
+ * free page and the OOM killer started: found by the fuzz lane's
+ * "evacuate 0 18446744073709551615".)
+ */
 static struct page *core_alloc_dst(struct movcompat_core *core,
 				   struct page *src, struct movcompat_pass *pass)
 {
-	unsigned long pfn, tries, max_tries;
+	unsigned long pfn, limit;
 	struct page *page;
 
 	if (movcompat_fault_dst_alloc(&core->faults))
 		return NULL;
-	/* enough to use up the free pages of the range being evacuated */
-	max_tries = max(64UL, pass->avoid_end - pass->avoid_start);
-	for (tries = 0; tries < max_tries; tries++) {
+	limit = min(pass->avoid_end - pass->avoid_start,
+		    totalram_pages() / MOVCOMPAT_CORE_REJECT_SHARE);
+	limit = max(limit, 64UL);
+	while (pass->nr_rejected < limit) {
 		page = core_pool_get(core, pass, page_to_nid(src));
 		if (!page)
 			return NULL;
@@ -595,8 +609,8 @@ static struct page *core_alloc_dst(struct movcompat_core *core,
 		if ((pfn < pass->avoid_start || pfn >= pass->avoid_end) &&
 		    !movcompat_core_offline_range_has(core, pfn))
 			return page;
-		/* keep it until the pass ends, so it is not handed out again */
 		list_add(&page->lru, &pass->rejected);
+		pass->nr_rejected++;
 	}
 	return NULL;
 }
@@ -692,6 +706,7 @@ static void core_pass_init(struct movcompat_pass *pass, enum migrate_mode mode,
 	pass->compaction = false;
 	pass->movable_full = false;
 	INIT_LIST_HEAD(&pass->rejected);
+	pass->nr_rejected = 0;
 	pass->pool_n = 0;
 	pass->pool_nid = NUMA_NO_NODE;
 }

@@ -21,6 +21,7 @@
 #include <linux/kernel.h>
 #include <linux/memory.h>
 #include <linux/seq_file.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/workqueue.h>
 #include <movcompat/movcompat.h>
@@ -221,7 +222,7 @@ static ssize_t evacuate_write(struct file *file, const char __user *ubuf,
 {
 	struct movcompat_core *core = file->private_data;
 	unsigned long start, nr;
-	char buf[64];
+	char buf[64], *rest, *first;
 	long ret;
 
 	if (len >= sizeof(buf))
@@ -229,9 +230,15 @@ static ssize_t evacuate_write(struct file *file, const char __user *ubuf,
 	if (copy_from_user(buf, ubuf, len))
 		return -EFAULT;
 	buf[len] = '\0';
-	if (sscanf(buf, "%lu %lu", &start, &nr) != 2) {
+	/* exactly two unsigned decimal numbers: no sign, nothing after */
+	rest = strim(buf);
+	first = strsep(&rest, " ");
+	if (!rest || kstrtoul(first, 10, &start) ||
+	    kstrtoul(skip_spaces(rest), 10, &nr)) {
+		if (rest)
+			rest[-1] = ' ';	/* undo strsep() for the message */
 		pr_err("movcompat: domain %s: evacuate: expected \"START_PFN NR_PAGES\" (decimal), got \"%s\"\n",
-		       core->dom->name, strim(buf));
+		       core->dom->name, first);
 		return -EINVAL;
 	}
 	ret = movcompat_domain_evacuate(core->dom, start, nr);

@@ -22,6 +22,58 @@ t_check()
 	if _o=$("$@" 2>&1); then t_pass "$_n"; else t_fail "$_n" "'$*' failed: $_o"; fi
 }
 
+# t_chk NAME STATUS WHY: a check from an exit status (0 passes). While
+# T_MUTANT names a deliberately broken build (t_mutants), failures are only
+# collected: that build must fail some check.
+t_chk()
+{
+	if [ "$2" = 0 ]; then
+		[ -n "${T_MUTANT:-}" ] || t_pass "$1"
+	elif [ -n "${T_MUTANT:-}" ]; then
+		echo "$1" >>$T_DIR/caught
+	else
+		t_fail "$1" "$3"
+	fi
+}
+
+# t_mutants RULE:MODULE,... FUNCTION: runs "FUNCTION MODULE" once for each
+# deliberately broken build, with T_MUTANT=RULE; each must fail at least
+# one t_chk check (check mutation-RULE-caught).
+t_mutants()
+{
+	for _mp in $(echo "$1" | tr , " "); do
+		T_MUTANT=${_mp%%:*}
+		: >$T_DIR/caught
+		"$2" "${_mp#*:}"
+		if [ -s $T_DIR/caught ]; then
+			t_pass "mutation-$T_MUTANT-caught" "$(tr '\n' ' ' <$T_DIR/caught)"
+		else
+			t_fail "mutation-$T_MUTANT-caught" "the build broken by rule $T_MUTANT passed every check"
+		fi
+		T_MUTANT=
+	done
+}
+
+# t_free_kb: free memory in kB, for leak checks: MemFree plus the pages
+# the per-cpu lists hold (freed pages wait there, uncounted by MemFree),
+# after dropping caches and shrinking every slab cache (which also empties
+# KASAN's quarantine on a debug kernel: 6.12-debug held 26.7 MB back).
+t_free_kb()
+{
+	echo 3 >/proc/sys/vm/drop_caches
+	for _s in /sys/kernel/slab/*/shrink; do echo 1 >"$_s"; done 2>/dev/null
+	echo $(($(awk '$1 == "MemFree:" { print $2 }' /proc/meminfo) +
+		4 * $(awk '$1 == "count:" { n += $2 } END { print n + 0 }' /proc/zoneinfo)))
+}
+
+# t_meminfo_moved FILE: the /proc/meminfo lines that moved by over 1 MiB
+# since FILE was copied from it (where a leak went), as info lines.
+t_meminfo_moved()
+{
+	awk 'NR == FNR { a[$1] = $2; next }
+	     ($2 - a[$1] > 1024 || a[$1] - $2 > 1024) { print "MCT INFO meminfo " $1 " " a[$1] " -> " $2 " kB" }' "$1" /proc/meminfo
+}
+
 # t_load MODULE [PARAMS...]: insmod /modules/MODULE.ko, fail the test if it
 # does not load.
 t_load()

@@ -16,10 +16,11 @@
  *    locked by the VM, so I/O waits for the migration and then retries with
  *    the new page. No I/O ever touches a page after its contents were copied.
  *
- * Module parameters: size (bytes per disk, K/M/G suffixes), count (disks).
+ * Module parameters: size (bytes per disk, K/M/G/T suffixes), count (disks).
  * debugfs movram/: stats (backend and counters), pfns (one pfn per page).
  */
 #include <linux/debugfs.h>
+#include <linux/ctype.h>
 #include <linux/highmem.h>
 #include <linux/module.h>
 #include <linux/sched/mm.h>
@@ -40,19 +41,50 @@ static unsigned long long size = 64ULL << 20;
 static unsigned int count = 1;
 static bool carrier;
 
+/*
+ * size=: a number (decimal, or 0x hex) with an optional K, M, G or T
+ * suffix. Unlike memparse(), a value that does not fit in 64 bits is
+ * refused instead of wrapping around to a small size.
+ */
 static int size_set(const char *val, const struct kernel_param *kp)
 {
+	static const char suffixes[] = "kmgt";	/* shift 10, 20, 30, 40 */
+	size_t len = strcspn(val, "kKmMgGtT\n");
+	const char *rest = val + len, *suffix;
+	unsigned int shift = 0;
 	unsigned long long v;
-	char *end;
+	char num[32];
+	int ret;
 
-	v = memparse(val, &end);
-	if (end == val || (*end && *end != '\n')) {
-		pr_err("movram: size=%s is not a size (examples: size=65536, size=64M, size=1G)\n",
-		       val);
-		return -EINVAL;
+	if (!len || len >= sizeof(num))
+		goto bad;
+	memcpy(num, val, len);
+	num[len] = '\0';
+	ret = kstrtoull(num, 0, &v);
+	if (ret == -ERANGE)
+		goto too_large;
+	if (ret)
+		goto bad;
+	suffix = *rest ? strchr(suffixes, tolower(*rest)) : NULL;
+	if (suffix) {
+		shift = 10 * (suffix - suffixes + 1);
+		rest++;
 	}
-	*(unsigned long long *)kp->arg = v;
+	if (*rest == '\n')
+		rest++;
+	if (*rest)		/* anything after the number and its suffix */
+		goto bad;
+	if (v > ULLONG_MAX >> shift)
+		goto too_large;
+	*(unsigned long long *)kp->arg = v << shift;
 	return 0;
+too_large:
+	pr_err("movram: size=%s does not fit in 64 bits\n", val);
+	return -ERANGE;
+bad:
+	pr_err("movram: size=%s is not a size (examples: size=65536, size=64M, size=1G)\n",
+	       val);
+	return -EINVAL;
 }
 
 static int size_get(char *buf, const struct kernel_param *kp)
@@ -66,7 +98,7 @@ static const struct kernel_param_ops size_ops = {
 };
 
 module_param_cb(size, &size_ops, &size, 0444);
-MODULE_PARM_DESC(size, "bytes per disk, K/M/G suffixes allowed, rounded up to a page (default 64M)");
+MODULE_PARM_DESC(size, "bytes per disk, K/M/G/T suffixes allowed, rounded up to a page (default 64M)");
 module_param(count, uint, 0444);
 MODULE_PARM_DESC(count, "number of disks /dev/movram0.. (1-16, default 1)");
 module_param(carrier, bool, 0444);
@@ -424,8 +456,8 @@ static int __init movram_init(void)
 		return -EINVAL;
 	}
 	if (size > ram || count * round_up(size, PAGE_SIZE) > ram) {
-		pr_err("movram: %u disk(s) of %llu bytes do not fit in RAM (%llu bytes)\n",
-		       count, size, ram);
+		pr_err("movram: count=%u size=%llu: %u disk(s) of %llu bytes do not fit in RAM (%llu bytes)\n",
+		       count, size, count, size, ram);
 		return -EINVAL;
 	}
 	size = round_up(size, PAGE_SIZE);
