@@ -14,6 +14,7 @@
 #include <linux/fs.h>
 #include <linux/slab.h>
 #include <movcompat/movcompat.h>
+#include "movcompat_fault.h"
 #include "movcompat_internal.h"
 
 #ifdef MOVCOMPAT_BACKEND_AOPS
@@ -47,7 +48,8 @@ static int movcompat_aops_migrate(struct address_space *mapping,
 
 static void movcompat_aops_putback(struct page *page)
 {
-	page_domain(page)->ops->putback_page(page);
+	if (!MOVCOMPAT_BROKEN(PUTBACK))	/* mutation check: the putback is lost */
+		page_domain(page)->ops->putback_page(page);
 }
 
 static const struct address_space_operations movcompat_aops = {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Fault-injection and mutation points of movcompat's migration core.
+ * Fault-injection and mutation points of movcompat's migration core (and
+ * one in the aops backend).
  *
  * Release builds: every point compiles to a constant and disappears.
  *
@@ -26,8 +27,9 @@
  * only): deliberately break one rule of the protocol, so that the test of
  * that rule can be seen failing. Never set in anything shipped.
  * (MOVCOMPAT_BREAK_CANCEL: the memory notifier keeps its going-offline
- * range after an offline that was refused or cancelled; caught by
- * tests/compat/guest-faults.sh.)
+ * range after an offline that was refused or cancelled;
+ * MOVCOMPAT_BREAK_PUTBACK also loses the aops backend's putback; both
+ * caught by tests/compat/guest-faults.sh.)
  */
 #ifndef _MOVCOMPAT_FAULT_H
 #define _MOVCOMPAT_FAULT_H

@@ -85,7 +85,8 @@ scenario() # MODULE
 			f=/sys/devices/system/memory/memory$b/state
 			[ -w $f ] && [ "$(cat $f)" = online ] || continue
 			zone=$(t_zone $b)
-			rc=$(offline_retry $b 30)
+			# (5.10 gives up a whole batch at the first -ENOMEM: slow under load)
+			rc=$(offline_retry $b 60)
 			if [ "$rc" = 0 ]; then
 				done_blk=$b
 				t_online_again $b "$zone"

@@ -230,7 +230,7 @@ phase_knobs()
 write_both()
 {
 	[ "$2" -gt 0 ] || return 0
-	rnd $((8192 - 256))
+	rnd $((sectors - 256))
 	dd if=/tmp/fuzz-data of=$DEV bs=512 skip=$RN seek=$1 count=$2 oflag=direct conv=notrunc 2>/dev/null ||
 		wrong="$wrong rewrite@$1+$2"
 	dd if=/tmp/fuzz-data of=/tmp/fuzz-model bs=512 skip=$RN seek=$1 count=$2 conv=notrunc 2>/dev/null
@@ -263,8 +263,10 @@ phase_io() # MODULE
 		t_chk fuzz-io-load 1 "insmod $m failed"
 		return
 	fi
-	dd if=/dev/urandom of=/tmp/fuzz-data bs=1M count=4 2>/dev/null
-	dd if=/dev/zero of=/tmp/fuzz-model bs=1M count=$mb 2>/dev/null
+	# the disk starts full of data: every discard's edge pages hold some
+	dd if=/dev/urandom of=/tmp/fuzz-data bs=1M count=$mb 2>/dev/null
+	dd if=/tmp/fuzz-data of=$DEV bs=1M oflag=direct 2>/dev/null
+	cp /tmp/fuzz-data /tmp/fuzz-model
 	(
 		while [ ! -e /tmp/fuzz-io-stop ]; do
 			echo 1 >/proc/sys/vm/compact_memory
@@ -284,7 +286,7 @@ phase_io() # MODULE
 		rnd 256
 		n=$((RN + 1))
 		inside=$([ $((s + n)) -le $sectors ]; echo $?)	# 0: wholly inside
-		rnd $((8192 - 256))
+		rnd $((sectors - 256))
 		src=$RN
 		if [ $op -lt 30 ]; then		# direct write, sectors
 			dd if=/tmp/fuzz-data of=$DEV bs=512 skip=$src seek=$s count=$n oflag=direct conv=notrunc 2>/dev/null
