@@ -7,6 +7,7 @@
 #ifndef _MOVCOMPAT_CORE_H
 #define _MOVCOMPAT_CORE_H
 
+#include <linux/list.h>
 #include <linux/migrate.h>
 #include <linux/notifier.h>
 #include <linux/rwsem.h>
@@ -104,6 +105,26 @@ static inline gfp_t movcompat_meta_gfp(gfp_t gfp)
 			__GFP_DMA32 | __GFP_ZERO)) | __GFP_NOWARN;
 }
 
+#define core_stat_inc(core, field) atomic_long_inc(&(core)->stats.field)
+
+/* destination pages allocated ahead, in one bulk call per refill */
+#define MOVCOMPAT_CORE_POOL	32
+/* a pass keeps at most 1/this of RAM aside as rejected destinations */
+#define MOVCOMPAT_CORE_REJECT_SHARE	8
+
+/* one pass of the core: what it may do and what it did */
+struct movcompat_pass {
+	enum migrate_mode mode;
+	unsigned long avoid_start, avoid_end;	/* no destination in here */
+	bool compaction;	/* mark destinations fresh, skip fresh pages */
+	bool movable_full;	/* ZONE_MOVABLE had no page: stop asking */
+	struct list_head rejected;	/* destinations that fell in avoid */
+	unsigned long nr_rejected;	/* pages on it */
+	unsigned int pool_n;	/* destinations ready: pool[0 .. pool_n) */
+	int pool_nid;
+	struct page *pool[MOVCOMPAT_CORE_POOL];
+};
+
 int movcompat_core_domain_init(struct movcompat_domain *dom,
 			       unsigned int flags);
 void movcompat_core_domain_destroy(struct movcompat_domain *dom);
@@ -122,6 +143,16 @@ bool movcompat_core_page_isolated(struct movcompat_domain *dom,
 long movcompat_core_evacuate(struct movcompat_domain *dom,
 			     unsigned long start_pfn, unsigned long end_pfn,
 			     enum migrate_mode mode);
+
+/* between the core's files (movcompat_core.c says which calls which) */
+void movcompat_core_drain_zone_movable(struct movcompat_domain *dom);
+bool movcompat_core_owns(struct movcompat_core *core, struct page *page);
+struct page *movcompat_core_alloc_dst(struct movcompat_core *core,
+				      struct page *src,
+				      struct movcompat_pass *pass);
+void movcompat_core_free_dst(struct movcompat_core *core, struct page *page);
+void movcompat_core_pool_drain(struct movcompat_core *core,
+			       struct movcompat_pass *pass);
 
 /* the balloon carrier (movcompat_carrier.c) */
 #ifdef MOVCOMPAT_HAVE_CARRIER
@@ -142,9 +173,45 @@ void movcompat_carrier_set_private(struct movcompat_domain *dom,
 /* triggers: debugfs and the memory notifier (movcompat_core_triggers.c) */
 int movcompat_core_triggers_init(struct movcompat_core *core);
 void movcompat_core_triggers_exit(struct movcompat_core *core);
-bool movcompat_core_offline_range_has(struct movcompat_core *core,
-				      unsigned long pfn);
-void movcompat_core_offline_check(struct movcompat_core *core,
-				  unsigned long pfn);
+
+/* the going-offline range the memory notifier keeps (triggers) */
+
+/**
+ * movcompat_core_offline_range_has() - is @pfn in a block going offline?
+ * @core: the domain's core.
+ * @pfn: a pfn.
+ *
+ * Return: true between MEM_GOING_OFFLINE and MEM_OFFLINE/CANCEL_OFFLINE of
+ * the block holding @pfn: no destination page may come from there.
+ */
+static inline bool
+movcompat_core_offline_range_has(struct movcompat_core *core, unsigned long pfn)
+{
+	bool in;
+
+	if (!READ_ONCE(core->offlining))
+		return false;
+	spin_lock(&core->offline_lock);
+	in = core->offlining && pfn >= core->offline_start &&
+	     pfn < core->offline_end;
+	spin_unlock(&core->offline_lock);
+	return in;
+}
+
+/**
+ * movcompat_core_offline_check() - a page entered the domain: if its block
+ *	is going offline, evacuate the block again now.
+ * @core: the domain's core.
+ * @pfn: the page's pfn.
+ *
+ * The page was allocated before the kernel isolated the block, and made
+ * movable after the notifier's evacuation; the offline would spin on it.
+ */
+static inline void movcompat_core_offline_check(struct movcompat_core *core,
+						unsigned long pfn)
+{
+	if (movcompat_core_offline_range_has(core, pfn))
+		mod_delayed_work(system_wq, &core->offline_work, 0);
+}
 
 #endif /* _MOVCOMPAT_CORE_H */

@@ -34,44 +34,6 @@
 /* evacuation rounds at MEM_GOING_OFFLINE while pages keep leaving */
 #define MOVCOMPAT_OFFLINE_TRIES		10
 
-/**
- * movcompat_core_offline_range_has() - is @pfn in a block going offline?
- * @core: the domain's core.
- * @pfn: a pfn.
- *
- * Return: true between MEM_GOING_OFFLINE and MEM_OFFLINE/CANCEL_OFFLINE of
- * the block holding @pfn: no destination page may come from there.
- */
-bool movcompat_core_offline_range_has(struct movcompat_core *core,
-				      unsigned long pfn)
-{
-	bool in;
-
-	if (!READ_ONCE(core->offlining))
-		return false;
-	spin_lock(&core->offline_lock);
-	in = core->offlining && pfn >= core->offline_start &&
-	     pfn < core->offline_end;
-	spin_unlock(&core->offline_lock);
-	return in;
-}
-
-/**
- * movcompat_core_offline_check() - a page entered the domain: if its block
- *	is going offline, evacuate the block again now.
- * @core: the domain's core.
- * @pfn: the page's pfn.
- *
- * The page was allocated before the kernel isolated the block, and made
- * movable after the notifier's evacuation; the offline would spin on it.
- */
-void movcompat_core_offline_check(struct movcompat_core *core,
-				  unsigned long pfn)
-{
-	if (movcompat_core_offline_range_has(core, pfn))
-		mod_delayed_work(system_wq, &core->offline_work, 0);
-}
-
 static bool core_offline_range(struct movcompat_core *core,
 			       unsigned long *start, unsigned long *end)
 {

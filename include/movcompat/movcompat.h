@@ -16,7 +16,7 @@
  *   mops  6.0-6.16 (and backports such as RHEL 9): __SetPageMovable(page, ops)
  *         with the driver's own ops, inline, no added indirection
  *   core  kernels with no driver hook (6.17+, < 4.8): movcompat's own
- *         backported migration core (compat/movcompat_core.c) tracks the
+ *         backported migration core (compat/movcompat_core*.c) tracks the
  *         domain's pages and moves them itself: on request
  *         (movcompat_domain_compact(), movcompat_domain_evacuate(), debugfs)
  *         and when a memory block holding them goes offline (a memory
@@ -260,7 +260,7 @@ movcompat_domain_pages_movable(const struct movcompat_domain *dom)
  * (native backends) and removes it otherwise, so pages the kernel cannot
  * migrate never land in ZONE_MOVABLE or CMA. (The core backend's own
  * placement, in movcompat_alloc_page(), may still put a page in
- * ZONE_MOVABLE: see the placement policy in compat/movcompat_core.c.)
+ * ZONE_MOVABLE: see the placement policy in compat/movcompat_core_place.c.)
  *
  * Return: the flags to allocate with.
  */

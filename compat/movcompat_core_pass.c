@@ -1,0 +1,463 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * core backend, the passes: migrate a list of isolated pages (retries,
+ * putback), gather and sweep the domain's pages over a pfn range, evacuate
+ * a range, compact the domain, drain ZONE_MOVABLE at teardown. Triggered
+ * by movcompat_core_triggers.c (memory notifier, debugfs) and the API.
+ */
+#include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <linux/pagemap.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <movcompat/movcompat.h>
+#include "movcompat_core.h"
+#include "movcompat_core_table.h"
+#include "movcompat_internal.h"
+
+#ifdef MOVCOMPAT_BACKEND_CORE
+
+/*
+ * migrate_page() returned 0 and some movcompat_core_migrated() found no
+ * memory for its destination's chunk: add @dst now if it was this one,
+ * allowed to sleep (@dst is still locked, so still in service).
+ */
+static void core_track_late(struct movcompat_domain *dom, struct page *dst)
+{
+	struct movcompat_core *core = dom->core;
+
+	if (mc_table_test(&core->table, page_to_pfn(dst), MC_PRESENT))
+		return;
+	WARN_ONCE(mc_table_add(&core->table, page_to_pfn(dst), GFP_KERNEL),
+		  "movcompat: domain %s: no memory to track a migrated page: it stays in service, but the core cannot move it again\n",
+		  dom->name);
+	atomic_dec(&core->untracked);
+}
+
+/* 0: moved or dropped (released); else the page stays isolated */
+static int core_migrate_one(struct movcompat_domain *dom, struct page *src,
+			    struct movcompat_pass *pass)
+{
+	struct movcompat_core *core = dom->core;
+	unsigned long dst_pfn, calls;
+	struct page *dst;
+	int rc;
+
+	lock_page(src);
+	if (!movcompat_core_owns(core, src)) {
+		/* released by the driver while isolated: just let it go */
+		unlock_page(src);
+		put_page(src);
+		core_stat_inc(core, released_isolated);
+		return 0;
+	}
+	dst = movcompat_core_alloc_dst(core, src, pass);
+	if (!dst) {
+		unlock_page(src);
+		core_stat_inc(core, dst_alloc_failed);
+		return -ENOMEM;
+	}
+	dst_pfn = page_to_pfn(dst);
+	if (WARN_ON_ONCE(!trylock_page(dst))) {
+		movcompat_core_free_dst(core, dst);
+		unlock_page(src);
+		core_stat_inc(core, dst_alloc_failed);
+		return -ENOMEM;
+	}
+	calls = atomic_long_read(&core->migrated_calls);
+	rc = dom->ops->migrate_page(dst, src, pass->mode);
+	if (!rc) {
+		/* a driver bug; a concurrent pass may hide it, never fake it */
+		if (atomic_long_read(&core->migrated_calls) == calls) {
+			pr_err_ratelimited("movcompat: domain %s: migrate_page returned 0 without calling movcompat_page_migrated(): a driver bug; the page stays where it is\n",
+					   dom->name);
+			mc_table_clear(&core->table, page_to_pfn(src), false,
+				       true, false);
+			unlock_page(dst);
+			movcompat_core_free_dst(core, dst);	/* nobody took it over */
+			unlock_page(src);
+			put_page(src);		/* the isolation reference */
+			core_stat_inc(core, failed);
+			return 0;
+		} else if (unlikely(atomic_read(&core->untracked))) {
+			core_track_late(dom, dst);
+		}
+		if (pass->compaction &&
+		    mc_table_test(&core->table, dst_pfn, MC_PRESENT))
+			mc_table_set_pinned(&core->table, dst_pfn, MC_FRESH);
+		unlock_page(dst);	/* our reference is the driver's now */
+		unlock_page(src);
+		put_page(src);		/* the isolation reference: frees it */
+		core_stat_inc(core, migrated);
+		return 0;
+	}
+	unlock_page(dst);
+	movcompat_core_free_dst(core, dst);
+	unlock_page(src);
+	if (rc == -EAGAIN)
+		core_stat_inc(core, retried);
+	return rc;
+}
+
+static void core_pass_init(struct movcompat_pass *pass, enum migrate_mode mode,
+			   unsigned long avoid_start, unsigned long avoid_end)
+{
+	pass->mode = mode;
+	pass->avoid_start = avoid_start;
+	pass->avoid_end = avoid_end;
+	pass->compaction = false;
+	pass->movable_full = false;
+	INIT_LIST_HEAD(&pass->rejected);
+	pass->nr_rejected = 0;
+	pass->pool_n = 0;
+	pass->pool_nid = NUMA_NO_NODE;
+}
+
+static void core_pass_end(struct movcompat_core *core,
+			  struct movcompat_pass *pass)
+{
+	struct page *page, *next;
+
+	movcompat_core_pool_drain(core, pass);
+	list_for_each_entry_safe(page, next, &pass->rejected, lru) {
+		list_del(&page->lru);
+		movcompat_core_free_dst(core, page);
+	}
+}
+
+/* migrate isolated pages; returns how many did not move (put back) */
+static long core_migrate_list(struct movcompat_domain *dom,
+			      struct page **pages, unsigned int n,
+			      struct movcompat_pass *pass)
+{
+	struct movcompat_core *core = dom->core;
+	unsigned int i, left = n, round;
+	long failed = 0;
+	int rc;
+
+	for (round = 0; round < MOVCOMPAT_CORE_PASSES && left; round++) {
+		for (i = 0; i < n; i++) {
+			if (!pages[i])
+				continue;
+			rc = core_migrate_one(dom, pages[i], pass);
+			if (rc == -EAGAIN && !MOVCOMPAT_BROKEN(EAGAIN))
+				continue;
+			if (rc && rc == -ENOMEM && MOVCOMPAT_BROKEN(DST_FAIL)) {
+				put_page(pages[i]);	/* forgets the page */
+				failed++;
+			} else if (rc) {
+				movcompat_core_putback(dom, pages[i]);
+				failed++;
+			}
+			pages[i] = NULL;
+			left--;
+		}
+		cond_resched();
+	}
+	for (i = 0; i < n; i++) {
+		if (pages[i]) {		/* still -EAGAIN after the last pass */
+			movcompat_core_putback(dom, pages[i]);
+			pages[i] = NULL;
+			failed++;
+		}
+	}
+	atomic_long_add(failed, &core->stats.failed);
+	return failed;
+}
+
+/**
+ * movcompat_core_migrate_list() - migrate pages the core isolated.
+ * @dom: the domain.
+ * @pages: pages isolated with movcompat_core_isolate(); entries are
+ *	cleared as they are consumed.
+ * @n: number of entries.
+ * @mode: migrate mode passed to the driver.
+ * @avoid_start: first pfn no destination may have.
+ * @avoid_end: pfn after the last one no destination may have (0: none).
+ *
+ * Return: the number of pages that did not move (they were put back).
+ */
+long movcompat_core_migrate_list(struct movcompat_domain *dom,
+				 struct page **pages, unsigned int n,
+				 enum migrate_mode mode,
+				 unsigned long avoid_start,
+				 unsigned long avoid_end)
+{
+	struct movcompat_pass pass;
+	long failed;
+
+	core_pass_init(&pass, mode, avoid_start, avoid_end);
+	failed = core_migrate_list(dom, pages, n, &pass);
+	core_pass_end(dom->core, &pass);
+	return failed;
+}
+
+/*
+ * Collect up to MOVCOMPAT_CORE_BATCH of the domain's pages from *cursor to
+ * last in one walk of the table (no references taken: isolation checks
+ * each page again under its lock). Compaction skips its own destinations.
+ * Sets *more and moves *cursor when the batch filled before last.
+ */
+static unsigned int core_gather(struct movcompat_core *core,
+				unsigned long *cursor, unsigned long last,
+				bool compaction, struct page **batch, bool *more)
+{
+	XA_STATE(xas, &core->table, *cursor / BITS_PER_LONG);
+	unsigned long base, word, pfn;
+	struct movcompat_chunk *c;
+	unsigned int n = 0, b;
+
+	*more = false;
+	rcu_read_lock();
+	xas_for_each(&xas, c, last / BITS_PER_LONG) {
+		if (xas_retry(&xas, c))
+			continue;
+		base = xas.xa_index * BITS_PER_LONG;
+		word = READ_ONCE(c->present) &
+		       mc_range_mask(base, *cursor, last);
+		if (compaction)
+			word &= ~READ_ONCE(c->fresh);
+		for_each_set_bit(b, &word, BITS_PER_LONG) {
+			pfn = base + b;
+			batch[n++] = pfn_to_page(pfn);
+			if (n == MOVCOMPAT_CORE_BATCH) {
+				*more = pfn < last;
+				*cursor = pfn + 1;
+				goto out;
+			}
+		}
+	}
+out:
+	rcu_read_unlock();
+	return n;
+}
+
+/*
+ * One sweep over the domain's pages in [start, end]: isolate in batches,
+ * migrate each batch. Returns pages migrated or a negative errno.
+ */
+static long core_sweep(struct movcompat_domain *dom, unsigned long start,
+		       unsigned long last, struct movcompat_pass *pass)
+{
+	struct movcompat_core *core = dom->core;
+	unsigned long cursor = start;
+	unsigned int i, n, found;
+	long moved = 0, failed;
+	struct page **batch;
+	bool more;
+
+	batch = kmalloc_array(MOVCOMPAT_CORE_BATCH, sizeof(*batch), GFP_KERNEL);
+	if (!batch)
+		return -ENOMEM;
+	do {
+		found = core_gather(core, &cursor, last, pass->compaction,
+				    batch, &more);
+		for (i = 0, n = 0; i < found; i++)
+			if (!movcompat_core_isolate(dom, batch[i], 0))
+				batch[n++] = batch[i];
+		if (!n) {
+			if (more)
+				continue;
+			break;
+		}
+		movcompat_fault_delay(&core->faults);
+		failed = core_migrate_list(dom, batch, n, pass);
+		moved += n - failed;
+		cond_resched();
+	} while (more && !fatal_signal_pending(current));
+	kfree(batch);
+	return moved;
+}
+
+/* the domain's pages in [start, last] */
+static unsigned long core_count(struct movcompat_core *core,
+				unsigned long start, unsigned long last)
+{
+	XA_STATE(xas, &core->table, start / BITS_PER_LONG);
+	unsigned long count = 0, chunks = 0;
+	struct movcompat_chunk *c;
+
+	rcu_read_lock();
+	xas_for_each(&xas, c, last / BITS_PER_LONG) {
+		if (xas_retry(&xas, c))
+			continue;
+		count += hweight_long(READ_ONCE(c->present) &
+				      mc_range_mask(xas.xa_index * BITS_PER_LONG,
+						    start, last));
+		mc_table_walk_pause(&xas, &chunks);
+	}
+	rcu_read_unlock();
+	return count;
+}
+
+/**
+ * movcompat_core_evacuate() - move the domain's pages out of a pfn range.
+ * @dom: the domain.
+ * @start_pfn: first pfn of the range.
+ * @end_pfn: pfn after the range.
+ * @mode: migrate mode passed to the driver.
+ *
+ * Destinations are always outside the range. Tries three sweeps while
+ * they make progress.
+ *
+ * Return: the number of the domain's pages still in the range (0 on
+ * success), or a negative errno.
+ */
+long movcompat_core_evacuate(struct movcompat_domain *dom,
+			     unsigned long start_pfn, unsigned long end_pfn,
+			     enum migrate_mode mode)
+{
+	struct movcompat_core *core = dom->core;
+	unsigned long left = 0, before;
+	struct movcompat_pass pass;
+	long moved = 0;
+	int sweep;
+
+	if (end_pfn <= start_pfn)
+		return -EINVAL;
+	if (core->carrier)	/* the kernel moves carried pages itself */
+		return 0;
+	down_read(&core->teardown);
+	atomic_long_inc(&core->stats.passes);
+	core_pass_init(&pass, mode, start_pfn, end_pfn);
+	left = core_count(core, start_pfn, end_pfn - 1);
+	for (sweep = 0; sweep < 3 && left; sweep++) {
+		before = left;
+		moved = core_sweep(dom, start_pfn, end_pfn - 1, &pass);
+		if (moved < 0)
+			break;
+		left = core_count(core, start_pfn, end_pfn - 1);
+		if (left >= before)
+			break;
+	}
+	core_pass_end(dom->core, &pass);
+	up_read(&core->teardown);
+	return moved < 0 ? moved : left;
+}
+
+/* the end of a compaction pass: no page is fresh any more */
+static void core_clear_fresh(struct movcompat_core *core)
+{
+	XA_STATE(xas, &core->table, 0);
+	struct movcompat_chunk *c;
+	unsigned long chunks = 0;
+
+	/* fresh bits sit only on present pages: no chunk empties here */
+	rcu_read_lock();
+	xas_for_each(&xas, c, ULONG_MAX) {
+		if (xas_retry(&xas, c))
+			continue;
+		if (READ_ONCE(c->fresh))
+			xchg(&c->fresh, 0);
+		mc_table_walk_pause(&xas, &chunks);
+	}
+	rcu_read_unlock();
+}
+
+static long core_compact(struct movcompat_domain *dom)
+{
+	struct movcompat_core *core = dom->core;
+	struct movcompat_pass pass;
+	long moved;
+
+	down_read(&core->teardown);
+	atomic_long_inc(&core->stats.passes);
+	core_pass_init(&pass, MIGRATE_SYNC, 0, 0);
+	pass.compaction = true;
+	moved = core_sweep(dom, 0, ULONG_MAX, &pass);
+	core_clear_fresh(core);
+	core_pass_end(dom->core, &pass);
+	up_read(&core->teardown);
+	return moved;
+}
+
+/**
+ * movcompat_domain_compact() - move every page of the domain once.
+ * @dom: the domain.
+ *
+ * Core backend: isolates and migrates each page of the domain to a newly
+ * allocated page (the allocator's choice, under the placement policy), so
+ * the pageblocks it leaves can merge into higher orders. Pages that are
+ * busy or refused are skipped. On native backends the kernel's own
+ * compaction moves the pages; nothing to do here.
+ *
+ * Context: process context, may sleep for a long time.
+ * Return: pages migrated, or -EOPNOTSUPP on native backends, or -errno.
+ */
+long movcompat_domain_compact(struct movcompat_domain *dom)
+{
+	if (dom->core->carrier)
+		return -EOPNOTSUPP;
+	return core_compact(dom);
+}
+
+/**
+ * movcompat_domain_evacuate() - move the domain's pages out of a pfn range.
+ * @dom: the domain.
+ * @start_pfn: first pfn.
+ * @nr_pages: length of the range.
+ *
+ * Core backend only (native backends: the kernel evacuates ranges itself
+ * when it offlines or allocates them; returns -EOPNOTSUPP).
+ *
+ * Context: process context, may sleep for a long time.
+ * Return: the number of the domain's pages still in the range (0: the
+ * range holds none of them any more), or -errno.
+ */
+long movcompat_domain_evacuate(struct movcompat_domain *dom,
+			       unsigned long start_pfn, unsigned long nr_pages)
+{
+	if (!nr_pages || start_pfn + nr_pages < start_pfn)
+		return -EINVAL;
+	if (dom->core->carrier)
+		return -EOPNOTSUPP;
+	return movcompat_core_evacuate(dom, start_pfn, start_pfn + nr_pages,
+				       MIGRATE_SYNC);
+}
+
+/*
+ * Domain teardown with pages still in the domain (a driver bug, reported
+ * by movcompat_domain_destroy()): once the core is gone nothing could move
+ * them, and a page nobody can move in ZONE_MOVABLE makes every offline of
+ * its block spin. While the driver's callbacks still exist, move them out
+ * of ZONE_MOVABLE (destinations outside it); say what is left.
+ */
+void movcompat_core_drain_zone_movable(struct movcompat_domain *dom)
+{
+	struct movcompat_core *core = dom->core;
+	unsigned long start, end, left = 0;
+	struct movcompat_pass pass;
+	int nid;
+
+	for_each_online_node(nid) {
+		struct zone *zone = &NODE_DATA(nid)->node_zones[ZONE_MOVABLE];
+
+		if (!populated_zone(zone))
+			continue;
+		start = zone->zone_start_pfn;
+		end = zone_end_pfn(zone);
+		core_pass_init(&pass, MIGRATE_SYNC, start, end);
+		pass.movable_full = true;	/* no destination in ZONE_MOVABLE */
+		core_sweep(dom, start, end - 1, &pass);
+		core_pass_end(core, &pass);
+		left += core_count(core, start, end - 1);
+	}
+	if (left)
+		pr_err("movcompat: domain %s: %lu of its pages are left in ZONE_MOVABLE, where nothing can move them now: offlining their memory blocks will fail\n",
+		       dom->name, left);
+}
+
+#else /* native backends */
+
+long movcompat_domain_compact(struct movcompat_domain *dom)
+{
+	return -EOPNOTSUPP;
+}
+
+long movcompat_domain_evacuate(struct movcompat_domain *dom,
+			       unsigned long start_pfn, unsigned long nr_pages)
+{
+	return -EOPNOTSUPP;
+}
+
+#endif /* MOVCOMPAT_BACKEND_CORE */

@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * core backend, placement and the destination pool.
+ *
+ * Placement policy. The kernel cannot migrate the core's pages, so they
+ * must never sit where the kernel counts on migrating everything: CMA
+ * areas and ZONE_MOVABLE. A page is placed in ZONE_MOVABLE only while the
+ * core's memory notifier is registered (CONFIG_MEMORY_HOTREMOVE): offlining
+ * a block then evacuates the domain's pages from it before the kernel
+ * looks (MEM_GOING_OFFLINE), and refuses the offline (-EBUSY) if one could
+ * not be moved. A first, cheap __GFP_MOVABLE attempt is kept only if it
+ * landed in ZONE_MOVABLE; otherwise (a movable pageblock of a normal zone,
+ * or a CMA area) it is freed at once and the page is allocated without
+ * __GFP_MOVABLE, i.e. outside CMA and ZONE_MOVABLE. (x86 CMA areas are
+ * reserved below ZONE_MOVABLE; a CMA area inside ZONE_MOVABLE would defeat
+ * this check, which the kernel's pageblock type, not exported, could not.)
+ */
+#include <linux/gfp.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <movcompat/movcompat.h>
+#include "movcompat_core.h"
+#include "movcompat_core_table.h"
+#include "movcompat_internal.h"
+
+#ifdef MOVCOMPAT_BACKEND_CORE
+
+/*
+ * The bulk page allocator (GPL-only export, 5.13+) takes the per-cpu lists'
+ * lock once for many pages; without it, one page at a time.
+ */
+#if defined(MOVCOMPAT_HAVE_ALLOC_PAGES_BULK_NODE) && \
+	(defined(MOVCOMPAT_USABLE_ALLOC_PAGES_BULK_NOPROF) || \
+	 defined(MOVCOMPAT_USABLE_ALLOC_PAGES_BULK))
+#define core_alloc_bulk(gfp, nid, nr, pages) \
+	alloc_pages_bulk_node(gfp, nid, nr, pages)
+#elif defined(MOVCOMPAT_HAVE_ALLOC_PAGES_BULK_ARRAY_NODE) && \
+	(defined(MOVCOMPAT_USABLE_ALLOC_PAGES_BULK_NOPROF) || \
+	 defined(MOVCOMPAT_USABLE_ALLOC_PAGES_BULK))
+#define core_alloc_bulk(gfp, nid, nr, pages) \
+	alloc_pages_bulk_array_node(gfp, nid, nr, pages)
+#else
+static unsigned long core_alloc_bulk(gfp_t gfp, int nid, unsigned long nr,
+				     struct page **pages)
+{
+	unsigned long n;
+
+	for (n = 0; n < nr; n++) {
+		pages[n] = alloc_pages_node(nid, gfp, 0);
+		if (!pages[n])
+			break;
+	}
+	return n;
+}
+#endif
+
+/*
+ * Up to @nr pages on @nid under the placement policy (top of this file):
+ * from ZONE_MOVABLE while the notifier guarantees their move and the zone
+ * has pages (anything the allocator put elsewhere goes back, and
+ * *@movable_full stops further attempts), otherwise without __GFP_MOVABLE,
+ * i.e. never in CMA. @pages must be all NULL; returns how many pages it
+ * holds then, in @pages[0 .. n).
+ */
+static unsigned int core_alloc_placed(struct movcompat_core *core, gfp_t gfp,
+				      int nid, unsigned int nr,
+				      struct page **pages, bool *movable_full)
+{
+	unsigned int i, n, kept = 0;
+
+	gfp &= ~__GFP_MOVABLE;
+	if (core->zone_movable && !*movable_full) {
+		/* ZONE_MOVABLE needs __GFP_HIGHMEM | __GFP_MOVABLE (gfp_zone()) */
+		gfp_t movable = gfp | __GFP_MOVABLE;
+
+		if (!IS_ENABLED(CONFIG_HIGHMEM) && !(gfp & (__GFP_DMA | __GFP_DMA32)))
+			movable |= __GFP_HIGHMEM;
+		n = core_alloc_bulk(movable | __GFP_NOWARN | __GFP_NORETRY, nid,
+				    nr, pages);
+		for (i = 0; i < n; i++) {
+			struct page *page = pages[i];
+
+			pages[i] = NULL;
+			if (page_zonenum(page) == ZONE_MOVABLE) {
+				pages[kept++] = page;
+			} else {
+				__free_page(page);
+				*movable_full = true;
+			}
+		}
+		if (kept)
+			return kept;
+	}
+	return core_alloc_bulk(gfp, nid, nr, pages);
+}
+
+/*
+ * The flags destinations are allocated with: the pass's own context
+ * (GFP_KERNEL: passes run in process context; a caller's noio/nofs scope
+ * still applies through current_gfp_context()), and the most restrictive
+ * zone any caller of movcompat_alloc_page() asked for, never loosened: a
+ * page a driver needed below 4 GiB never moves above it because another
+ * caller allowed highmem. The caller's own context flags (GFP_NOIO,
+ * GFP_ATOMIC) describe that call, not later passes, and never leak into
+ * them.
+ */
+static void core_note_gfp(struct movcompat_core *core, gfp_t gfp)
+{
+	gfp_t old = READ_ONCE(core->gfp), new;
+
+	for (;;) {
+		new = old;
+		/*
+		 * without CONFIG_HIGHMEM, __GFP_HIGHMEM restricts nothing: it
+		 * only lets __GFP_MOVABLE reach ZONE_MOVABLE, which the
+		 * placement policy decides
+		 */
+		if (IS_ENABLED(CONFIG_HIGHMEM) && !(gfp & __GFP_HIGHMEM))
+			new &= ~__GFP_HIGHMEM;
+		if (gfp & __GFP_DMA)
+			new = (new & ~(__GFP_DMA32 | __GFP_HIGHMEM)) | __GFP_DMA;
+		else if ((gfp & __GFP_DMA32) && !(new & __GFP_DMA))
+			new = (new & ~__GFP_HIGHMEM) | __GFP_DMA32;
+		if (new == old)
+			return;
+		old = cmpxchg(&core->gfp, old, new);
+		if (old == new)
+			return;
+	}
+}
+
+/**
+ * movcompat_core_alloc_page() - allocate a page for a core-backed domain.
+ * @dom: the domain.
+ * @gfp: the driver's flags for this call (context and zone); see
+ *	core_note_gfp() for what destinations inherit, and the top of this
+ *	file for the placement policy.
+ *
+ * The page's table chunk is reserved with the same flags, so that making
+ * the page movable needs no memory and cannot fail.
+ *
+ * Return: the page (refcount 1) or NULL.
+ */
+struct page *movcompat_core_alloc_page(struct movcompat_domain *dom, gfp_t gfp)
+{
+	struct movcompat_core *core = dom->core;
+	struct page *page = NULL;
+	bool movable_full = false;
+
+#ifdef MOVCOMPAT_HAVE_CARRIER
+	if (core->carrier)
+		return movcompat_carrier_alloc_page(dom, gfp);
+#endif
+	core_note_gfp(core, gfp);
+	core_alloc_placed(core, gfp, numa_mem_id(), 1, &page, &movable_full);
+	if (page && mc_table_set(&core->table, page_to_pfn(page), MC_RESERVED,
+				 movcompat_meta_gfp(gfp))) {
+		__free_page(page);
+		return NULL;
+	}
+	return page;
+}
+
+/**
+ * movcompat_core_free_page() - give back a page of movcompat_alloc_page()
+ *	that was never made movable.
+ * @dom: the domain.
+ * @page: the page.
+ */
+void movcompat_core_free_page(struct movcompat_domain *dom, struct page *page)
+{
+#ifdef MOVCOMPAT_HAVE_CARRIER
+	if (dom->core->carrier) {
+		movcompat_carrier_free_page(dom, page);
+		return;
+	}
+#endif
+	mc_table_unreserve(&dom->core->table, page_to_pfn(page));
+	put_page(page);
+}
+
+/* free a destination page that was not used (reserved, never tracked) */
+void movcompat_core_free_dst(struct movcompat_core *core, struct page *page)
+{
+	mc_table_unreserve(&core->table, page_to_pfn(page));
+	__free_page(page);
+}
+
+/* give back the pass's unused destinations */
+void movcompat_core_pool_drain(struct movcompat_core *core,
+			       struct movcompat_pass *pass)
+{
+	while (pass->pool_n)
+		movcompat_core_free_dst(core, pass->pool[--pass->pool_n]);
+}
+
+/*
+ * refill the destination pool on @nid (placement policy included); each
+ * page's chunk is reserved, so that movcompat_page_migrated() can track it
+ * without allocating
+ */
+static void core_pool_fill(struct movcompat_core *core,
+			   struct movcompat_pass *pass, int nid)
+{
+	/* a destination is never worth the OOM killer: a page can stay */
+	gfp_t gfp = READ_ONCE(core->gfp) | __GFP_NOWARN | __GFP_RETRY_MAYFAIL;
+	unsigned int i, n, kept = 0;
+
+	pass->pool_nid = nid;
+	memset(pass->pool, 0, sizeof(pass->pool));
+	n = core_alloc_placed(core, gfp, nid, MOVCOMPAT_CORE_POOL, pass->pool,
+			      &pass->movable_full);
+	for (i = 0; i < n; i++) {
+		struct page *page = pass->pool[i];
+
+		pass->pool[i] = NULL;
+		if (mc_table_set(&core->table, page_to_pfn(page), MC_RESERVED,
+				 movcompat_meta_gfp(gfp)))
+			__free_page(page);
+		else
+			pass->pool[kept++] = page;
+	}
+	pass->pool_n = kept;
+}
+
+static struct page *core_pool_get(struct movcompat_core *core,
+				  struct movcompat_pass *pass, int nid)
+{
+	if (!pass->pool_n || pass->pool_nid != nid) {
+		movcompat_core_pool_drain(core, pass);
+		core_pool_fill(core, pass, nid);
+		if (!pass->pool_n)
+			return NULL;
+	}
+	return pass->pool[--pass->pool_n];
+}
+
+/*
+ * A destination for @src outside the range the pass evacuates. Free pages
+ * of that range the allocator hands out are kept aside (rejected) until
+ * the pass ends, so that they are not handed out again: at most as many as
+ * the range holds, and never more than 1/MOVCOMPAT_CORE_REJECT_SHARE of
+ * RAM. (Without that bound, a range spanning all of memory took every
+ * free page and the OOM killer started: found by the fuzz lane's
+ * "evacuate 0 18446744073709551615".)
+ */
+struct page *movcompat_core_alloc_dst(struct movcompat_core *core,
+				      struct page *src,
+				      struct movcompat_pass *pass)
+{
+	unsigned long pfn, limit;
+	struct page *page;
+
+	if (movcompat_fault_dst_alloc(&core->faults))
+		return NULL;
+	limit = min(pass->avoid_end - pass->avoid_start,
+		    totalram_pages() / MOVCOMPAT_CORE_REJECT_SHARE);
+	limit = max(limit, 64UL);
+	while (pass->nr_rejected < limit) {
+		page = core_pool_get(core, pass, page_to_nid(src));
+		if (!page)
+			return NULL;
+		pfn = page_to_pfn(page);
+		if ((pfn < pass->avoid_start || pfn >= pass->avoid_end) &&
+		    !movcompat_core_offline_range_has(core, pfn))
+			return page;
+		list_add(&page->lru, &pass->rejected);
+		pass->nr_rejected++;
+	}
+	return NULL;
+}
+
+#endif /* MOVCOMPAT_BACKEND_CORE */

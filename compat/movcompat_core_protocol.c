@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * core backend, the protocol: movcompat's own, module-side migration core for kernels
+ * that give drivers no way to make their pages movable (6.17+, < 4.8), and
+ * for any kernel when built with MOVCOMPAT_BACKEND=core.
+ *
+ * It follows the kernel's own isolate -> migrate -> putback protocol
+ * (mm/migrate.c, isolate_movable_ops_page() and migrate_movable_ops_page()
+ * of 6.17) with the same rules, using only symbols every target kernel
+ * exports to modules:
+ *
+ *  isolate  take a reference with get_page_unless_zero(), refuse tail and
+ *           compound pages (re-checked after the reference, as
+ *           folio_get_nontail_page() does since 6.3), trylock, skip pages no
+ *           longer in the domain or already isolated, ask the driver's
+ *           isolate_page(), set the core's isolated mark, unlock.
+ *  migrate  lock the source, drop it silently if the driver released it
+ *           while isolated, allocate and lock a destination on the same
+ *           node, call migrate_page(dst, src, mode). 0: done; -EAGAIN:
+ *           retried, up to MOVCOMPAT_CORE_PASSES passes (migrate_pages()
+ *           uses 10); anything else, and no destination page: putback.
+ *  putback  lock, call putback_page() unless the driver released the page,
+ *           clear the mark, unlock, drop the reference.
+ *
+ * The core knows a domain's pages through its table (movcompat_core_table.h:
+ * bit words per pfn chunk; a driver page enters it in
+ * movcompat_page_make_movable() and leaves it in movcompat_page_release(),
+ * both under the page lock). The isolated bit is the core's own; the
+ * driver never sees it.
+ */
+#include <linux/mm.h>
+#include <linux/pagemap.h>
+#include <movcompat/movcompat.h>
+#include "movcompat_core.h"
+#include "movcompat_core_table.h"
+#include "movcompat_internal.h"
+
+#ifdef MOVCOMPAT_BACKEND_CORE
+
+static bool core_has_chunk(struct movcompat_core *core, unsigned long pfn)
+{
+	bool have;
+
+	rcu_read_lock();
+	have = mc_chunk(&core->table, pfn);
+	rcu_read_unlock();
+	return have;
+}
+
+/**
+ * movcompat_core_track() - a page enters the domain (page locked).
+ * @dom: the domain.
+ * @page: the page.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int movcompat_core_track(struct movcompat_domain *dom, struct page *page)
+{
+	struct movcompat_core *core = dom->core;
+	unsigned long pfn = page_to_pfn(page);
+	int ret;
+
+	movcompat_fault_track_delay(&core->faults);
+#ifdef MOVCOMPAT_HAVE_CARRIER
+	if (core->carrier)
+		return movcompat_carrier_track(dom, page);
+#endif
+	/*
+	 * A page of movcompat_alloc_page() has its chunk already (reserved),
+	 * so this allocates only for the driver's own pages, which the core
+	 * never placed in ZONE_MOVABLE. Fault injection (test builds only,
+	 * no lookup in release builds): no memory where a chunk has to be
+	 * allocated.
+	 */
+	if (IS_ENABLED(MOVCOMPAT_FAULT_INJECTION) &&
+	    !core_has_chunk(core, pfn) && movcompat_fault_track(&core->faults))
+		return -ENOMEM;
+	ret = mc_table_add(&core->table, pfn, GFP_KERNEL);
+	/* published after the offline's evacuation: it must leave again */
+	if (!ret)
+		movcompat_core_offline_check(core, pfn);
+	return ret;
+}
+
+/**
+ * movcompat_core_untrack() - a page leaves the domain (page locked).
+ * @dom: the domain.
+ * @page: the page. If the core holds it isolated, the core notices under
+ *	the page lock and drops it without calling the driver again.
+ */
+void movcompat_core_untrack(struct movcompat_domain *dom, struct page *page)
+{
+	mc_table_clear(&dom->core->table, page_to_pfn(page), true, true, true);
+}
+
+/**
+ * movcompat_core_migrated() - the driver moved @src to @dst (both locked).
+ * @dom: the domain.
+ * @dst: the destination; enters the table with the driver's reference.
+ * @src: the source; leaves the table, the driver's reference is dropped.
+ */
+void movcompat_core_migrated(struct movcompat_domain *dom, struct page *dst,
+			     struct page *src)
+{
+	struct movcompat_core *core = dom->core;
+
+	if (core->carrier)	/* the balloon side does the bookkeeping */
+		return;
+	/*
+	 * The driver's reference on @dst is the one the core allocated it
+	 * with: core_migrate_one() hands it over instead of dropping it.
+	 * @dst's chunk usually exists (the domain's pages are dense). If a
+	 * new one cannot be had atomically, core_migrate_one() adds @dst
+	 * again with GFP_KERNEL once the driver's callback returned (@dst
+	 * stays locked until then, so nobody can release it meanwhile).
+	 */
+	if (mc_table_add(&core->table, page_to_pfn(dst),
+			 GFP_ATOMIC | __GFP_NOWARN))
+		atomic_inc(&core->untracked);
+	/* @src leaves the domain, isolated and fresh bits included */
+	mc_table_clear(&core->table, page_to_pfn(src), true, true, true);
+	atomic_long_inc(&core->migrated_calls);
+	put_page(src);
+}
+
+/**
+ * movcompat_core_release() - take a page out of the domain and drop it.
+ * @dom: the domain.
+ * @page: the page, not locked.
+ */
+void movcompat_core_release(struct movcompat_domain *dom, struct page *page)
+{
+#ifdef MOVCOMPAT_HAVE_CARRIER
+	if (dom->core->carrier) {
+		movcompat_carrier_release(dom, page);
+		return;
+	}
+#endif
+	lock_page(page);
+	movcompat_core_untrack(dom, page);
+	unlock_page(page);
+	put_page(page);
+}
+
+/**
+ * movcompat_core_is_carrier() - does the balloon carrier serve @dom?
+ * @dom: the domain.
+ *
+ * Return: true for a carrier domain.
+ */
+bool movcompat_core_is_carrier(const struct movcompat_domain *dom)
+{
+	return dom->core && dom->core->carrier;
+}
+
+/**
+ * movcompat_core_page_private() - see movcompat_page_private().
+ * @dom: the domain.
+ * @page: the page.
+ *
+ * Return: the driver's value.
+ */
+unsigned long movcompat_core_page_private(struct movcompat_domain *dom,
+					  struct page *page)
+{
+#ifdef MOVCOMPAT_HAVE_CARRIER
+	if (dom->core->carrier)
+		return movcompat_carrier_private(dom, page);
+#endif
+	return page_private(page);
+}
+
+/**
+ * movcompat_core_set_page_private() - see movcompat_page_set_private().
+ * @dom: the domain.
+ * @page: the page.
+ * @value: the driver's value.
+ */
+void movcompat_core_set_page_private(struct movcompat_domain *dom,
+				     struct page *page, unsigned long value)
+{
+#ifdef MOVCOMPAT_HAVE_CARRIER
+	if (dom->core->carrier) {
+		movcompat_carrier_set_private(dom, page, value);
+		return;
+	}
+#endif
+	set_page_private(page, value);
+}
+
+/**
+ * movcompat_core_page_isolated() - does the core hold @page isolated?
+ * @dom: the domain.
+ * @page: the page.
+ *
+ * Return: true if isolated by the core.
+ */
+bool movcompat_core_page_isolated(struct movcompat_domain *dom,
+				  struct page *page)
+{
+	return mc_table_test(&dom->core->table, page_to_pfn(page),
+			     MC_ISOLATED);
+}
+
+/* still the driver's page? (page locked) */
+bool movcompat_core_owns(struct movcompat_core *core, struct page *page)
+{
+	if (MOVCOMPAT_BROKEN(RELEASED))
+		return true;
+	return mc_table_test(&core->table, page_to_pfn(page), MC_PRESENT);
+}
+
+/*
+ * Claim a locked page for isolation: in one walk under the table's lock,
+ * check that it is still the domain's page and not isolated already, and
+ * set the core's isolated mark. 0, -ENOENT (not the domain's) or -EBUSY.
+ */
+static int core_claim(struct movcompat_core *core, struct page *page,
+		      unsigned long pfn)
+{
+	XA_STATE(xas, &core->table, pfn / BITS_PER_LONG);
+	unsigned int b = pfn % BITS_PER_LONG;
+	struct movcompat_chunk *c;
+	int ret = 0;
+
+	xas_lock(&xas);
+	c = xas_load(&xas);
+	if (!MOVCOMPAT_BROKEN(TAIL) && !(c && test_bit(b, &c->present)))
+		ret = -ENOENT;
+	else if (!MOVCOMPAT_BROKEN(ISOLATED) && c && test_bit(b, &c->isolated))
+		ret = -EBUSY;
+	else if (c)
+		set_bit(b, &c->isolated);
+	xas_unlock(&xas);
+	return ret;
+}
+
+/**
+ * movcompat_core_isolate() - isolate one page of the domain.
+ * @dom: the domain.
+ * @page: a page found in the domain's table (no reference held).
+ * @mode: passed to the driver's isolate_page.
+ *
+ * Return: 0 with the page isolated and a reference held by the core;
+ * -ENOENT (being freed or no longer in the domain), -EINVAL (tail or
+ * compound page), -EBUSY (locked, already isolated, or refused by the
+ * driver).
+ */
+int movcompat_core_isolate(struct movcompat_domain *dom, struct page *page,
+			   isolate_mode_t mode)
+{
+	struct movcompat_core *core = dom->core;
+	unsigned long pfn = page_to_pfn(page);
+	int ret;
+
+	if (MOVCOMPAT_BROKEN(TAIL)) {
+		get_page(page);
+	} else {
+		/* a tail page has refcount 0; check again with the reference */
+		if (!get_page_unless_zero(page)) {
+			core_stat_inc(core, refused);
+			return -ENOENT;
+		}
+		if (PageCompound(page)) {
+			put_page(page);
+			core_stat_inc(core, refused);
+			return -EINVAL;
+		}
+		/*
+		 * The page may have left the domain (and been reused) since
+		 * the batch was gathered: check ownership with the reference
+		 * held, before touching its lock, as the kernel checks for
+		 * movable ops before folio_trylock(). core_claim() checks
+		 * again under the lock.
+		 */
+		if (!mc_table_test(&core->table, pfn, MC_PRESENT)) {
+			put_page(page);
+			core_stat_inc(core, refused);
+			return -ENOENT;
+		}
+	}
+	if (!trylock_page(page)) {
+		put_page(page);
+		core_stat_inc(core, busy);
+		return -EBUSY;
+	}
+	ret = core_claim(core, page, pfn);
+	if (!ret && !dom->ops->isolate_page(page, mode)) {
+		mc_table_clear(&core->table, pfn, false, true, false);
+		ret = -EBUSY;
+	}
+	unlock_page(page);
+	if (ret) {
+		put_page(page);
+		if (ret == -ENOENT)
+			core_stat_inc(core, refused);
+		else
+			core_stat_inc(core, busy);
+		return ret;
+	}
+	core_stat_inc(core, isolated);
+	return 0;
+}
+
+/**
+ * movcompat_core_putback() - give an isolated page back to the driver.
+ * @dom: the domain.
+ * @page: a page isolated by movcompat_core_isolate(); the core's
+ *	reference is dropped.
+ */
+void movcompat_core_putback(struct movcompat_domain *dom, struct page *page)
+{
+	struct movcompat_core *core = dom->core;
+
+	lock_page(page);
+	if (movcompat_core_owns(core, page)) {
+		if (!MOVCOMPAT_BROKEN(PUTBACK)) {
+			dom->ops->putback_page(page);
+			core_stat_inc(core, putback);
+		}
+		mc_table_clear(&core->table, page_to_pfn(page), false, true,
+			       false);
+	} else {
+		core_stat_inc(core, released_isolated);
+	}
+	unlock_page(page);
+	put_page(page);
+}
+
+#endif /* MOVCOMPAT_BACKEND_CORE */
