@@ -98,7 +98,7 @@ t_random_file()
 t_secs() { echo $(($1 * ${MC_SLOW:-1})); }
 
 # t_block_pages: 4 KiB pages per memory block (the unit of offlining).
-t_block_pages() { echo $(($(printf '%d' 0x$(cat /sys/devices/system/memory/block_size_bytes)) / 4096)); }
+t_block_pages() { echo $(($(printf '%d' 0x"$(cat /sys/devices/system/memory/block_size_bytes)") / 4096)); }
 
 # t_top_block: number of the highest memory block.
 t_top_block() { ls -d /sys/devices/system/memory/memory* | sed 's/.*memory//' | sort -n | tail -n 1; }

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 # Guest side of the CMA tests (kernels with CONFIG_DMA_CMA, booted with
 # cma=384M --mem 1024): mc_cma takes the whole default CMA area in 8 MiB
 # chunks, so the kernel must migrate every page out of it.

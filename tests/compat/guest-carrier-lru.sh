@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 # Guest side of the carrier's page->lru test: mc_pages_faults (a debug
 # build: MOVCOMPAT_FAULTS=y) in a carrier domain puts page 0 on a list of
 # its own through page->lru while the page is in service, which the balloon

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 # Guest side of the carrier's hibernation-window test: the carrier leaves
 # its pages out of hibernation images, so it refuses to hibernate while it
 # carries pages (guest-pages.sh) and must refuse to carry new pages from

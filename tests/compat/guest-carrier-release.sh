@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 # Guest side of the balloon carrier's release test (6.17+, and 6.0-6.16 with
 # the core forced; needs --mem 2048, movablecore=1G): mc_pages_faults
 # (mc_pages with fault injection) carries its pages as balloon pages. The
@@ -49,7 +50,8 @@ attempt()
 
 	echo 300 >$C/delay_isolated_ms
 	echo 20 >$C/fail_migrate
-	(echo offline >$MEM/memory$b/state 2>/tmp/cr-offline.err; echo $? >/tmp/cr-offline.rc) &
+	# shellcheck disable=SC2320 # the echo's status is the write's
+	(rc=0; echo offline >$MEM/memory$b/state 2>/tmp/cr-offline.err || rc=$?; echo $rc >/tmp/cr-offline.rc) &
 	sleep 1
 	t0=$(t_now_us)
 	if ! rmmod $M 2>/tmp/cr-rmmod.err; then

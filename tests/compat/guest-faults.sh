@@ -100,15 +100,15 @@ scenario() # MODULE
 		done
 		echo 0 >$PRM/fail_permille
 		t_chk faults-$name-injected $(($(st injected) > i0 ? 0 : 1)) "no migrate_page call failed"
-		t_chk faults-$name-moved $([ -n "$done_blk" ] && [ "$(st migrated)" -gt "$m0" ]; echo $?) \
+		t_chk faults-$name-moved "$([ -n "$done_blk" ] && [ "$(st migrated)" -gt "$m0" ]; echo $?)" \
 			"offline ${done_blk:-of no block} worked, migrated $(($(st migrated) - m0))"
 		chk_balanced faults-$name-balanced
 		t_chk faults-$name-intact "$(intact)" "$(cat $D/verify)"
-		t_chk faults-$name-counts $([ "$(st marked)" = "$marked0" ] && [ "$(st pages)" = "$N" ]; echo $?) \
+		t_chk faults-$name-counts "$([ "$(st marked)" = "$marked0" ] && [ "$(st pages)" = "$N" ]; echo $?)" \
 			"marked $(st marked) (was $marked0), pages $(st pages)"
 		# the core retries -EAGAIN (up to its pass limit): never a failure
 		if [ "$name" = eagain ] && [ -n "$f0" ]; then
-			t_chk faults-eagain-retried $([ "$(cst failed)" = "$f0" ]; echo $?) \
+			t_chk faults-eagain-retried "$([ "$(cst failed)" = "$f0" ]; echo $?)" \
 				"the core gave up on $(($(cst failed) - f0)) pages that failed with -EAGAIN"
 		fi
 	done
@@ -121,16 +121,16 @@ scenario() # MODULE
 	rc=$(offline_block "$b" 10)
 	state=$(cat /sys/devices/system/memory/memory$b/state)
 	echo 0 >$PRM/fail_permille
-	t_chk faults-all-fail-not-offline $([ "$rc" != 0 ] && [ "$state" = online ]; echo $?) \
+	t_chk faults-all-fail-not-offline "$([ "$rc" != 0 ] && [ "$state" = online ]; echo $?)" \
 		"offline exit $rc, block state $state"
 	[ "$state" = online ] || t_online_again "$b" "$zone"
 	chk_balanced faults-all-fail-balanced
 	if [ -r $C/stats ]; then
-		t_chk faults-cancel-range-dropped $([ "$(cst offlining)" = 0 ]; echo $?) \
+		t_chk faults-cancel-range-dropped "$([ "$(cst offlining)" = 0 ]; echo $?)" \
 			"the core still holds a going-offline range after the offline ended"
 	fi
 	rc=$(offline_retry "$b" 30)
-	t_chk faults-offline-after-cancel $([ "$rc" = 0 ]; echo $?) "offline exit $rc"
+	t_chk faults-offline-after-cancel "$([ "$rc" = 0 ]; echo $?)" "offline exit $rc"
 	[ "$rc" = 0 ] && t_online_again "$b" "$zone"
 	t_chk faults-after-cancel-intact "$(intact)" "$(cat $D/verify)"
 
@@ -148,7 +148,7 @@ scenario() # MODULE
 
 	# release and unload: nothing leaked
 	echo 1 >$D/release
-	t_chk faults-released $([ "$(st marked)" = 0 ]; echo $?) "the domain still counts $(st marked) pages"
+	t_chk faults-released "$([ "$(st marked)" = 0 ]; echo $?)" "the domain still counts $(st marked) pages"
 	if rmmod "$m"; then
 		free1=$(t_free_kb)
 		# free memory moves with the shell's own allocations: a leak of

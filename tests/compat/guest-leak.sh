@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 # Guest side of the destroy-with-pages-left test (a driver bug): mc_pages
 # destroys its domain with 256 pages never released, for the carrier and
 # for the core. movcompat must say so, and afterwards nothing may reach
@@ -40,7 +41,7 @@ for carrier in 0 1; do
 		case $(t_zone $blk) in Movable*) ;; *) continue ;; esac
 		tried=$((tried + 1))
 		rc=0
-		timeout $(t_secs 20) sh -c "echo offline >$MEM/memory$blk/state" 2>/dev/null || rc=$?
+		timeout "$(t_secs 20)" sh -c "echo offline >$MEM/memory$blk/state" 2>/dev/null || rc=$?
 		case $rc in
 		0) t_online_again $blk Movable ;;
 		1) ;;

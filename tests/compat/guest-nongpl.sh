@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 # Guest side of the non-GPL build test: mc_nongpl (MODULE_LICENSE
 # "Proprietary", built with MOVCOMPAT_GPL=n) linked (the build is the first
 # check), loads, makes its pages movable, compacts, verifies and releases

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 # Guest side of the compat-API test (needs --mem 2048, movablecore=1G):
 # load mc_pages, compact fragmented memory, offline memory blocks holding its
 # pages, verify every page, check the callback counts against
@@ -161,7 +162,7 @@ if [ "$movable" = 1 ]; then
 		[ $((bm2 - bm0)) = $((m2 - m0)) ] && t_pass carrier-balloon-migrate-counted ||
 			t_fail carrier-balloon-migrate-counted "driver migrated $((m2 - m0)), balloon_migrate +$((bm2 - bm0))"
 	else
-		[ $(( $(stat migrated) + $(stat putback) )) -le $(stat isolated) ] && t_pass isolate-accounting ||
+		[ $(( $(stat migrated) + $(stat putback) )) -le "$(stat isolated)" ] && t_pass isolate-accounting ||
 			t_fail isolate-accounting "migrated+putback > isolated"
 	fi
 else

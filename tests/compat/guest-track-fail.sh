@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 # Guest side of the tracking-failure tests (needs --mem 2048,
 # movablecore=1G): mc_pages_faults (core backend: 6.17+ automatically,
 # 6.0-6.16 forced) is loaded with movcompat_fail_track, so every time
@@ -37,7 +38,7 @@ round() # NAME [PARAMS...]
 		case $(t_zone $blk) in Movable*) ;; *) continue ;; esac
 		tried=$((tried + 1))
 		rc=0
-		timeout $(t_secs 30) sh -c "echo offline >$MEM/memory$blk/state" 2>/dev/null || rc=$?
+		timeout "$(t_secs 30)" sh -c "echo offline >$MEM/memory$blk/state" 2>/dev/null || rc=$?
 		case $rc in
 		0) done=$((done + 1)); t_online_again $blk Movable ;;
 		1) t_info "$_r: memory$blk: offline refused" ;;

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 # Guest side of the migration core's protocol tests: load mc_proto (core
 # backend, fault injection) and report each of its tests; then load each
 # deliberately broken build and check that the test of the broken rule

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 # The unload test against a deliberately broken core (MOVCOMPAT_BREAK=
 # teardown: the domain teardown does not unregister the memory notifier, so
 # it does not wait for a running offline pass). rmmod while that pass holds

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 # Guest side of the core's unload tests (mc_proto: core backend with fault
 # injection; needs --mem 2048 movablecore=1G):
 #  1. rmmod while a memory-offline pass holds the module's pages isolated:
@@ -27,7 +28,8 @@ Movable*) t_pass unload-pages-in-zone-movable ;;
 esac
 
 echo 3000 >$C/delay_isolated_ms
-(echo offline >$mem/state 2>/tmp/offline.err; echo $? >/tmp/offline.rc) &
+# shellcheck disable=SC2320 # the echo's status is the write's
+(rc=0; echo offline >$mem/state 2>/tmp/offline.err || rc=$?; echo $rc >/tmp/offline.rc) &
 sleep 1
 if rmmod mc_proto 2>/tmp/rmmod.err; then
 	t_pass rmmod-while-pages-isolated
@@ -46,7 +48,8 @@ fi
 
 t_load mc_proto
 echo 2000 >$C/delay_isolated_ms
-(echo 1 >$C/compact; echo $? >/tmp/compact.rc) &
+# shellcheck disable=SC2320 # the echo's status is the write's
+(rc=0; echo 1 >$C/compact || rc=$?; echo $rc >/tmp/compact.rc) &
 sleep 1
 if rmmod mc_proto 2>/dev/null; then
 	t_fail rmmod-during-compaction-refused "rmmod succeeded while a debugfs compaction pass ran"

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 # Guest side of the mc_pool example test (needs --mem 2048, movablecore=1G):
 # fill the pool, verify it, move its pages (the kernel's compaction and the
 # offlining of the memory block holding most of them; backend core: also
@@ -29,8 +30,8 @@ for b in $(t_blocks_most_first $D/pfns); do
 	tried=$((tried + 1))
 	zone=$(t_zone $b)
 	# a refusal right after boot can be transient: one more try after a pause
-	if timeout $(t_secs 30) sh -c "echo offline >$f" 2>/dev/null ||
-	   { sleep 1; timeout $(t_secs 30) sh -c "echo offline >$f" 2>/dev/null; }; then
+	if timeout "$(t_secs 30)" sh -c "echo offline >$f" 2>/dev/null ||
+	   { sleep 1; timeout "$(t_secs 30)" sh -c "echo offline >$f" 2>/dev/null; }; then
 		offlined=memory$b
 		t_online_again $b "$zone"
 		break

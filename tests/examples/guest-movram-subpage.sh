@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 # Guest side of movram's sub-page write test (core-backend kernels; movram
 # built with fault injection): 8 writers of 512-byte O_DIRECT blocks race
 # for the same fresh pages, while movcompat's tracking of each new page is

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 # Guest side of the movram example test (needs --mem 2048, movablecore=1G).
 #  1. bad parameters are refused with a clear message;
 #  2. a random file is written to /dev/movram0 (region A) interleaved with
@@ -108,7 +109,7 @@ dd if=/dev/urandom of=/tmp/c bs=1M count=1 2>/dev/null
 sha_c=$(sha </tmp/c)
 unmov0=$(st unmovable)
 bad=0
-for round in 1 2 3; do
+for _ in 1 2 3; do
 	w=1
 	while [ $w -le 8 ]; do
 		dd if=/tmp/c of=$DEV bs=512 seek=$((2 * MB * 2048)) count=2048 conv=notrunc oflag=direct 2>/dev/null &
@@ -173,11 +174,11 @@ while [ $r -le $ROUNDS ]; do
 		# a refusal is the kernel saying no (write error, exit 1); an
 		# offline still running after 30 s is a spin, never a refusal
 		rc=0
-		timeout $(t_secs 30) sh -c "echo offline >$f" 2>/dev/null || rc=$?
+		timeout "$(t_secs 30)" sh -c "echo offline >$f" 2>/dev/null || rc=$?
 		if [ $rc = 1 ]; then
 			sleep 1
 			rc=0
-			timeout $(t_secs 30) sh -c "echo offline >$f" 2>/dev/null || rc=$?
+			timeout "$(t_secs 30)" sh -c "echo offline >$f" 2>/dev/null || rc=$?
 		fi
 		case $rc in
 		0)	offlined=$((offlined + 1))

@@ -276,7 +276,7 @@ phase_io() # MODULE
 		done 2>/dev/null
 	) &
 	end=$(($(date +%s) + S))
-	ops=0 wrong= mismatch=
+	ops=0 wrong="" mismatch=""
 	while [ "$(date +%s)" -lt $end ] && [ -z "$mismatch" ]; do
 		rnd 100
 		op=$RN
