@@ -63,6 +63,6 @@ help:
 	@echo "make probes    print the feature-probe table per kernel (KERNELS=...)"
 	@echo "make bench     benchmarks (figures side by side, ratios from one run)"
 	@echo "make cocci-test  the semantic patches' tests (cases, idempotence, compiled results)"
-	@echo "make lint      checkpatch --strict and sparse on movcompat's own code"
+	@echo "make lint      checkpatch --strict, sparse and shellcheck on movcompat's own code"
 	@echo "make demo      the main job: build for $(DEFAULT_KERNEL), boot it, show the result"
 	@echo "make clean     remove build/ (distclean also removes the download cache)"

@@ -73,7 +73,7 @@ if [ "${MOVCOMPAT_BUILD_CACHE:-1}" = 1 ]; then
 	if ls "$cdir"/*.ko >/dev/null 2>&1; then
 		cp "$cdir"/*.ko "$out/"
 		cp "$cdir/build.log" "$out/build.log" 2>/dev/null
-		mc_log "$K_KEY" build "$name: $(cd "$out" && ls ./*.ko | xargs -n1 basename | tr '\n' ' ')in $(mc_since "$t")s (cache hit: built before from the same inputs)"
+		mc_log "$K_KEY" build "$name: $(cd "$out" && printf '%s ' *.ko)in $(mc_since "$t")s (cache hit: built before from the same inputs)"
 		exit 0
 	fi
 fi
@@ -93,4 +93,4 @@ if [ -n "$ckey" ]; then
 	cp "$out"/*.ko "$out/build.log" "$cdir.tmp.$$/" &&
 		{ mv -T "$cdir.tmp.$$" "$cdir" 2>/dev/null || rm -rf "$cdir.tmp.$$"; }
 fi
-mc_log "$K_KEY" build "$name: $(cd "$out" && ls ./*.ko | xargs -n1 basename | tr '\n' ' ')in $(mc_since "$t")s"
+mc_log "$K_KEY" build "$name: $(cd "$out" && printf '%s ' *.ko)in $(mc_since "$t")s"

@@ -1,5 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
+# The K_*, D_* and R_* variables set here are read by the scripts that
+# source this file:
+# shellcheck disable=SC2034
 #
 # Common helpers for movcompat's ci/ scripts: paths, the kernel list,
 # progress lines, the Debian mirror taken from the machine's apt setup,

@@ -5,7 +5,9 @@
 #  1. checkpatch.pl --strict (from Debian's linux-source-6.1, via
 #     ci/fetch-source.sh) over include/, compat/ (with the probes),
 #     tests/compat/, tests/core/, tests/bench/, tests/cma/ and drivers-examples/.
-#  2. sparse (C=2) while building every module directory of tests/compat/,
+#  2. shellcheck (warnings and errors) over every shell script of ci/,
+#     .ci/ and the guest scripts of tests/.
+#  3. sparse (C=2) while building every module directory of tests/compat/,
 #     tests/core/, tests/bench/, tests/cma/ and drivers-examples/ with ci/build.sh, for the default
 #     kernel 6.1 (mops backend) and 5.10 (the aops backend's code is only
 #     compiled there); any sparse warning in movcompat's own files fails.
@@ -112,8 +114,37 @@ else
 	fi
 fi
 
-# ------------------------------------------------------------ sparse
 bash "$MC_CI/deps.sh" --lint >"$work/apt.log" 2>&1
+
+# ------------------------------------------------------------ shellcheck
+t=$(mc_now)
+shfiles=(ci/*.sh ci/guest/init ci/guest/guest-lib.sh .ci/run tests/*/*.sh)
+if ! command -v shellcheck >/dev/null 2>&1; then
+	echo "shellcheck: not installed and ci/deps.sh --lint could not install it (see $work/apt.log)"
+	record - shellcheck FAIL 0 "shellcheck not installable"
+else
+	# the detector: an unquoted variable in a test and a useless cat
+	printf '#!/bin/sh
+x=$1
+if [ $x = a ]; then cat "$x" | wc; fi
+unused=1
+' >"$work/bad.sh"
+	if [ "$(shellcheck -S warning -f gcc "$work/bad.sh" | wc -l)" -ge 1 ]; then
+		record - shellcheck-detects PASS 0 "shellcheck flags a known-bad sample"
+	else
+		record - shellcheck-detects FAIL 0 "shellcheck said nothing about a known-bad sample"
+	fi
+	shellcheck -S warning -f gcc "${shfiles[@]}" >"$work/shellcheck.txt" 2>&1
+	echo "shellcheck -S warning: ${#shfiles[@]} scripts, $(wc -l <"$work/shellcheck.txt") findings"
+	sed 's/^/  /' "$work/shellcheck.txt"
+	if [ -s "$work/shellcheck.txt" ]; then
+		record - shellcheck FAIL "$(mc_since "$t")" "${#shfiles[@]} scripts: $(summary "$work/shellcheck.txt")"
+	else
+		record - shellcheck PASS "$(mc_since "$t")" "${#shfiles[@]} scripts clean"
+	fi
+fi
+
+# ------------------------------------------------------------ sparse
 
 # sparse_build DIR OUT: C=2 build for $kernel; prints the sparse warnings in
 # movcompat's own files as repository paths (the build copies sources to

@@ -53,11 +53,11 @@ module_out() { echo "$MC_BUILD/$1/$2"; }
 # VARIANT (a line "VARIANT ARGS..." of DIR/variants)
 build_module()
 {
-	local key=$1 spec=$2 dir=${2%@*} variant= args=()
+	local key=$1 spec=$2 dir=${2%@*} variant='' args=()
 	[[ "$spec" == *@* ]] && variant=${spec#*@}
 	if [ -n "$variant" ]; then
 		read -r -a args < <(awk -v v="$variant" '$1 == v { $1 = ""; print }' "$MC_TOP/$dir/variants" 2>/dev/null)
-		grep -q "^$variant[[:space:]]" "$MC_TOP/$dir/variants" 2>/dev/null ||
+		grep -q "^${variant}[[:space:]]" "$MC_TOP/$dir/variants" 2>/dev/null ||
 			mc_die "module $spec: no variant '$variant' in $dir/variants" 64
 	fi
 	bash "$MC_CI/build.sh" "$key" "$MC_TOP/$dir" "$(module_out "$key" "$spec")" -- "${args[@]}"
@@ -68,7 +68,7 @@ build_module()
 boot_group()
 {
 	local key=$1 group=$2 tests=$3 mods=$4 guests=$5 opts=$6 d f ok=1 rc
-	local kos=() gargs=() t ts tp tf tr seen=" "
+	local kos=() gargs=() t ts tr seen=" "
 	for d in $mods; do
 		[[ "$seen" == *" $d "* ]] && continue
 		seen+="$d "
@@ -86,12 +86,12 @@ boot_group()
 	# shellcheck disable=SC2086 # options are word lists by design
 	bash "$MC_CI/vm.sh" "$key" --name "$group" "${gargs[@]}" "${kos[@]}" $opts
 	rc=$?
-	local dir=$MC_BUILD/$key/vm-$group status= reason= seconds=0 boots=1
+	local dir=$MC_BUILD/$key/vm-$group status='' reason='' seconds=0 boots=1
 	# shellcheck disable=SC1091
 	. "$dir/result.env" 2>/dev/null || { status=FAIL reason="vm.sh exited $rc without a result"; }
 	[ "$status" = EARLY_DEATH ] && bootfail=1
 	for t in $tests; do
-		IFS=$'\t' read -r ts tp tf tr < <(awk -F'\t' -v t="$t" '$1 == t { print $2 "\t" $3 "\t" $4 "\t" $5 }' "$dir/tests.tsv" 2>/dev/null)
+		IFS=$'\t' read -r ts _ _ tr < <(awk -F'\t' -v t="$t" '$1 == t { print $2 "\t" $3 "\t" $4 "\t" $5 }' "$dir/tests.tsv" 2>/dev/null)
 		# a boot-level verdict (detector tests) decides when the test has none
 		if [ -z "$ts" ] || [ "$ts" = - ]; then
 			ts=FAIL tr=$reason
@@ -189,7 +189,7 @@ run_kernel()
 	fi
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$key" "$fetch" "$tool" "$build" "$boot" \
 		"$npass/$((npass + nfail))" "$K_NEED" >>"$summary"
-	mc_log "$key" done "tests $npass passed, $nfail failed in $(mc_since "$t")s"
+	mc_log "$key" "done" "tests $npass passed, $nfail failed in $(mc_since "$t")s"
 	MATRIX_FAILED=$((MATRIX_FAILED + nfail))
 }
 

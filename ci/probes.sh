@@ -12,7 +12,7 @@
 
 . "$(dirname "$0")/lib.sh"
 
-kernels=required check= cold=0
+kernels=required check='' cold=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--cold) cold=1; shift ;;

@@ -80,7 +80,7 @@ else
 	(
 		renice -n 19 -p "$BASHPID" >/dev/null
 		static_checks >"$slog" 2>&1
-		mc_log static done "$(mc_since "$MC_T0")s after the start" 2>>"$slog"
+		mc_log static "done" "$(mc_since "$MC_T0")s after the start" 2>>"$slog"
 	) &
 	spid=$!
 	suite matrix bash "$MC_CI/matrix.sh" --kernels "$kernels"

@@ -35,7 +35,7 @@ usage="usage: ci/vm.sh KEY --guest [TEST=]SCRIPT... [--module KO]... [--name NAM
 [ $# -ge 1 ] || mc_die "$usage" 64
 key=$1
 shift
-name= timeout=${MOVCOMPAT_VM_TIMEOUT:-120} mem=1024 append= retries=3 expect_err=0
+name='' timeout=${MOVCOMPAT_VM_TIMEOUT:-120} mem=1024 append='' retries=3 expect_err=0
 modules=() envs=() guests=() gnames=()
 while [ $# -gt 0 ]; do
 	case $1 in
