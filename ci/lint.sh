@@ -49,6 +49,19 @@ summary()
 	echo "$n findings, first: $(head -n 1 "$1" | cut -c1-200)"
 }
 
+# findings TOOL TITLE WHAT: print $work/TOOL.txt (one finding a line) and
+# record the tool's row: PASS when empty; timed from $t
+findings()
+{
+	echo "$2: $3, $(wc -l <"$work/$1.txt") findings"
+	sed 's/^/  /' "$work/$1.txt"
+	if [ -s "$work/$1.txt" ]; then
+		record - "$1" FAIL "$(mc_since "$t")" "$3: $(summary "$work/$1.txt")"
+	else
+		record - "$1" PASS "$(mc_since "$t")" "$3 clean"
+	fi
+}
+
 cd "$MC_TOP" || exit 1
 shopt -s nullglob
 files=(include/movcompat/*.h compat/*.c compat/*.h compat/probes/*.c compat/probes/*.h
@@ -105,13 +118,7 @@ else
 		record - checkpatch-detects FAIL 0 "only $n findings in a known-bad sample: checkpatch is not checking"
 	fi
 	checkpatch "${files[@]}" >"$work/checkpatch.txt"
-	echo "checkpatch --strict: ${#files[@]} files, $(wc -l <"$work/checkpatch.txt") findings"
-	sed 's/^/  /' "$work/checkpatch.txt"
-	if [ -s "$work/checkpatch.txt" ]; then
-		record - checkpatch FAIL "$(mc_since "$t")" "${#files[@]} files: $(summary "$work/checkpatch.txt")"
-	else
-		record - checkpatch PASS "$(mc_since "$t")" "${#files[@]} files clean"
-	fi
+	findings checkpatch "checkpatch --strict" "${#files[@]} files"
 fi
 
 bash "$MC_CI/deps.sh" --lint >"$work/apt.log" 2>&1
@@ -135,13 +142,7 @@ unused=1
 		record - shellcheck-detects FAIL 0 "shellcheck said nothing about a known-bad sample"
 	fi
 	shellcheck -S warning -f gcc "${shfiles[@]}" >"$work/shellcheck.txt" 2>&1
-	echo "shellcheck -S warning: ${#shfiles[@]} scripts, $(wc -l <"$work/shellcheck.txt") findings"
-	sed 's/^/  /' "$work/shellcheck.txt"
-	if [ -s "$work/shellcheck.txt" ]; then
-		record - shellcheck FAIL "$(mc_since "$t")" "${#shfiles[@]} scripts: $(summary "$work/shellcheck.txt")"
-	else
-		record - shellcheck PASS "$(mc_since "$t")" "${#shfiles[@]} scripts clean"
-	fi
+	findings shellcheck "shellcheck -S warning" "${#shfiles[@]} scripts"
 fi
 
 # ------------------------------------------------------------ sparse
