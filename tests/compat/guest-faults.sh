@@ -100,8 +100,12 @@ scenario() # MODULE
 		done
 		echo 0 >$PRM/fail_permille
 		t_chk faults-$name-injected $(($(st injected) > i0 ? 0 : 1)) "no migrate_page call failed"
-		t_chk faults-$name-moved "$([ -n "$done_blk" ] && [ "$(st migrated)" -gt "$m0" ]; echo $?)" \
-			"offline ${done_blk:-of no block} worked, migrated $(($(st migrated) - m0))"
+		# moved: an offline completed, or (a loaded host: 5.10 and 6.1 give
+		# up a whole batch at the first -ENOMEM and start over) the kernel
+		# kept retrying until half of the pages had moved
+		moved=$(($(st migrated) - m0))
+		t_chk faults-$name-moved "$([ "$moved" -gt 0 ] && { [ -n "$done_blk" ] || [ "$moved" -ge $((N / 2)) ]; }; echo $?)" \
+			"offline ${done_blk:-of no block} worked, migrated $moved"
 		chk_balanced faults-$name-balanced
 		t_chk faults-$name-intact "$(intact)" "$(cat $D/verify)"
 		t_chk faults-$name-counts "$([ "$(st marked)" = "$marked0" ] && [ "$(st pages)" = "$N" ]; echo $?)" \
