@@ -74,6 +74,25 @@ t_meminfo_moved()
 	     ($2 - a[$1] > 1024 || a[$1] - $2 > 1024) { print "MCT INFO meminfo " $1 " " a[$1] " -> " $2 " kB" }' "$1" /proc/meminfo
 }
 
+# t_leak_mark / t_leak_check NAME WHEN: free memory (t_free_kb) now, and
+# the check NAME that it did not drop by more than 4 MiB (MC_SLOW times
+# that on a debug kernel, whose page_owner and lockdep records grow) since
+# the mark: a leak of a test's pages (tens of MiB) is far beyond it. A
+# failure prints the meminfo lines that moved. WHEN ends the message.
+t_leak_mark()
+{
+	t_free_kb >$T_DIR/free0
+	cp /proc/meminfo $T_DIR/meminfo0
+}
+t_leak_check()
+{
+	_f0=$(cat $T_DIR/free0)
+	_f1=$(t_free_kb)
+	_leak=$([ "$_f1" -ge $((_f0 - 4096 * ${MC_SLOW:-1})) ]; echo $?)
+	[ "$_leak" = 0 ] || [ -n "${T_MUTANT:-}" ] || t_meminfo_moved $T_DIR/meminfo0
+	t_chk "$1" "$_leak" "free (MemFree + per-cpu lists) $_f0 kB before, $_f1 kB $2"
+}
+
 # t_load MODULE [PARAMS...]: insmod /modules/MODULE.ko, fail the test if it
 # does not load.
 t_load()

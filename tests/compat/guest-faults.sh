@@ -57,8 +57,7 @@ scenario() # MODULE
 	}
 	intact() { [ "$(cat $D/verify)" = "checked $N bad 0" ]; echo $?; }
 
-	free0=$(t_free_kb)
-	cp /proc/meminfo /tmp/meminfo0
+	t_leak_mark
 	# shellcheck disable=SC2086 # MC_FAULT_PARAMS: more parameters
 	if ! insmod /modules/$m.ko npages=$N ${MC_FAULT_PARAMS:-}; then
 		t_fail "insmod-$m" "could not load $m"
@@ -154,15 +153,7 @@ scenario() # MODULE
 	echo 1 >$D/release
 	t_chk faults-released "$([ "$(st marked)" = 0 ]; echo $?)" "the domain still counts $(st marked) pages"
 	if rmmod "$m"; then
-		free1=$(t_free_kb)
-		# free memory moves with the shell's own allocations: a leak of
-		# the module's pages (32 MiB) is far beyond a 4 MiB margin; a debug
-		# kernel's page_owner and lockdep records grow: 4 MiB times MC_SLOW
-		# there (16 MiB)
-		leak=$([ "$free1" -ge $((free0 - 4096 * ${MC_SLOW:-1})) ]; echo $?)
-		[ "$leak" = 0 ] || [ -n "${T_MUTANT:-}" ] || t_meminfo_moved /tmp/meminfo0
-		t_chk faults-no-leak "$leak" \
-			"free (MemFree + per-cpu lists) $free0 kB before, $free1 kB after unload"
+		t_leak_check faults-no-leak "after unload"
 	else
 		t_chk faults-unload 1 "rmmod $m failed"
 	fi
