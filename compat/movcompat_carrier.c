@@ -473,17 +473,73 @@ int movcompat_carrier_init(struct movcompat_domain *dom)
 }
 
 /*
+ * Teardown: @page, just taken back from the kernel, may sit in ZONE_MOVABLE
+ * or CMA (it was allocated movable), where the kernel assumes it can move
+ * every page, and nothing will move it once the domain is gone (offlining
+ * its block, or a contiguous allocation over it, would retry forever).
+ * While the driver's callbacks still exist, move it to a page outside both
+ * with the driver's own migrate_page(), as the kernel's moves do. (Every
+ * such page moves: whether a page is in CMA cannot be told from a module on
+ * 7.x, where get_pfnblock_migratetype() is not exported.) Return: the page
+ * the driver holds now; @page itself when it could not be moved.
+ */
+static struct page *carrier_move_out(struct movcompat_domain *dom,
+				     struct movcompat_carried *c,
+				     struct page *page)
+{
+	struct xarray *table = &dom->core->pages;
+	int tries = 3, rc = -ENOMEM;
+	struct page *dst;
+
+	/* no __GFP_MOVABLE: neither ZONE_MOVABLE nor CMA */
+	dst = alloc_page(GFP_KERNEL | __GFP_NOWARN | __GFP_RETRY_MAYFAIL);
+	if (!dst)
+		return page;
+	if (!trylock_page(page)) {
+		/* the driver still uses the page it leaked: leave it */
+		__free_page(dst);
+		return page;
+	}
+	lock_page(dst);
+	/* the driver's callback looks both pages up, as in a kernel move */
+	if (xa_err(xa_store(table, page_to_pfn(page), c, GFP_KERNEL)) ||
+	    xa_err(xa_store(table, page_to_pfn(dst), c, GFP_KERNEL)))
+		goto out;
+	do {
+		c->dst_private = 0;
+		c->dst_pfn = page_to_pfn(dst);
+		rc = dom->ops->migrate_page(dst, page, MIGRATE_SYNC);
+		c->dst_pfn = 0;
+		if (rc == -EAGAIN)
+			schedule_timeout_uninterruptible(1);
+	} while (rc == -EAGAIN && --tries);
+out:
+	xa_erase(table, page_to_pfn(dst));
+	xa_erase(table, page_to_pfn(page));
+	unlock_page(dst);
+	unlock_page(page);
+	if (rc) {
+		put_page(dst);
+		return page;
+	}
+	atomic_long_inc(&dom->core->stats.migrated);
+	put_page(page);
+	return dst;
+}
+
+/*
  * Domain teardown: nothing of the module may be reachable from a page
  * afterwards. A carried page the driver did not release (a driver bug,
  * reported by movcompat_domain_destroy()) is taken back from the kernel
  * (its device points at this module) and left to the driver's reference:
- * never freed under the driver, never moved again.
+ * never freed under the driver, never moved again, so first moved out of
+ * ZONE_MOVABLE and CMA.
  */
 void movcompat_carrier_exit(struct movcompat_domain *dom)
 {
 	struct movcompat_core *core = dom->core;
+	unsigned long index, left = 0, stuck = 0, in_movable = 0;
 	struct movcompat_carried *c;
-	unsigned long index, left = 0, in_movable = 0;
 	struct page *got;
 
 	if (!core->carrier)
@@ -492,16 +548,22 @@ void movcompat_carrier_exit(struct movcompat_domain *dom)
 	xa_for_each(&core->pages, index, c) {
 		xa_erase(&core->pages, index);
 		if (c->carried && !READ_ONCE(c->released)) {
-			got = carrier_dequeue(dom, c);
 			left++;
-			if (page_zonenum(got) == ZONE_MOVABLE)
-				in_movable++;
+			got = carrier_dequeue(dom, c);
+			if (carrier_move_out(dom, c, got) == got) {
+				stuck++;
+				if (page_zonenum(got) == ZONE_MOVABLE)
+					in_movable++;
+			}
 		}
 		kfree(c);
 	}
-	if (left)
-		pr_err("movcompat: domain %s: took back %lu carried pages the driver did not release (%lu of them in ZONE_MOVABLE, where nothing can move them now)\n",
-		       dom->name, left, in_movable);
+	if (stuck)
+		pr_err("movcompat: domain %s: took back %lu carried pages the driver did not release; %lu of them could not be moved out of ZONE_MOVABLE and CMA, where nothing can move them now (%lu of them in ZONE_MOVABLE)\n",
+		       dom->name, left, stuck, in_movable);
+	else if (left)
+		pr_err("movcompat: domain %s: took back %lu carried pages the driver did not release and moved them out of ZONE_MOVABLE and CMA\n",
+		       dom->name, left);
 	if (atomic_long_read(&core->stats.released_isolated))
 		pr_info("movcompat: domain %s: %ld carried pages were released while the kernel held them isolated (each waited for the kernel's putback)\n",
 			dom->name,

@@ -82,7 +82,7 @@ void movcompat_core_domain_destroy(struct movcompat_domain *dom)
 	movcompat_carrier_exit(dom);
 #endif
 	if (!core->carrier && atomic_long_read(&dom->nr_movable))
-		movcompat_core_drain_zone_movable(dom);
+		movcompat_core_move_leftovers_out(dom);
 	xa_destroy(&core->pages);
 	mc_table_destroy(&core->table);
 	dom->core = NULL;

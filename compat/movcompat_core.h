@@ -145,7 +145,7 @@ long movcompat_core_evacuate(struct movcompat_domain *dom,
 			     enum migrate_mode mode);
 
 /* between the core's files (movcompat_core.c says which calls which) */
-void movcompat_core_drain_zone_movable(struct movcompat_domain *dom);
+void movcompat_core_move_leftovers_out(struct movcompat_domain *dom);
 bool movcompat_core_owns(struct movcompat_core *core, struct page *page);
 struct page *movcompat_core_alloc_dst(struct movcompat_core *core,
 				      struct page *src,

@@ -418,11 +418,13 @@ long movcompat_domain_evacuate(struct movcompat_domain *dom,
 /*
  * Domain teardown with pages still in the domain (a driver bug, reported
  * by movcompat_domain_destroy()): once the core is gone nothing could move
- * them, and a page nobody can move in ZONE_MOVABLE makes every offline of
- * its block spin. While the driver's callbacks still exist, move them out
- * of ZONE_MOVABLE (destinations outside it); say what is left.
+ * them, and a page nobody can move in ZONE_MOVABLE or CMA makes every
+ * offline of its block, or contiguous allocation over it, retry forever.
+ * While the driver's callbacks still exist, move every one of them to a
+ * destination outside both (whether a page is in CMA cannot be told from a
+ * module on 7.x, so none is skipped); say what is left in ZONE_MOVABLE.
  */
-void movcompat_core_drain_zone_movable(struct movcompat_domain *dom)
+void movcompat_core_move_leftovers_out(struct movcompat_domain *dom)
 {
 	struct movcompat_core *core = dom->core;
 	unsigned long start, end, left = 0;
@@ -432,19 +434,26 @@ void movcompat_core_drain_zone_movable(struct movcompat_domain *dom)
 	for_each_online_node(nid) {
 		struct zone *zone = &NODE_DATA(nid)->node_zones[ZONE_MOVABLE];
 
-		if (!populated_zone(zone))
+		start = node_start_pfn(nid);
+		end = node_end_pfn(nid);
+		if (end <= start)
 			continue;
-		start = zone->zone_start_pfn;
-		end = zone_end_pfn(zone);
-		core_pass_init(&pass, MIGRATE_SYNC, start, end);
+		core_pass_init(&pass, MIGRATE_SYNC, 0, 0);
 		pass.movable_full = true;	/* no destination in ZONE_MOVABLE */
+		pass.compaction = true;		/* each page moves once */
 		core_sweep(dom, start, end - 1, &pass);
+		core_clear_fresh(core);
 		core_pass_end(core, &pass);
-		left += core_count(core, start, end - 1);
+		if (populated_zone(zone))
+			left += core_count(core, zone->zone_start_pfn,
+					   zone_end_pfn(zone) - 1);
 	}
 	if (left)
 		pr_err("movcompat: domain %s: %lu of its pages are left in ZONE_MOVABLE, where nothing can move them now: offlining their memory blocks will fail\n",
 		       dom->name, left);
+	else
+		pr_err("movcompat: domain %s: moved the pages left in it out of ZONE_MOVABLE and CMA\n",
+		       dom->name);
 }
 
 #else /* native backends */

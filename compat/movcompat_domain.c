@@ -71,9 +71,10 @@ int movcompat_domain_init(struct movcompat_domain *dom,
  * then no page points at the domain and no callback can run any more, even
  * while compaction is running. If pages were not released (a driver bug)
  * this says so with a stack trace; the carrier then takes every carried
- * page back from the kernel and the core moves the pages left in
- * ZONE_MOVABLE out of it (with the driver's callbacks, which must still
- * work), both leaving the pages to the driver's references; the native
+ * page back from the kernel, and both the carrier and the core move the
+ * pages left out of ZONE_MOVABLE and CMA (through the driver's
+ * migrate_page(), which must still work), both leaving the pages to the
+ * driver's references; the native
  * backends keep no list of pages and cannot: aops keeps the domain's
  * mapping allocated (leaks it), and the pages still point at the module.
  * The core backend always stops its triggers (memory notifier, debugfs)

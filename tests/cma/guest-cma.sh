@@ -11,7 +11,11 @@
 #     it through the balloon callbacks; every page verified;
 #  2. core (mc_pages, no carrier: the core backend on these kernels): its
 #     placement policy must keep every page out of CMA, and the whole area
-#     can still be taken.
+#     can still be taken;
+#  3. carrier, driver bug: mc_pages destroys its domain with every page
+#     still carried (leak=); movcompat must take them back and move the
+#     ones in the area out of it (nothing could move them later), so the
+#     whole area can be taken after the unload.
 D=/sys/kernel/debug/mc_pages
 X=/sys/kernel/debug/mc_cma
 meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
@@ -71,4 +75,22 @@ phase() # NAME PARAMS...
 }
 phase carrier carrier=1
 phase core
+
+# 3. destroy with every carried page left (a driver bug)
+t_load mc_pages npages=$npages fragment=0 carrier=1 leak=$npages
+if [ -d $D ]; then
+	before=$(in_cma)
+	dmesg -c >/dev/null
+	t_unload mc_pages
+	said=$(dmesg | grep -o 'took back.*')
+	t_info "carrier-leak: $before of $npages leaked pages in the area; movcompat: $said"
+	[ "$before" -gt 0 ] && echo "$said" | grep -q 'and moved them out of ZONE_MOVABLE and CMA' &&
+		t_pass cma-carrier-leak-moved-out ||
+		t_fail cma-carrier-leak-moved-out "$before leaked pages were in the area; movcompat said: ${said:-nothing}"
+	take=$(cat $X/take)
+	got=$(echo "$take" | awk 'NR == 1 { print $2 }')
+	[ "$got" = "$full" ] && t_pass cma-carrier-leak-area-taken ||
+		t_fail cma-carrier-leak-area-taken "took $got of $full chunks after the unload"
+	echo 1 >$X/release
+fi
 t_unload mc_cma
