@@ -7,7 +7,11 @@
 #     tests/compat/, tests/core/, tests/bench/, tests/cma/ and drivers-examples/.
 #  2. shellcheck (warnings and errors) over every shell script of ci/,
 #     .ci/ and the guest scripts of tests/.
-#  3. sparse (C=2) while building every module directory of tests/compat/,
+#  3. prototypes: every function declared in include/movcompat/ and
+#     compat/*.h has a definition in include/movcompat/ or compat/
+#     (universal-ctags): a declaration nobody defines compiles until the
+#     first caller, then fails at modpost on one kernel only.
+#  4. sparse (C=2) while building every module directory of tests/compat/,
 #     tests/core/, tests/bench/, tests/cma/ and drivers-examples/ with ci/build.sh, for the default
 #     kernel 6.1 (mops backend) and 5.10 (the aops backend's code is only
 #     compiled there); any sparse warning in movcompat's own files fails.
@@ -143,6 +147,45 @@ unused=1
 	fi
 	shellcheck -S warning -f gcc "${shfiles[@]}" >"$work/shellcheck.txt" 2>&1
 	findings shellcheck "shellcheck -S warning" "${#shfiles[@]} scripts"
+fi
+
+# ------------------------------------------------------------ prototypes
+t=$(mc_now)
+# names FILE... KIND: the functions of that ctags kind (p: prototype,
+# f: definition, static inline ones included), one a line, sorted
+names()
+{
+	local kind=${*: -1}
+	ctags -x --kinds-C="$kind" --language-force=C "${@:1:$#-1}" | awk '{ print $1 }' | sort -u
+}
+# undefined DECLARING... -- DEFINING...: FILE:LINE: findings
+undefined()
+{
+	local decl=() def=()
+	while [ "$1" != -- ]; do decl+=("$1"); shift; done
+	shift
+	def=("$@")
+	ctags -x --kinds-C=p --language-force=C "${decl[@]}" |
+		awk 'NR == FNR { d[$1] = 1; next }
+		!($1 in d) { printf "%s:%s: %s is declared but defined nowhere\n", $4, $3, $1 }' \
+			<(names "${def[@]}" f) -
+}
+if ! command -v ctags >/dev/null 2>&1 || ! ctags --version 2>/dev/null | grep -q Universal; then
+	echo "prototypes: universal-ctags not installed and ci/deps.sh --lint could not install it (see $work/apt.log)"
+	record - prototypes FAIL 0 "universal-ctags not installable"
+else
+	# the detector: a header declaring a function nobody defines
+	printf 'int mc_lint_defined(void);\nint mc_lint_undefined(int x);\n' >"$work/bad.h"
+	printf 'int mc_lint_defined(void)\n{\n\treturn 0;\n}\n' >"$work/bad-def.c"
+	if [ "$(undefined "$work/bad.h" -- "$work/bad-def.c" | grep -c mc_lint_)" = 1 ]; then
+		record - prototypes-detects PASS 0 "a declared, never-defined function in a known-bad sample is flagged"
+	else
+		record - prototypes-detects FAIL 0 "the known-bad sample's undefined function was not flagged (or the defined one was)"
+	fi
+	hdrs=(include/movcompat/*.h compat/*.h)
+	undefined "${hdrs[@]}" -- include/movcompat/*.h compat/*.h compat/*.c |
+		sed "s|^$MC_TOP/||" >"$work/prototypes.txt"
+	findings prototypes "prototypes defined" "$(names "${hdrs[@]}" p | wc -l) functions declared in ${#hdrs[@]} headers"
 fi
 
 # ------------------------------------------------------------ sparse
