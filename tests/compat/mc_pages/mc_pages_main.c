@@ -23,7 +23,9 @@
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
 #include <linux/spinlock.h>
+#include <linux/string.h>
 #include <linux/suspend.h>
+#include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 #include <movcompat/movcompat.h>
 
@@ -49,6 +51,9 @@ static LIST_HEAD(abuse_list);
 static bool pm_late;
 module_param(pm_late, bool, 0444);
 MODULE_PARM_DESC(pm_late, "make a new page movable from a PM notifier that runs after movcompat's at PM_HIBERNATION_PREPARE");
+static unsigned long gap;
+module_param(gap, ulong, 0444);
+MODULE_PARM_DESC(gap, "room for this many pages held between movcompat_alloc_page() and make_movable (debugfs gap)");
 
 /*
  * Fault rates (the reliability lane's fault tests): fail_permille of every
@@ -118,6 +123,8 @@ static atomic_long_t nr_isolated, nr_migrated, nr_putback, nr_unmovable;
 static atomic_long_t nr_injected;
 static struct dentry *dir;
 static unsigned long nr_in_service;	/* pages[0 .. nr_in_service) */
+static unsigned long capacity;		/* of pages[]: npages + gap */
+static unsigned long nr_held;	/* pages[nr_in_service ..): not movable yet */
 static DEFINE_MUTEX(service_lock);	/* nr_in_service, release, readers */
 
 static u64 pattern(unsigned long idx, unsigned int word)
@@ -164,7 +171,7 @@ static int mc_migrate(struct page *dst, struct page *src, enum migrate_mode mode
 	 * Between taking a page out of the table and movcompat_page_release()
 	 * the page is still movable: refuse, the release will win.
 	 */
-	if (idx >= npages || READ_ONCE(pages[idx]) != src)
+	if (idx >= capacity || READ_ONCE(pages[idx]) != src)
 		return -EAGAIN;
 	if (inject_failure()) {
 		atomic_long_inc(&nr_injected);
@@ -485,6 +492,105 @@ static const struct file_operations lockcheck_fops = {
 	.release = single_release,
 };
 
+/*
+ * The alloc -> make_movable gap (gap=N): "hold" allocates N pages with
+ * movcompat_alloc_page() and fills them but does not make them movable
+ * yet, as a driver does between its allocation and its make_movable; the
+ * file then lists their pfns. "movable" makes them movable and puts them
+ * in service (verify, pfns and release cover them from then on). A memory
+ * offline started in between must complete once they are movable.
+ */
+static int gap_show(struct seq_file *m, void *v)
+{
+	unsigned long i;
+
+	mutex_lock(&service_lock);
+	for (i = nr_in_service; i < nr_in_service + nr_held; i++)
+		seq_printf(m, "%lu\n", page_to_pfn(pages[i]));
+	mutex_unlock(&service_lock);
+	return 0;
+}
+
+static int gap_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, gap_show, NULL);
+}
+
+static void gap_hold(void)
+{
+	unsigned long i = nr_in_service + nr_held;
+	struct page *page;
+
+	for (; i < capacity; i++) {
+		page = movcompat_alloc_page(&dom, GFP_HIGHUSER);
+		if (!page)
+			break;
+		fill(page, i);
+		movcompat_page_set_private(&dom, page, i);
+		spin_lock(&pages_lock);
+		pages[i] = page;
+		spin_unlock(&pages_lock);
+		nr_held++;
+	}
+}
+
+static void gap_make_movable(void)
+{
+	unsigned long i;
+
+	for (i = nr_in_service; i < nr_in_service + nr_held; i++) {
+		struct page *page = pages[i];	/* not movable: cannot move */
+
+		lock_page(page);	/* nobody else knows the page */
+		if (movcompat_page_make_movable(&dom, page))
+			atomic_long_inc(&nr_unmovable);
+		unlock_page(page);
+	}
+	nr_in_service += nr_held;
+	nr_held = 0;
+}
+
+static ssize_t gap_write(struct file *file, const char __user *ubuf,
+			 size_t len, loff_t *ppos)
+{
+	ssize_t ret = len;
+	char buf[16];
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = 0;
+	mutex_lock(&service_lock);
+	if (sysfs_streq(buf, "hold"))
+		gap_hold();
+	else if (sysfs_streq(buf, "movable"))
+		gap_make_movable();
+	else
+		ret = -EINVAL;
+	mutex_unlock(&service_lock);
+	return ret;
+}
+
+static const struct file_operations gap_fops = {
+	.owner = THIS_MODULE,
+	.open = gap_open,
+	.read = seq_read,
+	.write = gap_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+/* pages held in the gap at unload: never made movable, plain frees */
+static void gap_free_held(void)
+{
+	unsigned long i;
+
+	for (i = nr_in_service; i < nr_in_service + nr_held; i++)
+		movcompat_free_page(&dom, pages[i]);
+	nr_held = 0;
+}
+
 static struct page *alloc_one(unsigned long i)
 {
 	if (i < foreign)	/* the driver's own allocation */
@@ -507,7 +613,13 @@ static int __init mc_pages_init(void)
 					  carrier ? MOVCOMPAT_DOMAIN_BALLOON_CARRIER : 0);
 	if (ret)
 		return ret;
-	pages = vzalloc(array_size(npages, sizeof(*pages)));
+	capacity = npages + gap;
+	if (capacity < npages) {
+		pr_err(KBUILD_MODNAME ": npages + gap overflows\n");
+		ret = -EINVAL;
+		goto err_free;
+	}
+	pages = vzalloc(array_size(capacity, sizeof(*pages)));
 	if (fragment)
 		spare = vzalloc(array_size(npages, sizeof(*spare)));
 	if (!pages || (fragment && !spare)) {
@@ -567,6 +679,8 @@ static int __init mc_pages_init(void)
 	debugfs_create_file("lockcheck", 0600, dir, NULL, &lockcheck_fops);
 	if (pm_late)
 		debugfs_create_file("late", 0600, dir, NULL, &late_fops);
+	if (gap)
+		debugfs_create_file("gap", 0600, dir, NULL, &gap_fops);
 	pr_info(KBUILD_MODNAME ": %lu pages, backend %s, movable %d\n", npages,
 		movcompat_domain_backend_name(&dom),
 		movcompat_domain_pages_movable(&dom));
@@ -589,6 +703,7 @@ static void __exit mc_pages_exit(void)
 	debugfs_remove_recursive(dir);
 	if (pm_late)
 		unregister_pm_notifier(&late_pm_nb);
+	gap_free_held();
 	if (leak) {
 		/* the bug: the first pages stay the domain's */
 		release_range(min(leak, nr_in_service), nr_in_service);
