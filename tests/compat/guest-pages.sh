@@ -187,6 +187,12 @@ echo 1 >$D/lockcheck
 read -r _ lc_rounds _ lc_dropped <$D/lockcheck
 [ "$lc_rounds" = 8 ] && [ "$lc_dropped" = 0 ] && t_pass make-movable-keeps-page-lock ||
 	t_fail make-movable-keeps-page-lock "in $lc_rounds rounds a thread waiting for the page lock got it inside make_movable $lc_dropped times"
+# an atomic caller: movcompat_alloc_page(GFP_ATOMIC) under a spinlock
+# (a sleeping allocation inside is a console error on debug kernels)
+echo 1 >$D/atomic
+read -r _ a_asked _ a_got <$D/atomic
+[ "$a_got" -gt 0 ] && t_pass alloc-page-atomic-caller "$a_got of $a_asked" ||
+	t_fail alloc-page-atomic-caller "no page for a GFP_ATOMIC caller ($a_got of $a_asked)"
 v=$(cat $D/verify)
 [ "$v" = "checked $(stat pages) bad 0" ] && t_pass verify-after-migration || t_fail verify-after-migration "$v"
 t_info "RESULT pages=$(stat pages) compaction=$by_compaction offline=$by_offline bad=$(echo $v | awk '{ print $4 }')"

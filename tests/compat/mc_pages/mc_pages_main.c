@@ -22,6 +22,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/suspend.h>
@@ -591,6 +592,59 @@ static void gap_free_held(void)
 	nr_held = 0;
 }
 
+/*
+ * An atomic caller: "atomic" allocates up to 64 pages with
+ * movcompat_alloc_page(GFP_ATOMIC) under a spinlock (the page and its
+ * bookkeeping must be allocated without sleeping; a debug kernel with
+ * CONFIG_DEBUG_ATOMIC_SLEEP says "sleeping function called from invalid
+ * context" otherwise), then frees them outside it. Reads "asked N got M".
+ */
+#define ATOMIC_PAGES 64
+static DEFINE_SPINLOCK(atomic_lock);
+static unsigned int atomic_got;
+
+static int atomic_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "asked %d got %u\n", ATOMIC_PAGES, READ_ONCE(atomic_got));
+	return 0;
+}
+
+static int atomic_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, atomic_show, NULL);
+}
+
+static ssize_t atomic_write(struct file *file, const char __user *buf,
+			    size_t len, loff_t *ppos)
+{
+	struct page **got = kcalloc(ATOMIC_PAGES, sizeof(*got), GFP_KERNEL);
+	unsigned int i, n = 0;
+
+	if (!got)
+		return -ENOMEM;
+	spin_lock(&atomic_lock);
+	for (i = 0; i < ATOMIC_PAGES; i++) {
+		got[n] = movcompat_alloc_page(&dom, GFP_ATOMIC);
+		if (got[n])
+			n++;
+	}
+	spin_unlock(&atomic_lock);
+	for (i = 0; i < n; i++)
+		movcompat_free_page(&dom, got[i]);
+	kfree(got);
+	WRITE_ONCE(atomic_got, n);
+	return len;
+}
+
+static const struct file_operations atomic_fops = {
+	.owner = THIS_MODULE,
+	.open = atomic_open,
+	.read = seq_read,
+	.write = atomic_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
 static struct page *alloc_one(unsigned long i)
 {
 	if (i < foreign)	/* the driver's own allocation */
@@ -677,6 +731,7 @@ static int __init mc_pages_init(void)
 	debugfs_create_file("copybench", 0400, dir, NULL, &copybench_fops);
 	debugfs_create_file("release", 0200, dir, NULL, &release_fops);
 	debugfs_create_file("lockcheck", 0600, dir, NULL, &lockcheck_fops);
+	debugfs_create_file("atomic", 0600, dir, NULL, &atomic_fops);
 	if (pm_late)
 		debugfs_create_file("late", 0600, dir, NULL, &late_fops);
 	if (gap)
