@@ -187,6 +187,19 @@ echo 1 >$D/lockcheck
 read -r _ lc_rounds _ lc_dropped <$D/lockcheck
 [ "$lc_rounds" = 8 ] && [ "$lc_dropped" = 0 ] && t_pass make-movable-keeps-page-lock ||
 	t_fail make-movable-keeps-page-lock "in $lc_rounds rounds a thread waiting for the page lock got it inside make_movable $lc_dropped times"
+# kernels whose VM writes PG_isolated non-atomically (probe; 5.10): a
+# lock_page() sleeper whose PG_waiters that store erased is never woken
+# (the effect, produced on purpose), a movcompat_lock_page() one is
+if [ -e $D/lostwake ]; then
+	echo plain >$D/lostwake
+	read -r _ _ lw_plain <$D/lostwake
+	echo movcompat >$D/lostwake
+	read -r _ _ lw_mc <$D/lostwake
+	[ "$lw_plain" = 0 ] && t_pass lost-wakeup-is-real "lock_page() sleeper not woken after its PG_waiters was erased" ||
+		t_fail lost-wakeup-is-real "a lock_page() sleeper was woken although its PG_waiters was erased: the effect the probe guards against is not there"
+	[ "$lw_mc" = 1 ] && t_pass lock-page-survives-lost-wakeup ||
+		t_fail lock-page-survives-lost-wakeup "a movcompat_lock_page() waiter did not get the page lock within 2 s of its release"
+fi
 # an atomic caller: movcompat_alloc_page(GFP_ATOMIC) under a spinlock
 # (a sleeping allocation inside is a console error on debug kernels)
 echo 1 >$D/atomic
