@@ -725,7 +725,7 @@ static ssize_t lost_wake_write(struct file *file, const char __user *ubuf,
 	}
 	/* until the thread sleeps on the lock (movcompat's polls: 200 ms) */
 	for (i = 0; i < 100 && !test_bit(PG_waiters, fl); i++)
-		msleep(2);
+		usleep_range(2000, 3000);
 	WRITE_ONCE(*fl, flags);		/* the VM's non-atomic store */
 	unlock_page(w.page);
 	lost_wake_woken = wait_for_completion_timeout(&w.locked, 2 * HZ) != 0;
