@@ -723,7 +723,7 @@ static ssize_t lost_wake_write(struct file *file, const char __user *ubuf,
 		__free_page(w.page);
 		return PTR_ERR(k);
 	}
-	/* until the thread sleeps on the lock (movcompat's polls: 200 ms) */
+	/* until the thread sleeps on the lock (a polling waiter never does) */
 	for (i = 0; i < 100 && !test_bit(PG_waiters, fl); i++)
 		usleep_range(2000, 3000);
 	WRITE_ONCE(*fl, flags);		/* the VM's non-atomic store */
