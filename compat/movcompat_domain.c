@@ -70,13 +70,15 @@ int movcompat_domain_init(struct movcompat_domain *dom,
  * Every page must have been released with movcompat_page_release() first:
  * then no page points at the domain and no callback can run any more, even
  * while compaction is running. If pages were not released (a driver bug)
- * this says so with a stack trace; the carrier then takes every carried
- * page back from the kernel, and both the carrier and the core move the
- * pages left out of ZONE_MOVABLE and CMA (through the driver's
- * migrate_page(), which must still work), both leaving the pages to the
- * driver's references; the native
- * backends keep no list of pages and cannot: aops keeps the domain's
- * mapping allocated (leaks it), and the pages still point at the module.
+ * this says so with a stack trace, then takes the pages out of the
+ * kernel's reach while the driver's callbacks, which must still work, can
+ * move them: each page is moved out of ZONE_MOVABLE and CMA (nothing could
+ * move it later) through the driver's isolate_page/migrate_page, and
+ * stops pointing at the domain (carrier: taken back from the kernel;
+ * native backends: found by their page->mapping in a walk of the memory
+ * map, their movable owner cleared). The pages stay the driver's
+ * (its references). aops keeps the domain's mapping allocated (leaks it)
+ * only if the kernel held a page isolated for over 10 s.
  * The core backend always stops its triggers (memory notifier, debugfs)
  * and waits for running passes: after this returns no code of the module
  * runs on the domain's behalf.
@@ -90,7 +92,8 @@ void movcompat_domain_destroy(struct movcompat_domain *dom)
 		pr_err("movcompat: domain %s destroyed with %ld pages not released: a driver bug (release every page with movcompat_page_release() first)\n",
 		       dom->name, left);
 		dump_stack();
-		if (IS_ENABLED(MOVCOMPAT_BACKEND_AOPS))
+		/* aops: pages the kernel still holds keep the mapping in use */
+		if (movcompat_native_drain(dom) && IS_ENABLED(MOVCOMPAT_BACKEND_AOPS))
 			return;
 	}
 	movcompat_backend_domain_destroy(dom);

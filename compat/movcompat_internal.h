@@ -36,4 +36,14 @@ movcompat_backend_domain_destroy(struct movcompat_domain *dom)
 }
 #endif
 
+#if defined(MOVCOMPAT_BACKEND_MOPS) || defined(MOVCOMPAT_BACKEND_AOPS)
+long movcompat_native_drain(struct movcompat_domain *dom);
+#else
+/* core: its own teardown moves the pages; none: nothing points at it */
+static inline long movcompat_native_drain(struct movcompat_domain *dom)
+{
+	return 0;
+}
+#endif
+
 #endif /* _MOVCOMPAT_INTERNAL_H */
