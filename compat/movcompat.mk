@@ -42,7 +42,7 @@ movcompat-objs := movcompat/movcompat_domain.o movcompat/movcompat_aops.o \
 	movcompat/movcompat_core.o movcompat/movcompat_core_triggers.o \
 	movcompat/movcompat_core_pass.o movcompat/movcompat_core_protocol.o \
 	movcompat/movcompat_core_place.o movcompat/movcompat_carrier.o \
-	movcompat/movcompat_native_drain.o
+	movcompat/movcompat_native_drain.o movcompat/movcompat_live.o
 movcompat-ccflags := -I$(MOVCOMPAT_DIR)/include -I$(mc_out)
 ifeq ($(MOVCOMPAT_GPL),y)
 movcompat-ccflags += -DMOVCOMPAT_MODULE_GPL

@@ -293,7 +293,7 @@ int movcompat_carrier_track(struct movcompat_domain *dom, struct page *page)
  * the kernel moved it to meanwhile. While the kernel holds it isolated the
  * device cannot give it back: wait for the kernel's migration or putback.
  */
-static struct page *carrier_dequeue(struct movcompat_domain *dom,
+static struct page *carrier_dequeue(struct movcompat_core *core,
 				    struct movcompat_carried *c)
 {
 	bool waited = false;
@@ -301,13 +301,13 @@ static struct page *carrier_dequeue(struct movcompat_domain *dom,
 
 	while (!(got = balloon_page_dequeue(&c->b))) {
 		if (!waited)
-			atomic_long_inc(&dom->core->stats.released_isolated);
+			atomic_long_inc(&core->stats.released_isolated);
 		waited = true;
-		atomic_long_inc(&dom->core->stats.busy);
+		atomic_long_inc(&core->stats.busy);
 		schedule_timeout_uninterruptible(1);
 	}
-	xa_erase(&dom->core->pages, page_to_pfn(got));
-	atomic_long_dec(&dom->core->nr_carried);
+	xa_erase(&core->pages, page_to_pfn(got));
+	atomic_long_dec(&core->nr_carried);
 	return got;
 }
 
@@ -376,7 +376,7 @@ void movcompat_carrier_release(struct movcompat_domain *dom, struct page *page)
 		put_page(page);
 		return;
 	}
-	put_page(carrier_dequeue(dom, c));
+	put_page(carrier_dequeue(dom->core, c));
 	kfree(c);
 }
 
@@ -528,29 +528,26 @@ out:
 }
 
 /*
- * Domain teardown: nothing of the module may be reachable from a page
- * afterwards. A carried page the driver did not release (a driver bug,
- * reported by movcompat_domain_destroy()) is taken back from the kernel
- * (its device points at this module) and left to the driver's reference:
- * never freed under the driver, never moved again, so first moved out of
- * ZONE_MOVABLE and CMA.
+ * Take every carried page the driver did not release back from the kernel
+ * (its device points at this module) and leave it to the driver's
+ * reference: never freed under the driver, never moved again. With @dom
+ * (its callbacks still work), first move each out of ZONE_MOVABLE and CMA;
+ * without (the module is being freed: see movcompat_live.c), leave it.
  */
-void movcompat_carrier_exit(struct movcompat_domain *dom)
+static void carrier_take_back(struct movcompat_core *core,
+			      struct movcompat_domain *dom, const char *name)
 {
-	struct movcompat_core *core = dom->core;
 	unsigned long index, left = 0, stuck = 0, in_movable = 0;
 	struct movcompat_carried *c;
 	struct page *got;
 
-	if (!core->carrier)
-		return;
 	unregister_pm_notifier(&core->pm_nb);
 	xa_for_each(&core->pages, index, c) {
 		xa_erase(&core->pages, index);
 		if (c->carried && !READ_ONCE(c->released)) {
 			left++;
-			got = carrier_dequeue(dom, c);
-			if (carrier_move_out(dom, c, got) == got) {
+			got = carrier_dequeue(core, c);
+			if (!dom || carrier_move_out(dom, c, got) == got) {
 				stuck++;
 				if (page_zonenum(got) == ZONE_MOVABLE)
 					in_movable++;
@@ -560,14 +557,35 @@ void movcompat_carrier_exit(struct movcompat_domain *dom)
 	}
 	if (stuck)
 		pr_err("movcompat: domain %s: took back %lu carried pages the driver did not release; %lu of them could not be moved out of ZONE_MOVABLE and CMA, where nothing can move them now (%lu of them in ZONE_MOVABLE)\n",
-		       dom->name, left, stuck, in_movable);
+		       name, left, stuck, in_movable);
 	else if (left)
 		pr_err("movcompat: domain %s: took back %lu carried pages the driver did not release and moved them out of ZONE_MOVABLE and CMA\n",
-		       dom->name, left);
+		       name, left);
 	if (atomic_long_read(&core->stats.released_isolated))
 		pr_info("movcompat: domain %s: %ld carried pages were released while the kernel held them isolated (each waited for the kernel's putback)\n",
-			dom->name,
-			atomic_long_read(&core->stats.released_isolated));
+			name, atomic_long_read(&core->stats.released_isolated));
+}
+
+/* Domain teardown: nothing of the module may be reachable from a page. */
+void movcompat_carrier_exit(struct movcompat_domain *dom)
+{
+	if (dom->core->carrier)
+		carrier_take_back(dom->core, dom, dom->name);
+}
+
+/**
+ * movcompat_carrier_orphan_exit() - movcompat_carrier_exit() for a domain
+ *	whose module is being freed without movcompat_domain_destroy().
+ * @core: the domain's core (the domain itself may be gone).
+ * @name: the domain's name, for messages.
+ *
+ * No driver callback runs: the pages are only taken back.
+ */
+void movcompat_carrier_orphan_exit(struct movcompat_core *core,
+				   const char *name)
+{
+	if (core->carrier)
+		carrier_take_back(core, NULL, name);
 }
 
 #endif /* MOVCOMPAT_HAVE_CARRIER */

@@ -89,4 +89,34 @@ void movcompat_core_domain_destroy(struct movcompat_domain *dom)
 	kfree(core);
 }
 
+/**
+ * movcompat_core_orphan_teardown() - tear a domain's core down when its
+ *	module is freed without movcompat_domain_destroy() (movcompat_live.c).
+ * @core: the core (the domain itself may be gone with the driver's data).
+ * @name: the domain's name, for messages.
+ *
+ * Stops the triggers, waits for running passes, takes carried pages back
+ * from the kernel, and says how many pages stay in ZONE_MOVABLE. No driver
+ * callback runs: the driver's data may be freed already.
+ */
+void movcompat_core_orphan_teardown(struct movcompat_core *core,
+				    const char *name)
+{
+	unsigned long left;
+
+	movcompat_core_triggers_exit(core);
+	down_write(&core->teardown);
+	up_write(&core->teardown);
+#ifdef MOVCOMPAT_HAVE_CARRIER
+	movcompat_carrier_orphan_exit(core, name);
+#endif
+	left = movcompat_core_count_zone_movable(core);
+	if (left)
+		pr_err("movcompat: domain %s: %lu of its pages stay in ZONE_MOVABLE, where nothing can move them now: offlining their memory blocks will fail\n",
+		       name, left);
+	xa_destroy(&core->pages);
+	mc_table_destroy(&core->table);
+	kfree(core);
+}
+
 #endif /* MOVCOMPAT_BACKEND_CORE */

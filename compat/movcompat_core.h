@@ -128,6 +128,9 @@ struct movcompat_pass {
 int movcompat_core_domain_init(struct movcompat_domain *dom,
 			       unsigned int flags);
 void movcompat_core_domain_destroy(struct movcompat_domain *dom);
+void movcompat_core_orphan_teardown(struct movcompat_core *core,
+				    const char *name);
+unsigned long movcompat_core_count_zone_movable(struct movcompat_core *core);
 
 /* protocol steps (exposed for the protocol tests) */
 int movcompat_core_isolate(struct movcompat_domain *dom, struct page *page,
@@ -158,6 +161,8 @@ void movcompat_core_pool_drain(struct movcompat_core *core,
 #ifdef MOVCOMPAT_HAVE_CARRIER
 int movcompat_carrier_init(struct movcompat_domain *dom);
 void movcompat_carrier_exit(struct movcompat_domain *dom);
+void movcompat_carrier_orphan_exit(struct movcompat_core *core,
+				   const char *name);
 struct page *movcompat_carrier_alloc_page(struct movcompat_domain *dom,
 					  gfp_t gfp);
 void movcompat_carrier_free_page(struct movcompat_domain *dom,

@@ -427,13 +427,11 @@ long movcompat_domain_evacuate(struct movcompat_domain *dom,
 void movcompat_core_move_leftovers_out(struct movcompat_domain *dom)
 {
 	struct movcompat_core *core = dom->core;
-	unsigned long start, end, left = 0;
+	unsigned long start, end, left;
 	struct movcompat_pass pass;
 	int nid;
 
 	for_each_online_node(nid) {
-		struct zone *zone = &NODE_DATA(nid)->node_zones[ZONE_MOVABLE];
-
 		start = node_start_pfn(nid);
 		end = node_end_pfn(nid);
 		if (end <= start)
@@ -444,16 +442,30 @@ void movcompat_core_move_leftovers_out(struct movcompat_domain *dom)
 		core_sweep(dom, start, end - 1, &pass);
 		core_clear_fresh(core);
 		core_pass_end(core, &pass);
-		if (populated_zone(zone))
-			left += core_count(core, zone->zone_start_pfn,
-					   zone_end_pfn(zone) - 1);
 	}
+	left = movcompat_core_count_zone_movable(core);
 	if (left)
 		pr_err("movcompat: domain %s: %lu of its pages are left in ZONE_MOVABLE, where nothing can move them now: offlining their memory blocks will fail\n",
 		       dom->name, left);
 	else
 		pr_err("movcompat: domain %s: moved the pages left in it out of ZONE_MOVABLE and CMA\n",
 		       dom->name);
+}
+
+/* pages of the domain in ZONE_MOVABLE (any node) */
+unsigned long movcompat_core_count_zone_movable(struct movcompat_core *core)
+{
+	unsigned long left = 0;
+	int nid;
+
+	for_each_online_node(nid) {
+		struct zone *zone = &NODE_DATA(nid)->node_zones[ZONE_MOVABLE];
+
+		if (populated_zone(zone))
+			left += core_count(core, zone->zone_start_pfn,
+					   zone_end_pfn(zone) - 1);
+	}
+	return left;
 }
 
 #else /* native backends */

@@ -22,6 +22,8 @@ int movcompat_domain_init_flags(struct movcompat_domain *dom,
 				const struct movable_operations *ops,
 				const char *name, unsigned int flags)
 {
+	int ret;
+
 	if (flags & ~MOVCOMPAT_DOMAIN_BALLOON_CARRIER) {
 		pr_err("movcompat: domain %s: unknown flags %#x\n",
 		       name ? name : "(unnamed)", flags);
@@ -45,7 +47,15 @@ int movcompat_domain_init_flags(struct movcompat_domain *dom,
 	pr_info("movcompat: domain %s: backend none: this kernel has no driver hook, and movcompat's core needs GPL-only exports a non-GPL module cannot use: its pages are never moved (and never placed in ZONE_MOVABLE or CMA)\n",
 		dom->name);
 #endif
-	return movcompat_backend_domain_init(dom, flags);
+	dom->live = NULL;
+	ret = movcompat_backend_domain_init(dom, flags);
+	if (ret)
+		return ret;
+	/* the leaked-domain guard (movcompat_live.c) */
+	ret = movcompat_live_add(dom);
+	if (ret)
+		movcompat_backend_domain_destroy(dom);
+	return ret;
 }
 
 /**
@@ -81,12 +91,16 @@ int movcompat_domain_init(struct movcompat_domain *dom,
  * only if the kernel held a page isolated for over 10 s.
  * The core backend always stops its triggers (memory notifier, debugfs)
  * and waits for running passes: after this returns no code of the module
- * runs on the domain's behalf.
+ * runs on the domain's behalf. A domain never destroyed is torn down when
+ * its module is freed (a failed module_init included), with a loud
+ * message, but without the driver's callbacks: its pages are not moved
+ * then (see compat/movcompat_live.c).
  */
 void movcompat_domain_destroy(struct movcompat_domain *dom)
 {
 	long left = atomic_long_read(&dom->nr_movable);
 
+	movcompat_live_del(dom);
 	if (left) {
 		/* loud, with the driver's call chain, but not a kernel warning */
 		pr_err("movcompat: domain %s destroyed with %ld pages not released: a driver bug (release every page with movcompat_page_release() first)\n",

@@ -38,6 +38,8 @@ movcompat_backend_domain_destroy(struct movcompat_domain *dom)
 
 #if defined(MOVCOMPAT_BACKEND_MOPS) || defined(MOVCOMPAT_BACKEND_AOPS)
 long movcompat_native_drain(struct movcompat_domain *dom);
+unsigned long movcompat_native_owner(struct movcompat_domain *dom);
+long movcompat_native_forget(unsigned long owner, const char *name);
 #else
 /* core: its own teardown moves the pages; none: nothing points at it */
 static inline long movcompat_native_drain(struct movcompat_domain *dom)
@@ -45,5 +47,8 @@ static inline long movcompat_native_drain(struct movcompat_domain *dom)
 	return 0;
 }
 #endif
+
+int movcompat_live_add(struct movcompat_domain *dom);
+void movcompat_live_del(struct movcompat_domain *dom);
 
 #endif /* _MOVCOMPAT_INTERNAL_H */

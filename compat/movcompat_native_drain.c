@@ -33,10 +33,11 @@
 
 struct native_drain {
 	unsigned long owner;	/* page->mapping of the domain's pages */
+	struct movcompat_domain *dom;	/* NULL: no callback may run */
 	unsigned long found, moved, stuck, in_movable, busy;
 };
 
-static unsigned long native_owner(struct movcompat_domain *dom)
+unsigned long movcompat_native_owner(struct movcompat_domain *dom)
 {
 #ifdef MOVCOMPAT_BACKEND_MOPS
 	return (unsigned long)dom->ops | PAGE_MAPPING_MOVABLE;
@@ -105,8 +106,7 @@ static struct page *native_move_out(struct movcompat_domain *dom,
 }
 
 /* Return: true if @page is still the kernel's (isolated): try again later. */
-static bool native_drain_page(struct movcompat_domain *dom,
-			      struct native_drain *d, struct page *page)
+static bool native_drain_page(struct native_drain *d, struct page *page)
 {
 	struct page *held;
 
@@ -124,11 +124,11 @@ static bool native_drain_page(struct movcompat_domain *dom,
 		return true;
 	}
 	d->found++;
-	held = native_move_out(dom, page);
+	held = d->dom ? native_move_out(d->dom, page) : page;
 	if (held != page) {
 		d->moved++;
 		__ClearPageMovable(held);
-		atomic_long_dec(&dom->nr_movable);
+		atomic_long_dec(&d->dom->nr_movable);
 		unlock_page(held);
 		put_page(held);		/* the allocation's: the driver has its own */
 		put_page(page);		/* ours: the source goes back */
@@ -138,14 +138,14 @@ static bool native_drain_page(struct movcompat_domain *dom,
 	if (page_zonenum(page) == ZONE_MOVABLE)
 		d->in_movable++;
 	__ClearPageMovable(page);
-	atomic_long_dec(&dom->nr_movable);
+	if (d->dom)
+		atomic_long_dec(&d->dom->nr_movable);
 	unlock_page(page);
 	put_page(page);
 	return false;
 }
 
-static void native_drain_walk(struct movcompat_domain *dom,
-			      struct native_drain *d)
+static void native_drain_walk(struct native_drain *d)
 {
 	unsigned long pfn, end;
 	struct page *page;
@@ -161,9 +161,23 @@ static void native_drain_walk(struct movcompat_domain *dom,
 			if (!page ||
 			    (unsigned long)READ_ONCE(page->mapping) != d->owner)
 				continue;
-			if (native_drain_page(dom, d, page))
+			if (native_drain_page(d, page))
 				d->busy++;
 		}
+	}
+}
+
+/* every page of @d->owner, a page the kernel holds isolated waited for */
+static void native_drain_all(struct native_drain *d)
+{
+	int round;
+
+	/* a page isolated now is migrated (moved, found again) or put back */
+	for (round = 0; round < 500; round++) {
+		native_drain_walk(d);
+		if (!d->busy)
+			break;
+		msleep(20);
 	}
 }
 
@@ -178,22 +192,39 @@ static void native_drain_walk(struct movcompat_domain *dom,
  */
 long movcompat_native_drain(struct movcompat_domain *dom)
 {
-	struct native_drain d = { .owner = native_owner(dom) };
-	int round;
+	struct native_drain d = {
+		.owner = movcompat_native_owner(dom), .dom = dom,
+	};
 
-	/* a page isolated now is migrated (moved, found again) or put back */
-	for (round = 0; round < 500; round++) {
-		native_drain_walk(dom, &d);
-		if (!d.busy)
-			break;
-		msleep(20);
-	}
+	native_drain_all(&d);
 	if (d.stuck || d.busy)
 		pr_err("movcompat: domain %s: %lu of its pages could not be moved out of ZONE_MOVABLE and CMA, where nothing can move them now (%lu of them in ZONE_MOVABLE); %lu are still isolated by the kernel and keep pointing at the domain\n",
 		       dom->name, d.stuck, d.in_movable, d.busy);
 	else
 		pr_err("movcompat: domain %s: moved the %lu pages left in it out of ZONE_MOVABLE and CMA, out of the kernel's reach\n",
 		       dom->name, d.moved);
+	return d.busy;
+}
+
+/**
+ * movcompat_native_forget() - movcompat_native_drain() for a domain whose
+ *	module is being freed without movcompat_domain_destroy()
+ *	(movcompat_live.c): no driver callback runs, the pages only stop
+ *	pointing at the module.
+ * @owner: page->mapping of the domain's pages (movcompat_native_owner()).
+ * @name: the domain's name, for messages.
+ *
+ * Context: process context, may sleep.
+ * Return: as movcompat_native_drain().
+ */
+long movcompat_native_forget(unsigned long owner, const char *name)
+{
+	struct native_drain d = { .owner = owner };
+
+	native_drain_all(&d);
+	if (d.found || d.busy)
+		pr_err("movcompat: domain %s: %lu pages still pointed at it: no longer movable, %lu of them in ZONE_MOVABLE, where nothing can move them now; %lu are still isolated by the kernel\n",
+		       name, d.found, d.in_movable, d.busy);
 	return d.busy;
 }
 

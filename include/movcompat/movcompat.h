@@ -141,6 +141,7 @@ struct movable_operations {
 #endif
 
 struct movcompat_core;
+struct movcompat_live;
 
 /**
  * struct movcompat_domain - a set of driver pages sharing one ops table.
@@ -148,6 +149,8 @@ struct movcompat_core;
  *	movcompat_domain_destroy() returns.
  * @name: short name for messages.
  * @nr_movable: pages currently marked movable through this domain.
+ * @live: movcompat's record of the domain while it is registered (the
+ *	teardown of a domain its module never destroyed).
  * @mapping: (aops backend only) the address_space the pages point to.
  * @core: (core backend only) the migration core's per-domain state.
  *
@@ -158,6 +161,7 @@ struct movcompat_domain {
 	const struct movable_operations *ops;
 	const char *name;
 	atomic_long_t nr_movable;
+	struct movcompat_live *live;
 #ifdef MOVCOMPAT_BACKEND_AOPS
 	struct address_space *mapping;
 #endif

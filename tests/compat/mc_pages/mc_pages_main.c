@@ -52,6 +52,9 @@ static LIST_HEAD(abuse_list);
 static bool pm_late;
 module_param(pm_late, bool, 0444);
 MODULE_PARM_DESC(pm_late, "make a new page movable from a PM notifier that runs after movcompat's at PM_HIBERNATION_PREPARE");
+static int fail_init;
+module_param(fail_init, int, 0444);
+MODULE_PARM_DESC(fail_init, "a driver bug: module_init fails without movcompat_domain_destroy(), 1 right after movcompat_domain_init(), 2 after making its pages movable (left)");
 static unsigned long gap;
 module_param(gap, ulong, 0444);
 MODULE_PARM_DESC(gap, "room for this many pages held between movcompat_alloc_page() and make_movable (debugfs gap)");
@@ -772,6 +775,10 @@ static int __init mc_pages_init(void)
 					  carrier ? MOVCOMPAT_DOMAIN_BALLOON_CARRIER : 0);
 	if (ret)
 		return ret;
+	if (fail_init == 1) {
+		pr_err(KBUILD_MODNAME ": fail_init=1: failing, the domain left registered\n");
+		return -EINVAL;
+	}
 	capacity = npages + gap;
 	if (capacity < npages) {
 		pr_err(KBUILD_MODNAME ": npages + gap overflows\n");
@@ -816,6 +823,16 @@ static int __init mc_pages_init(void)
 	if (lru_abuse) {	/* the bug, and the driver's list let go again */
 		list_add(&pages[0]->lru, &abuse_list);
 		list_del(&pages[0]->lru);
+	}
+	if (fail_init == 2) {
+		pr_err(KBUILD_MODNAME ": fail_init=2: failing, the domain and its %lu pages left\n",
+		       npages);
+		if (spare)
+			for (i = 0; i < npages; i++)
+				free_one(i, spare[i]);
+		vfree(spare);
+		vfree(pages);
+		return -EINVAL;
 	}
 	nr_in_service = npages;
 	if (spare)
