@@ -371,19 +371,7 @@ static long core_compact(struct movcompat_domain *dom)
 	return moved;
 }
 
-/**
- * movcompat_domain_compact() - move every page of the domain once.
- * @dom: the domain.
- *
- * Core backend: isolates and migrates each page of the domain to a newly
- * allocated page (the allocator's choice, under the placement policy), so
- * the pageblocks it leaves can merge into higher orders. Pages that are
- * busy or refused are skipped. On native backends the kernel's own
- * compaction moves the pages; nothing to do here.
- *
- * Context: process context, may sleep for a long time.
- * Return: pages migrated, or -EOPNOTSUPP on native backends, or -errno.
- */
+/* documented in include/movcompat/movcompat.h */
 long movcompat_domain_compact(struct movcompat_domain *dom)
 {
 	if (dom->core->carrier)
@@ -391,19 +379,7 @@ long movcompat_domain_compact(struct movcompat_domain *dom)
 	return core_compact(dom);
 }
 
-/**
- * movcompat_domain_evacuate() - move the domain's pages out of a pfn range.
- * @dom: the domain.
- * @start_pfn: first pfn.
- * @nr_pages: length of the range.
- *
- * Core backend only (native backends: the kernel evacuates ranges itself
- * when it offlines or allocates them; returns -EOPNOTSUPP).
- *
- * Context: process context, may sleep for a long time.
- * Return: the number of the domain's pages still in the range (0: the
- * range holds none of them any more), or -errno.
- */
+/* documented in include/movcompat/movcompat.h */
 long movcompat_domain_evacuate(struct movcompat_domain *dom,
 			       unsigned long start_pfn, unsigned long nr_pages)
 {

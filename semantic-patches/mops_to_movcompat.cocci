@@ -319,7 +319,7 @@ p << m_ops.p;
 ops << m_ops.ops;
 dom << m_dom.dom;
 @@
-mc_note(p, "no module_init in this file: call movcompat_domain_init(&%s, &%s, \"%s\") before the first page is made movable" % (dom, ops, ops))
+mc_note(p, "no module_init in this file: call movcompat_domain_init(&%s, &%s, \"%s\", 0) before the first page is made movable" % (dom, ops, ops))
 
 @script:python depends on m_ops && !m_exit@
 p << m_ops.p;
@@ -372,7 +372,7 @@ position p : script:python() {
 @@
  fin(...) {
  ... when any
-++	if (movcompat_domain_init(&dom, &ops, nm))
+++	if (movcompat_domain_init(&dom, &ops, nm, 0))
 ++		return -ENOMEM;
  S@p
  ... when any

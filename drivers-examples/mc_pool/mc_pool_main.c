@@ -238,7 +238,7 @@ DEFINE_SHOW_ATTRIBUTE(pfns);
 
 static int __init mc_pool_init(void)
 {
-	int ret = movcompat_domain_init(&dom, &pool_ops, "mc_pool");
+	int ret = movcompat_domain_init(&dom, &pool_ops, "mc_pool", 0);
 
 	if (ret)
 		return ret;

@@ -461,8 +461,8 @@ static int __init movram_init(void)
 		return -EINVAL;
 	}
 	size = round_up(size, PAGE_SIZE);
-	ret = movcompat_domain_init_flags(&movram_dom, &movram_mops, "movram",
-					  carrier ? MOVCOMPAT_DOMAIN_BALLOON_CARRIER : 0);
+	ret = movcompat_domain_init(&movram_dom, &movram_mops, "movram",
+				    carrier ? MOVCOMPAT_DOMAIN_BALLOON_CARRIER : 0);
 	if (ret)
 		return ret;
 	movram_major = register_blkdev(0, "movram");

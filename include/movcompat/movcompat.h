@@ -47,80 +47,12 @@
 #define _MOVCOMPAT_MOVCOMPAT_H
 
 #include <linux/atomic.h>
-#include <linux/delay.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/migrate.h>
-#include <linux/pagemap.h>
 #include "movcompat_config.h"
 
-/* ---- backend choice (compile time, from the probes) ------------------ */
-/*
- * The core links only where this module may use the kernel exports it
- * needs: the xarray's xas_* and kvfree_call_rcu() are GPL-only on every
- * kernel, and so is __rcu_read_lock() where CONFIG_PREEMPT_RCU is set. A
- * non-GPL module gets the native backends (aops, mops: their exports are
- * plain) and, on kernels with no driver hook, backend none.
- */
-#if defined(MOVCOMPAT_USABLE_XAS_LOAD) && defined(MOVCOMPAT_USABLE_XAS_STORE) && \
-	defined(MOVCOMPAT_USABLE_XAS_FIND) && \
-	defined(MOVCOMPAT_USABLE_XAS_NOMEM) && \
-	defined(MOVCOMPAT_USABLE_XAS_PAUSE) && \
-	defined(MOVCOMPAT_USABLE_KVFREE_CALL_RCU) && \
-	(defined(MOVCOMPAT_USABLE_RCU_READ_LOCK) || \
-	 !defined(MOVCOMPAT_EXPORT_RCU_READ_LOCK))
-#define MOVCOMPAT_CORE_LINKABLE 1
-#endif
-
-#if defined(MOVCOMPAT_FORCE_BACKEND_NONE)
-#define MOVCOMPAT_BACKEND_NONE 1
-#elif defined(MOVCOMPAT_FORCE_BACKEND_CORE)
-#ifndef MOVCOMPAT_CORE_LINKABLE
-/* the core needs GPL-only exports: xas_*, kvfree_call_rcu, __rcu_read_lock */
-#error "movcompat: MOVCOMPAT_BACKEND=core needs GPL-only exports (MOVCOMPAT_GPL=n)"
-#endif
-#define MOVCOMPAT_BACKEND_CORE 1
-#elif defined(MOVCOMPAT_HAVE_SETPAGEMOVABLE_OPS) && \
-	defined(MOVCOMPAT_HAVE_MOVABLE_OPERATIONS) && \
-	defined(MOVCOMPAT_USABLE_SETPAGEMOVABLE) && \
-	defined(MOVCOMPAT_USABLE_CLEARPAGEMOVABLE)
-#define MOVCOMPAT_BACKEND_MOPS 1
-#elif defined(MOVCOMPAT_HAVE_SETPAGEMOVABLE_MAPPING) && \
-	defined(MOVCOMPAT_HAVE_AOPS_ISOLATE_PAGE) && \
-	defined(MOVCOMPAT_USABLE_SETPAGEMOVABLE) && \
-	defined(MOVCOMPAT_USABLE_CLEARPAGEMOVABLE)
-#define MOVCOMPAT_BACKEND_AOPS 1
-#elif defined(MOVCOMPAT_CORE_LINKABLE)
-#define MOVCOMPAT_BACKEND_CORE 1
-#else
-/* no driver hook, and the core is GPL-only: pages are never moved */
-#define MOVCOMPAT_BACKEND_NONE 1
-#define MOVCOMPAT_BACKEND_NONE_NONGPL 1
-#endif
-
-/*
- * The balloon carrier (per domain, opt-in): core-backend kernels whose
- * balloon API this module may use: 6.17+ (pages typed PGTY_offline with
- * PG_movable_ops), and 6.0-6.16 (balloon_mops) when the core is forced
- * there with MOVCOMPAT_BACKEND=core (automatically those kernels get their
- * native hook, which moves pages without the carrier's side effects). Not
- * 4.8-5.19, whose balloon pages need a pseudo-filesystem inode. See
- * compat/movcompat_carrier.c.
- */
-#if defined(MOVCOMPAT_BACKEND_CORE) && \
-	(defined(MOVCOMPAT_HAVE_PG_MOVABLE_OPS) || \
-	 defined(MOVCOMPAT_USABLE_BALLOON_MOPS)) && \
-	defined(MOVCOMPAT_USABLE_BALLOON_PAGE_ALLOC) && \
-	defined(MOVCOMPAT_USABLE_BALLOON_PAGE_ENQUEUE) && \
-	defined(MOVCOMPAT_USABLE_BALLOON_PAGE_DEQUEUE) && \
-	(defined(MOVCOMPAT_HAVE_BALLOON_H) || \
-	 defined(MOVCOMPAT_HAVE_BALLOON_PAGE_FINALIZE) || \
-	 defined(MOVCOMPAT_HAVE_BALLOON_PAGE_DELETE)) && \
-	(defined(CONFIG_BALLOON_COMPACTION) || defined(CONFIG_BALLOON_MIGRATION))
-#define MOVCOMPAT_HAVE_CARRIER 1
-#endif
-
-/* movcompat_domain_init_flags() flags */
+/* movcompat_domain_init() flags */
 /* ask for the balloon carrier where it exists (else the automatic backend) */
 #define MOVCOMPAT_DOMAIN_BALLOON_CARRIER	0x1u
 
@@ -151,8 +83,8 @@ struct movcompat_live;
  * @nr_movable: pages currently marked movable through this domain.
  * @live: movcompat's record of the domain while it is registered (the
  *	teardown of a domain its module never destroyed).
- * @mapping: (aops backend only) the address_space the pages point to.
- * @core: (core backend only) the migration core's per-domain state.
+ * @mapping: aops backend: the address_space the pages point to.
+ * @core: core backend: the migration core's per-domain state.
  *
  * Embed it in the driver's state; initialise with movcompat_domain_init().
  * Fields are private to movcompat.
@@ -162,58 +94,93 @@ struct movcompat_domain {
 	const char *name;
 	atomic_long_t nr_movable;
 	struct movcompat_live *live;
-#ifdef MOVCOMPAT_BACKEND_AOPS
 	struct address_space *mapping;
-#endif
-#ifdef MOVCOMPAT_BACKEND_CORE
 	struct movcompat_core *core;
-#endif
 };
 
-int movcompat_domain_init_flags(struct movcompat_domain *dom,
-				const struct movable_operations *ops,
-				const char *name, unsigned int flags);
+/* ---- domains ---------------------------------------------------------- */
+
+/**
+ * movcompat_domain_init() - register a driver's movable page callbacks.
+ * @dom: the domain to initialise (embedded in the driver's state).
+ * @ops: the callbacks; all three must be set; must outlive the domain.
+ * @name: short name used in messages (and the core's debugfs directory).
+ * @flags: 0, or MOVCOMPAT_DOMAIN_BALLOON_CARRIER to ask for the balloon
+ *	carrier where it exists (movcompat_domain_backend_name() tells what
+ *	you got).
+ *
+ * Call it before the first page of the domain is made movable, and
+ * destroy the domain on every error path after it.
+ *
+ * Context: process context, may sleep.
+ * Return: 0, -EINVAL if @ops is incomplete or @flags unknown, -ENOMEM.
+ */
 int movcompat_domain_init(struct movcompat_domain *dom,
 			  const struct movable_operations *ops,
-			  const char *name);
+			  const char *name, unsigned int flags);
+
+/**
+ * movcompat_domain_destroy() - tear a domain down.
+ * @dom: the domain.
+ *
+ * Every page must have been released with movcompat_page_release() first:
+ * then no page points at the domain and no callback can run any more, even
+ * while compaction is running. If pages were not released (a driver bug)
+ * this says so with a stack trace, then takes the pages out of the
+ * kernel's reach while the driver's callbacks, which must still work, can
+ * move them: each page is moved out of ZONE_MOVABLE and CMA (nothing could
+ * move it later) through the driver's isolate_page/migrate_page, and
+ * stops pointing at the domain (carrier: taken back from the kernel;
+ * native backends: found by their page->mapping in a walk of the memory
+ * map, their movable owner cleared). The pages stay the driver's
+ * (its references). aops keeps the domain's mapping allocated (leaks it)
+ * only if the kernel held a page isolated for over 10 s.
+ * The core backend always stops its triggers (memory notifier, debugfs)
+ * and waits for running passes: after this returns no code of the module
+ * runs on the domain's behalf. A domain never destroyed is torn down when
+ * its module is freed (a failed module_init included), with a loud
+ * message, but without the driver's callbacks: its pages are not moved
+ * then (see compat/movcompat_live.c).
+ */
 void movcompat_domain_destroy(struct movcompat_domain *dom);
+
+/**
+ * movcompat_domain_compact() - move every page of the domain once.
+ * @dom: the domain.
+ *
+ * Core backend: isolates and migrates each page of the domain to a newly
+ * allocated page (the allocator's choice, under the placement policy), so
+ * the pageblocks it leaves can merge into higher orders. Pages that are
+ * busy or refused are skipped. On native backends the kernel's own
+ * compaction moves the pages; nothing to do here.
+ *
+ * Context: process context, may sleep for a long time.
+ * Return: pages migrated, or -EOPNOTSUPP on native backends, or -errno.
+ */
 long movcompat_domain_compact(struct movcompat_domain *dom);
+
+/**
+ * movcompat_domain_evacuate() - move the domain's pages out of a pfn range.
+ * @dom: the domain.
+ * @start_pfn: first pfn.
+ * @nr_pages: length of the range.
+ *
+ * Core backend only (native backends: the kernel evacuates ranges itself
+ * when it offlines or allocates them; returns -EOPNOTSUPP).
+ *
+ * Context: process context, may sleep for a long time.
+ * Return: the number of the domain's pages still in the range (0: the
+ * range holds none of them any more), or -errno.
+ */
 long movcompat_domain_evacuate(struct movcompat_domain *dom,
 			       unsigned long start_pfn, unsigned long nr_pages);
-
-#ifdef MOVCOMPAT_BACKEND_CORE
-int movcompat_core_track(struct movcompat_domain *dom, struct page *page);
-void movcompat_core_untrack(struct movcompat_domain *dom, struct page *page);
-void movcompat_core_migrated(struct movcompat_domain *dom, struct page *dst,
-			     struct page *src);
-struct page *movcompat_core_alloc_page(struct movcompat_domain *dom,
-				       gfp_t gfp);
-void movcompat_core_free_page(struct movcompat_domain *dom, struct page *page);
-void movcompat_core_release(struct movcompat_domain *dom, struct page *page);
-bool movcompat_core_is_carrier(const struct movcompat_domain *dom);
-unsigned long movcompat_core_page_private(struct movcompat_domain *dom,
-					  struct page *page);
-void movcompat_core_set_page_private(struct movcompat_domain *dom,
-				     struct page *page, unsigned long value);
-#endif
 
 /**
  * movcompat_backend_name() - the backend this module was built with.
  *
  * Return: "aops", "mops", "core" or "none".
  */
-static inline const char *movcompat_backend_name(void)
-{
-#if defined(MOVCOMPAT_BACKEND_MOPS)
-	return "mops";
-#elif defined(MOVCOMPAT_BACKEND_AOPS)
-	return "aops";
-#elif defined(MOVCOMPAT_BACKEND_CORE)
-	return "core";
-#else
-	return "none";
-#endif
-}
+static inline const char *movcompat_backend_name(void);
 
 /**
  * movcompat_domain_backend_name() - how this domain's pages are moved.
@@ -223,14 +190,7 @@ static inline const char *movcompat_backend_name(void)
  * module's backend, as movcompat_backend_name().
  */
 static inline const char *
-movcompat_domain_backend_name(const struct movcompat_domain *dom)
-{
-#ifdef MOVCOMPAT_BACKEND_CORE
-	if (movcompat_core_is_carrier(dom))
-		return "carrier";
-#endif
-	return movcompat_backend_name();
-}
+movcompat_domain_backend_name(const struct movcompat_domain *dom);
 
 /**
  * movcompat_domain_pages_movable() - can the kernel move this domain's pages?
@@ -244,16 +204,9 @@ movcompat_domain_backend_name(const struct movcompat_domain *dom)
  * Return: true if pages made movable through @dom can be migrated.
  */
 static inline bool
-movcompat_domain_pages_movable(const struct movcompat_domain *dom)
-{
-#if defined(MOVCOMPAT_BACKEND_NONE)
-	return false;
-#elif defined(MOVCOMPAT_BACKEND_CORE)
-	return true;
-#else
-	return IS_ENABLED(CONFIG_COMPACTION) && IS_ENABLED(CONFIG_MIGRATION);
-#endif
-}
+movcompat_domain_pages_movable(const struct movcompat_domain *dom);
+
+/* ---- pages ------------------------------------------------------------ */
 
 /**
  * movcompat_gfp() - allocation flags for a page of this domain.
@@ -268,14 +221,7 @@ movcompat_domain_pages_movable(const struct movcompat_domain *dom)
  *
  * Return: the flags to allocate with.
  */
-static inline gfp_t movcompat_gfp(const struct movcompat_domain *dom, gfp_t gfp)
-{
-#if defined(MOVCOMPAT_BACKEND_MOPS) || defined(MOVCOMPAT_BACKEND_AOPS)
-	if (movcompat_domain_pages_movable(dom))
-		return gfp | __GFP_MOVABLE;
-#endif
-	return gfp & ~__GFP_MOVABLE;
-}
+static inline gfp_t movcompat_gfp(const struct movcompat_domain *dom, gfp_t gfp);
 
 /**
  * movcompat_alloc_page() - allocate one order-0 page for the domain.
@@ -293,14 +239,7 @@ static inline gfp_t movcompat_gfp(const struct movcompat_domain *dom, gfp_t gfp)
  * Return: the page (refcount 1, the driver's reference) or NULL.
  */
 static inline struct page *movcompat_alloc_page(struct movcompat_domain *dom,
-						gfp_t gfp)
-{
-#ifdef MOVCOMPAT_BACKEND_CORE
-	return movcompat_core_alloc_page(dom, gfp);
-#else
-	return alloc_page(movcompat_gfp(dom, gfp));
-#endif
-}
+						gfp_t gfp);
 
 /**
  * movcompat_free_page() - free a page of movcompat_alloc_page() that was
@@ -311,60 +250,7 @@ static inline struct page *movcompat_alloc_page(struct movcompat_domain *dom,
  * (A page that was made movable leaves with movcompat_page_release().)
  */
 static inline void movcompat_free_page(struct movcompat_domain *dom,
-				       struct page *page)
-{
-#ifdef MOVCOMPAT_BACKEND_CORE
-	movcompat_core_free_page(dom, page);
-#else
-	put_page(page);
-#endif
-}
-
-/* ---- per-page state changes ------------------------------------------ */
-#if defined(MOVCOMPAT_BACKEND_MOPS)
-static inline int movcompat__mark(struct movcompat_domain *dom,
-				  struct page *page)
-{
-	__SetPageMovable(page, dom->ops);
-	return 0;
-}
-#elif defined(MOVCOMPAT_BACKEND_AOPS)
-static inline int movcompat__mark(struct movcompat_domain *dom,
-				  struct page *page)
-{
-	__SetPageMovable(page, dom->mapping);
-	return 0;
-}
-#elif defined(MOVCOMPAT_BACKEND_CORE)
-static inline int movcompat__mark(struct movcompat_domain *dom,
-				  struct page *page)
-{
-	return movcompat_core_track(dom, page);
-}
-#else
-static inline int movcompat__mark(struct movcompat_domain *dom,
-				  struct page *page)
-{
-	return 0;
-}
-#endif
-
-/*
- * Native backends: __ClearPageMovable() clears the owner (mapping/ops) and
- * keeps the "movable type" bit, so a VM holding the page isolated sees that
- * the driver released it and frees it instead of putting it back.
- * Core backend: the page leaves the domain's table; the core notices the
- * same way before it touches an isolated page again.
- */
-static inline void movcompat__unmark(struct movcompat_domain *dom,
-				     struct page *page)
-{
-#if defined(MOVCOMPAT_BACKEND_CORE)
-	movcompat_core_untrack(dom, page);
-#elif !defined(MOVCOMPAT_BACKEND_NONE)
-	__ClearPageMovable(page);
-#endif
-}
+				       struct page *page);
 
 /**
  * movcompat_page_make_movable() - put a page into the domain's service.
@@ -391,17 +277,7 @@ static inline void movcompat__unmark(struct movcompat_domain *dom,
  * movcompat_page_release().
  */
 static inline int movcompat_page_make_movable(struct movcompat_domain *dom,
-					      struct page *page)
-{
-	int ret;
-
-	/* compound first: PageLocked() of a tail is a VM_BUG_ON_PGFLAGS */
-	if (PageCompound(page) || WARN_ON_ONCE(!PageLocked(page)))
-		return -EINVAL;
-	ret = movcompat__mark(dom, page);
-	atomic_long_inc(&dom->nr_movable);
-	return ret;
-}
+					      struct page *page);
 
 /**
  * movcompat_page_migrated() - finish a successful migration.
@@ -415,17 +291,7 @@ static inline int movcompat_page_make_movable(struct movcompat_domain *dom,
  * domain and drops the driver's reference on it. Do not touch @src after.
  */
 static inline void movcompat_page_migrated(struct movcompat_domain *dom,
-					   struct page *dst, struct page *src)
-{
-#ifdef MOVCOMPAT_BACKEND_CORE
-	movcompat_core_migrated(dom, dst, src);
-#else
-	get_page(dst);
-	movcompat__mark(dom, dst);
-	movcompat__unmark(dom, src);
-	put_page(src);
-#endif
-}
+					   struct page *dst, struct page *src);
 
 /**
  * movcompat_lock_page() - lock a page of the domain, waiting if need be.
@@ -439,15 +305,7 @@ static inline void movcompat_page_migrated(struct movcompat_domain *dom,
  * lock. Drivers use it wherever they wait for the lock of a page that may
  * be migrating. May sleep.
  */
-static inline void movcompat_lock_page(struct page *page)
-{
-#ifdef MOVCOMPAT_HAVE_NONATOMIC_PG_ISOLATED
-	while (!trylock_page(page))
-		usleep_range(20, 100);
-#else
-	lock_page(page);
-#endif
-}
+static inline void movcompat_lock_page(struct page *page);
 
 /**
  * movcompat_page_release() - take a page out of service and drop it.
@@ -462,19 +320,7 @@ static inline void movcompat_lock_page(struct page *page)
  * callback of the domain runs for this page after this returns. May sleep.
  */
 static inline void movcompat_page_release(struct movcompat_domain *dom,
-					  struct page *page)
-{
-#ifdef MOVCOMPAT_BACKEND_CORE
-	movcompat_core_release(dom, page);
-	atomic_long_dec(&dom->nr_movable);
-#else
-	movcompat_lock_page(page);
-	movcompat__unmark(dom, page);
-	unlock_page(page);
-	atomic_long_dec(&dom->nr_movable);
-	put_page(page);
-#endif
-}
+					  struct page *page);
 
 /**
  * movcompat_page_private() - the driver's per-page value.
@@ -488,14 +334,7 @@ static inline void movcompat_page_release(struct movcompat_domain *dom,
  * Return: the value.
  */
 static inline unsigned long movcompat_page_private(struct movcompat_domain *dom,
-						   struct page *page)
-{
-#ifdef MOVCOMPAT_BACKEND_CORE
-	return movcompat_core_page_private(dom, page);
-#else
-	return page_private(page);
-#endif
-}
+						   struct page *page);
 
 /**
  * movcompat_page_set_private() - set the driver's per-page value.
@@ -505,13 +344,9 @@ static inline unsigned long movcompat_page_private(struct movcompat_domain *dom,
  */
 static inline void movcompat_page_set_private(struct movcompat_domain *dom,
 					      struct page *page,
-					      unsigned long value)
-{
-#ifdef MOVCOMPAT_BACKEND_CORE
-	movcompat_core_set_page_private(dom, page, value);
-#else
-	set_page_private(page, value);
-#endif
-}
+					      unsigned long value);
+
+/* the implementation of the inline functions above: not part of the API */
+#include "movcompat_inline.h"
 
 #endif /* _MOVCOMPAT_MOVCOMPAT_H */

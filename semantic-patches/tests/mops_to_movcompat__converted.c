@@ -180,7 +180,7 @@ static int __init mc_pages_init(void)
 		       npages, totalram_pages() / 2);
 		return -EINVAL;
 	}
-	ret = movcompat_domain_init(&dom, &mc_ops, "mc_pages");
+	ret = movcompat_domain_init(&dom, &mc_ops, "mc_pages", 0);
 	if (ret)
 		return ret;
 	pages = vzalloc(array_size(npages, sizeof(*pages)));

@@ -74,7 +74,7 @@ static int __init mc_nongpl_init(void)
 	long moved;
 	int ret;
 
-	ret = movcompat_domain_init(&dom, &ng_ops, KBUILD_MODNAME);
+	ret = movcompat_domain_init(&dom, &ng_ops, KBUILD_MODNAME, 0);
 	if (ret)
 		return ret;
 	for (i = 0; i < NPAGES; i++) {

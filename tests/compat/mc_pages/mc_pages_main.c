@@ -771,8 +771,8 @@ static int __init mc_pages_init(void)
 		       npages, totalram_pages() / 2);
 		return -EINVAL;
 	}
-	ret = movcompat_domain_init_flags(&dom, &mc_ops, KBUILD_MODNAME,
-					  carrier ? MOVCOMPAT_DOMAIN_BALLOON_CARRIER : 0);
+	ret = movcompat_domain_init(&dom, &mc_ops, KBUILD_MODNAME,
+				    carrier ? MOVCOMPAT_DOMAIN_BALLOON_CARRIER : 0);
 	if (ret)
 		return ret;
 	if (fail_init == 1) {

@@ -588,7 +588,7 @@ static int __init mc_proto_init(void)
 	results = kzalloc(PAGE_SIZE, GFP_KERNEL);
 	if (!results)
 		return -ENOMEM;
-	ret = movcompat_domain_init(&dom, &proto_ops, KBUILD_MODNAME);
+	ret = movcompat_domain_init(&dom, &proto_ops, KBUILD_MODNAME, 0);
 	if (ret) {
 		kfree(results);
 		return ret;
