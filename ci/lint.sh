@@ -70,7 +70,7 @@ cd "$MC_TOP" || exit 1
 shopt -s nullglob
 files=(include/movcompat/*.h compat/*.c compat/*.h compat/probes/*.c compat/probes/*.h
 	tests/compat/*/*.c tests/compat/*/*.h tests/core/*/*.c tests/bench/*/*.c tests/bench/*/*.h tests/cma/*/*.c
-	drivers-examples/*/*.c drivers-examples/*/*.h)
+	drivers-examples/*/*.c drivers-examples/*/*.h drivers-examples/*/probes/*.c)
 moddirs=()
 for d in tests/compat/*/ tests/core/*/ tests/bench/*/ tests/cma/*/ drivers-examples/*/; do
 	[ -e "$d/Kbuild" ] && moddirs+=("${d%/}")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Run movcompat's feature probes (compat/probe.sh) for each kernel and print
+# Run movcompat's feature probes (compat/probe.sh), with movram's own
+# (drivers-examples/movram/probes), for each kernel and print
 # the detected table (features and exports x kernels), with the probe time
 # cold (empty cache) and cached.
 #
@@ -44,7 +45,7 @@ header_to_rows()
 probe()
 {
 	mc_in_env env MOVCOMPAT_PROBE_CACHE="$1" sh "$MC_TOP/compat/probe.sh" \
-		"$(mc_kdir)" "$2" "$K_CC" y 2>>"$out/probe.err"
+		"$(mc_kdir)" "$2" "$K_CC" y "$MC_TOP/drivers-examples/movram/probes" 2>>"$out/probe.err"
 }
 
 for key in $keys; do

@@ -9,6 +9,13 @@
 #   mydrv-y := mydrv_main.o $(movcompat-objs)
 #   ccflags-y += $(movcompat-ccflags)
 #
+# A driver with kernel differences of its own probes them the same way:
+#   MOVCOMPAT_PROBE_DIRS := $(src)/probes       # before the include
+# one NAME.c per feature there (it must compile exactly where the feature
+# exists; see compat/probe.sh), optionally an exports.list, and the
+# generated movcompat_config.h defines MOVCOMPAT_HAVE_<NAME> beside
+# movcompat's own (drivers-examples/movram/probes is an example).
+#
 # Options (make command line or Kbuild):
 #   MOVCOMPAT_GPL=n        the module is not GPL: GPL-only exports are unusable
 #   MOVCOMPAT_BACKEND=core force movcompat's own migration core (compare it
@@ -33,7 +40,7 @@ mc_probe_rc := $(shell mkdir -p $(mc_out) && \
 	for f in $(MOVCOMPAT_DIR)/compat/*.c $(MOVCOMPAT_DIR)/compat/*.h; do \
 		ln -sf $$f $(mc_out)/; done && \
 	sh $(MOVCOMPAT_DIR)/compat/probe.sh $(abspath $(objtree)) $(mc_out)/movcompat_config.h \
-		'$(CC)' $(MOVCOMPAT_GPL) >&2; echo $$?)
+		'$(CC)' $(MOVCOMPAT_GPL) $(abspath $(MOVCOMPAT_PROBE_DIRS)) >&2; echo $$?)
 ifneq ($(mc_probe_rc),0)
 $(error movcompat: feature probes failed for $(objtree) (see the message above))
 endif

@@ -27,8 +27,8 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/xarray.h>
-#include <movcompat/blkdev.h>
 #include <movcompat/movcompat.h>
+#include "movcompat_blkdev.h"
 
 #define MOVRAM_MAX_DISKS	16
 #define MOVRAM_PAGE_SECTORS_SHIFT	(PAGE_SHIFT - SECTOR_SHIFT)

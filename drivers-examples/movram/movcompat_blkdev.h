@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * movcompat/blkdev.h - the block-layer calls a small bio-based driver (a RAM
- * disk) needs, spelled once for every kernel from 5.10 to 7.3.
+ * movcompat_blkdev.h (movram's own) - the block-layer calls a small
+ * bio-based driver (a RAM disk) needs, spelled once for every kernel from
+ * 5.10 to 7.3.
  *
  * The block layer changed under such drivers several times: the disk and its
  * queue were allocated separately (alloc_disk() + blk_alloc_queue(), the
@@ -10,8 +11,8 @@
  * returns an ERR_PTR; add_disk() returns an error from v5.15; submit_bio
  * returns void from v5.16; bio->bi_disk became bio->bi_bdev in v5.12;
  * QUEUE_FLAG_DISCARD went away in v5.19; memcpy_page() (kmap_local) is v5.12+.
- * Which spelling applies is decided by
- * the compat/probes/blk_*.c compile-time probes (never by the version number).
+ * Which spelling applies is decided by the probes/blk_*.c compile-time
+ * probes beside it (never by the version number).
  *
  * Use:
  *	static MOVCOMPAT_SUBMIT_BIO_T mydrv_submit_bio(struct bio *bio)
