@@ -528,9 +528,18 @@ for p in $PATCHES; do
 done
 check - headers "$t" "///, Confidence, Options, virtual patch/context/org/report" [ -n "$hdr_ok" ]
 t=$(mc_now)
-bash "$SP/gen-to-movcompat.sh" "$W/to_movcompat.cocci"
-check - generated-up-to-date "$t" "to_movcompat.cocci == gen-to-movcompat.sh output" \
-	cmp -s "$W/to_movcompat.cocci" "$SP/to_movcompat.cocci"
+# generated_current: every generated .cocci is what generate.sh writes now
+generated_current()
+{
+	local p
+	bash "$SP/generate.sh" "$W/generated" || return 1
+	for p in aops_to_mops mops_to_movcompat balloon_compaction_to_balloon to_movcompat; do
+		cmp -s "$W/generated/$p.cocci" "$SP/$p.cocci" ||
+			{ echo "$p.cocci is not what semantic-patches/generate.sh writes: run it" >&2; return 1; }
+	done
+}
+check - generated-up-to-date "$t" "the shared prelude (tools/prelude.py) and to_movcompat.cocci == generate.sh output" \
+	generated_current
 
 # run_ver VER: every case, report and bad-input test with that spatch
 run_ver()

@@ -30,7 +30,7 @@ virtual report
 
 @initialize:python@
 @@
-# ---- shared by every movcompat semantic patch (keep identical) ----
+# ---- shared by every movcompat semantic patch (generated from tools/prelude.py by generate.sh) ----
 import os
 import re
 import subprocess

@@ -5,7 +5,7 @@
 /// every era, including 6.17+ where the native calls are gone.
 ///
 /// This is aops_to_mops.cocci followed by mops_to_movcompat.cocci (generated
-/// by gen-to-movcompat.sh; edit those two): first the ops table, the
+/// by generate.sh; edit those two): first the ops table, the
 /// migrate callback signature and __SetPageMovable() are brought to the 6.0
 /// API, then everything is rewritten onto movcompat: one static
 /// struct movcompat_domain per ops table, movcompat_domain_init/destroy in
@@ -30,7 +30,7 @@ virtual report
 // ======== part 1: aops_to_mops.cocci ========
 @initialize:python@
 @@
-# ---- shared by every movcompat semantic patch (keep identical) ----
+# ---- shared by every movcompat semantic patch (generated from tools/prelude.py by generate.sh) ----
 import os
 import re
 import subprocess
@@ -556,7 +556,7 @@ expression P, M;
 // ======== part 2: mops_to_movcompat.cocci ========
 @initialize:python@
 @@
-# ---- shared by every movcompat semantic patch (keep identical) ----
+# ---- shared by every movcompat semantic patch (generated from tools/prelude.py by generate.sh) ----
 import os
 import re
 import subprocess

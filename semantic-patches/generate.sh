@@ -1,16 +1,47 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# to_movcompat.cocci is aops_to_mops.cocci followed by
-# mops_to_movcompat.cocci (spatch applies the rules in order, so an
-# address_space-era driver is first brought to the 6.0 API, then onto
-# movcompat). This writes it; ci/cocci-test.sh checks it is up to date.
+# The generated parts of the semantic patches, from one source each:
+#  - the Python every patch shares (tools/prelude.py) is copied into
+#    aops_to_mops.cocci, mops_to_movcompat.cocci and
+#    balloon_compaction_to_balloon.cocci between their "shared" markers;
+#  - to_movcompat.cocci is aops_to_mops.cocci followed by
+#    mops_to_movcompat.cocci (spatch applies the rules in order, so an
+#    address_space-era driver is first brought to the 6.0 API, then onto
+#    movcompat).
+# ci/cocci-test.sh generates into a scratch directory and checks that the
+# committed files are the same.
 #
-# usage: semantic-patches/gen-to-movcompat.sh [OUTPUT]
+# usage: semantic-patches/generate.sh [OUTDIR]   (default: in place)
 
 set -o pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-out=${1:-$here/to_movcompat.cocci}
+dir=${1:-$here}
+mkdir -p "$dir"
+out=$dir/to_movcompat.cocci
+
+# with_prelude PATCH: the patch with tools/prelude.py between its markers
+with_prelude()
+{
+	awk -v prelude="$here/tools/prelude.py" '
+		/^# ---- shared by every movcompat semantic patch/ {
+			print "# ---- shared by every movcompat semantic patch (generated from tools/prelude.py by generate.sh) ----"
+			# its first 3 lines are its own header
+			while ((getline l < prelude) > 0)
+				if (++n > 3)
+					print l
+			skip = 1
+			next
+		}
+		/^# ---- end of the shared part ----/ { skip = 0 }
+		!skip' "$1"
+}
+for p in aops_to_mops mops_to_movcompat balloon_compaction_to_balloon; do
+	with_prelude "$here/$p.cocci" >"$dir/$p.cocci.tmp" || exit 1
+	grep -q '^# ---- end of the shared part ----' "$dir/$p.cocci.tmp" ||
+		{ echo "generate.sh: $p.cocci has no shared markers" >&2; exit 1; }
+	mv "$dir/$p.cocci.tmp" "$dir/$p.cocci"
+done
 
 body() { sed -n '/^@initialize:python@/,$p' "$1"; }
 
@@ -23,7 +54,7 @@ body() { sed -n '/^@initialize:python@/,$p' "$1"; }
 /// every era, including 6.17+ where the native calls are gone.
 ///
 /// This is aops_to_mops.cocci followed by mops_to_movcompat.cocci (generated
-/// by gen-to-movcompat.sh; edit those two): first the ops table, the
+/// by generate.sh; edit those two): first the ops table, the
 /// migrate callback signature and __SetPageMovable() are brought to the 6.0
 /// API, then everything is rewritten onto movcompat: one static
 /// struct movcompat_domain per ops table, movcompat_domain_init/destroy in
@@ -47,14 +78,14 @@ virtual report
 
 // ======== part 1: aops_to_mops.cocci ========
 HDR
-	body "$here/aops_to_mops.cocci" | sed '/^\/\/ finalize:/,$d'
+	body "$dir/aops_to_mops.cocci" | sed '/^\/\/ finalize:/,$d'
 	echo "// ======== part 2: mops_to_movcompat.cocci ========"
-	body "$here/mops_to_movcompat.cocci"
+	body "$dir/mops_to_movcompat.cocci"
 	# both parts' API tokens for the shared parse guard and macro scan
 	echo
 	echo "@initialize:python@"
 	echo "@@"
-	python3 - "$here/aops_to_mops.cocci" "$here/mops_to_movcompat.cocci" <<'PY'
+	python3 - "$dir/aops_to_mops.cocci" "$dir/mops_to_movcompat.cocci" <<'PY'
 import re
 import sys
 for v in ("MC_MACRO", "MC_TOKENS"):

@@ -1,0 +1,176 @@
+# SPDX-License-Identifier: GPL-2.0
+# The Python shared by every movcompat semantic patch: generate.sh copies
+# it into each .cocci between the "shared" markers. Edit it here only.
+import os
+import re
+import subprocess
+import shutil
+import sys
+mc_mode = ["patch"]
+mc_left = []
+mc_verdict = {}
+mc_last = [True]
+# with --jobs N (as make coccicheck runs it) rules run in forked workers
+# whose output the parent prints only after finalize: every line printed
+# in report/org mode is also recorded in a file named after the parent's
+# pid, so that finalize can count what is left to finish and, when it
+# must exit non-zero, print the workers' lines itself first
+mc_leftfile = os.path.join(os.environ.get("TMPDIR", "/tmp"),
+			   "movcompat-cocci-left-%d" % os.getpid())
+mc_lastfile = [None]
+mc_seen = set()
+
+
+def mc_say(text, manual):
+	"""Print one report/org line (or a MANUAL note on stderr in the other
+	modes) and record it for finalize."""
+	import json
+	if mc_mode[0] in ("report", "org"):
+		sys.stdout.write(text)
+	elif manual:
+		sys.stderr.write(text)
+	if manual:
+		mc_left.append(text)
+	with open(mc_leftfile, "a") as out:
+		out.write(json.dumps([os.getpid(), mc_mode[0], manual, text]) + "\n")
+
+
+def mc_format(p, msg, f=None, line=None):
+	"""The line coccilib would print for this position and message."""
+	import io
+	if f is not None and f != p[0].file or mc_mode[0] not in ("report", "org"):
+		return "%s:%s:%s: %s\n" % (f or p[0].file, line or p[0].line,
+					   "0-0" if mc_mode[0] in ("report", "org") else "", msg)
+	buf = io.StringIO()
+	old = sys.stdout
+	sys.stdout = buf
+	try:
+		if mc_mode[0] == "report":
+			coccilib.report.print_report(p[0], msg)
+		else:
+			coccilib.org.print_todo(p[0], msg)
+	finally:
+		sys.stdout = old
+	return buf.getvalue()
+
+
+def mc_emit(file, line, msg):
+	"""A MANUAL note for a file and line (no position at hand)."""
+	if mc_mode[0] in ("report", "org"):
+		mc_say("%s:%s:0-0: MANUAL: %s\n" % (file, line, msg), True)
+	else:
+		mc_say("%s:%s: MANUAL: %s\n" % (file, line, msg), True)
+
+
+def mc_note(p, msg):
+	"""Something a human must finish: printed in every mode."""
+	if not mc_parse_ok(p):
+		return
+	f, line = mc_where(p)
+	if (f, str(line)) in mc_seen:
+		return
+	mc_seen.add((f, str(line)))
+	if mc_mode[0] in ("report", "org") and f == p[0].file:
+		mc_say(mc_format(p, "MANUAL: " + msg), True)
+	else:
+		mc_emit(f, line, msg)
+
+
+def mc_real(p):
+	"""The real file of a position (see mc_where)."""
+	f = p[0].file
+	if ("cocci_small_output" in f or "cocci-output" in f) and mc_lastfile[0]:
+		return mc_lastfile[0]
+	return f
+
+
+def mc_where(p):
+	"""File and line of a position; positions in code an earlier rule
+	changed point into spatch's temporary copy of that function: map them
+	back to the real file through the function's first line."""
+	f, line = p[0].file, p[0].line
+	if ("cocci_small_output" in f or "cocci-output" in f) and mc_lastfile[0]:
+		real = mc_lastfile[0]
+		fn = re.escape(p[0].current_element)
+		try:
+			for n, text in enumerate(open(real, errors="replace"), 1):
+				if re.match(r"[A-Za-z_].*\b%s\s*\(" % fn, text) and not text.rstrip().endswith(";"):
+					return real, n + int(line) - 1
+		except OSError:
+			pass
+		return real, "?"
+	return f, line
+
+
+def mc_info(p, msg):
+	"""What the patch mode converts: printed in report and org modes."""
+	if not mc_parse_ok(p) or mc_mode[0] not in ("report", "org"):
+		return
+	f, line = mc_where(p)
+	mc_say(mc_format(p, msg, f, line), False)
+
+
+def mc_finish():
+	"""finalize: in report/org mode exit 1 when something is left to
+	finish by hand, after printing what forked workers printed."""
+	import json
+	recs = []
+	if os.path.exists(mc_leftfile):
+		recs = [json.loads(x) for x in open(mc_leftfile)]
+		os.unlink(mc_leftfile)
+	left = [r for r in recs if r[1] in ("report", "org") and r[2]]
+	if not left:
+		return
+	for r in recs:
+		if r[0] != os.getpid() and r[1] in ("report", "org"):
+			sys.stdout.write(r[3])
+	sys.stdout.flush()
+	sys.stderr.write("%d item(s) could not be converted automatically\n" % len(left))
+	sys.exit(1)
+
+
+def mc_parse_ok(p):
+	"""False when spatch could not parse code of this file that uses the
+	API (reported once); every conversion rule then leaves the file alone,
+	so it is never half converted."""
+	f = p[0].file
+	if "cocci_small_output" in f or "cocci-output" in f or not os.path.exists(f):
+		return mc_last[0]
+	mc_lastfile[0] = f
+	if f in mc_verdict:
+		mc_last[0] = mc_verdict[f]
+		return mc_verdict[f]
+	ok = True
+	src = []
+	spatch = os.environ.get("MC_SPATCH") or shutil.which("spatch") or "spatch"
+	try:
+		out = subprocess.run([spatch, "--parse-c", f], stdout=subprocess.PIPE,
+				     stderr=subprocess.STDOUT, timeout=300).stdout
+		out = out.decode(errors="replace")
+		src = open(f, errors="replace").read().split("\n")
+	except Exception as e:
+		sys.stderr.write("%s: could not run %s --parse-c: %s\n" % (f, spatch, e))
+		out = ""
+	errs = re.findall(r'parse error\s*\n\s*= File "[^"]*", line (\d+)', out)
+	for n in sorted(set(int(x) for x in errs)):
+		a = n - 1
+		while a > 0 and not re.match(r"[A-Za-z_]", src[a]):
+			a -= 1
+		b = n - 1
+		while b < len(src) - 1 and not src[b].startswith("}"):
+			b += 1
+		if MC_TOKENS.search("\n".join(src[a:b + 1])):
+			ok = False
+			mc_emit(f, n, "spatch cannot parse this code (lines %d-%d), which uses the API: file left unchanged; fix or convert by hand" % (a + 1, b + 1))
+	# SmPL does not rewrite macro bodies: report API uses inside #define
+	inmacro = False
+	for n, line in enumerate(src, 1):
+		if re.match(r"\s*#\s*define\b", line):
+			inmacro = True
+		if inmacro and MC_MACRO.search(line):
+			mc_seen.add((f, str(n)))
+			mc_emit(f, n, "macro body uses the API (%s): SmPL does not rewrite macro bodies; convert by hand" % MC_MACRO.search(line).group(1))
+		inmacro = inmacro and line.rstrip().endswith(chr(92))
+	mc_verdict[f] = ok
+	mc_last[0] = ok
+	return ok
