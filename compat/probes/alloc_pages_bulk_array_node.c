@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * PROBE: MOVCOMPAT_HAVE_ALLOC_PAGES_BULK_ARRAY_NODE
- * alloc_pages_bulk_array_node(gfp, nid, nr_pages, page_array): the bulk
- * page allocator, array form, on a preferred node.
- * Upstream: "mm/page_alloc: add a bulk page allocator" v5.13, the _node
- *   helper v5.14 ("mm/vmalloc: use batched page requests in bulk-allocator");
- *   renamed alloc_pages_bulk_node() in v6.14 ("mm: alloc_pages_bulk: rename API")
+ * The array-based bulk page allocator alloc_pages_bulk_array_node() exists.
+ * Added by a2afc59fb250 ("mm/page_alloc: add an alloc_pages_bulk_array_node()
+ *   helper") in v5.14.
+ * Removed by 6bf9b5b40af3 ("mm: alloc_pages_bulk: rename API") in v6.14.
  */
 #include <linux/gfp.h>
 

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * PROBE: MOVCOMPAT_HAVE_ALLOC_PAGES_BULK_NODE
- * alloc_pages_bulk_node(gfp, nid, nr_pages, page_array): the bulk page
- * allocator after the list form was dropped and the array form renamed.
- * Upstream: "mm: alloc_pages_bulk: rename API", v6.14
+ * The renamed array-based bulk page allocator alloc_pages_bulk_node() exists.
+ * Added by 6bf9b5b40af3 ("mm: alloc_pages_bulk: rename API") in v6.14.
  */
 #include <linux/gfp.h>
 

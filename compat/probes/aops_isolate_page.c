@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * PROBE: MOVCOMPAT_HAVE_AOPS_ISOLATE_PAGE
- * address_space_operations has isolate_page/migratepage/putback_page.
- * Upstream: v4.8 (non-LRU movable pages); removed in v6.0 ("fs: Remove aops->migratepage()")
+ * address_space_operations has isolate_page, migratepage and putback_page.
+ * Added by bda807d44454 ("mm: migrate: support non-lru movable page migration")
+ *   in v4.8.
+ * Removed by 68f2736a8583 ("mm: Convert all PageMovable users to
+ *   movable_operations") in v6.0; ->migratepage itself went with c33b866a9784
+ *   ("fs: Remove aops->migratepage()") in v6.0.
  */
 #include <linux/fs.h>
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * PROBE: MOVCOMPAT_HAVE_INIT_PSEUDO
- * init_pseudo(fs_context, magic) for pseudo filesystems.
- * Upstream: 8d9e46d80777 "fold mount_pseudo_xattr() into pseudo_fs_get_tree()", v5.3
+ * init_pseudo() from <linux/pseudo_fs.h> is available for pseudo filesystems.
+ * Added by 31d6d5ce5340 ("vfs: Provide a mount_pseudo-replacement for the new
+ *   mount API") in v5.3.
  */
 #include <linux/pseudo_fs.h>
 

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * PROBE: MOVCOMPAT_HAVE_MIGRATEPAGE_SUCCESS
- * MIGRATEPAGE_SUCCESS is defined.
- * Upstream: defined v2.6.37 (mm/migrate.h) to v6.16;
- *   removed in v6.17 ("mm/migrate: remove MIGRATEPAGE_SUCCESS" series)
+ * The MIGRATEPAGE_SUCCESS return code is defined in <linux/migrate.h>.
+ * Added by 78bd52097d04 ("mm: adjust address_space_operations.migratepage()
+ *   return code") in v3.8.
+ * Removed in v6.18 (commit not verified) by "treewide: remove
+ *   MIGRATEPAGE_SUCCESS"; 6.17.y stable backported it (gone in Debian 6.17.13).
  */
 #include <linux/migrate.h>
 

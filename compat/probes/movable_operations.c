@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * PROBE: MOVCOMPAT_HAVE_MOVABLE_OPERATIONS
- * struct movable_operations exists (callback table split from address_space_operations).
- * Upstream: 68f2736a8583 "mm: Convert all PageMovable users to movable_operations", v6.0;
- *   RHEL 9 5.14 backport
+ * struct movable_operations (split from address_space_operations) exists.
+ * Added by 68f2736a8583 ("mm: Convert all PageMovable users to
+ *   movable_operations") in v6.0.
+ * RHEL 9 (5.14) carries a backport.
  */
 #include <linux/migrate.h>
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * PROBE: MOVCOMPAT_HAVE_SET_MOVABLE_OPS
- * set_movable_ops(ops, enum pagetype): page-type based movable_ops registration.
- * Upstream: Huacai Chen "mm/migrate: Fix NULL movable_ops if CONFIG_ZSMALLOC=m" (Fixes:
- *   84caf98838a3), v6.17
+ * set_movable_ops(ops, type) registers movable_ops for a page type.
+ * Added by 053c8ebe74f7 ("mm/migrate: fix NULL movable_ops if
+ *   CONFIG_ZSMALLOC=m") in v6.17.
  */
 #include <linux/migrate.h>
 

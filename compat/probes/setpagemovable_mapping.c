@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * PROBE: MOVCOMPAT_HAVE_SETPAGEMOVABLE_MAPPING
- * __SetPageMovable(page, struct address_space *) (generic non-LRU movable pages).
- * Upstream: Minchan Kim "mm: migrate: support non-lru movable page migration", v4.8;
- *   replaced in v6.0 by 68f2736a8583
+ * __SetPageMovable() takes a struct address_space * (non-LRU movable pages).
+ * Added by bda807d44454 ("mm: migrate: support non-lru movable page migration")
+ *   in v4.8.
+ * Removed by 68f2736a8583 ("mm: Convert all PageMovable users to
+ *   movable_operations") in v6.0.
  */
 #include <linux/migrate.h>
 #include <linux/compaction.h>

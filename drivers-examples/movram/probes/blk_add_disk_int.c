@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * PROBE: MOVCOMPAT_HAVE_BLK_ADD_DISK_INT
- * add_disk() returns an error code (void before).
- * Upstream: 83cbce957446 "block: add error handling for device_add_disk / add_disk", v5.15
+ * add_disk() returns an int error code (it returned void before).
+ * Added by 83cbce957446 ("block: add error handling for device_add_disk /
+ *   add_disk") in v5.15.
  */
 #include <linux/blkdev.h>
 

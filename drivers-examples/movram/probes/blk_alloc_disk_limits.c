@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * PROBE: MOVCOMPAT_HAVE_BLK_ALLOC_DISK_LIMITS
- * blk_alloc_disk(struct queue_limits *, node) returning an ERR_PTR.
- * Upstream: 74fa8f9c553f "block: pass a queue_limits argument to blk_alloc_disk", v6.9
+ * blk_alloc_disk() takes a struct queue_limits * and returns an ERR_PTR.
+ * Added by 74fa8f9c553f ("block: pass a queue_limits argument to
+ *   blk_alloc_disk") in v6.9.
  */
 #include <linux/blkdev.h>
 

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * PROBE: MOVCOMPAT_HAVE_BLK_ALLOC_DISK_NODE
- * blk_alloc_disk(node) returning NULL on failure (limits set on disk->queue).
- * Upstream: f525464a8000 "block: add blk_alloc_disk and blk_cleanup_disk APIs", v5.14;
- *   replaced in v6.9 by 74fa8f9c553f
+ * blk_alloc_disk() takes only a node and returns NULL on failure.
+ * Added by f525464a8000 ("block: add blk_alloc_disk and blk_cleanup_disk APIs")
+ *   in v5.14.
+ * Removed by 74fa8f9c553f ("block: pass a queue_limits argument to
+ *   blk_alloc_disk") in v6.9.
  */
 #include <linux/blkdev.h>
 

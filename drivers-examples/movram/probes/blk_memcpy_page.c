@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * PROBE: MOVCOMPAT_HAVE_BLK_MEMCPY_PAGE
- * memcpy_page() and memset_page(): highmem-safe copies with kmap_local.
- * Upstream: Ira Weiny "mm/highmem: Introduce memcpy_page(), memmove_page(),
- *   and memset_page()", v5.12 (commit id unverified)
+ * The highmem-safe page helpers memcpy_page() and memset_page() exist.
+ * Added between v5.10 and v6.1 (commit not verified) by "mm/highmem: Introduce
+ *   memcpy_page(), memmove_page(), and memset_page()" (Ira Weiny).
  */
 #include <linux/highmem.h>
 

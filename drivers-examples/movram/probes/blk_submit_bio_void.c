@@ -2,7 +2,7 @@
 /*
  * PROBE: MOVCOMPAT_HAVE_BLK_SUBMIT_BIO_VOID
  * block_device_operations.submit_bio returns void (blk_qc_t before).
- * Upstream: 3e08773c3841 "block: switch polling to be bio based", v5.16
+ * Added by 3e08773c3841 ("block: switch polling to be bio based") in v5.16.
  */
 #include <linux/blkdev.h>
 
