@@ -9,7 +9,7 @@
 DEFAULT_KERNEL := 6.1
 KERNELS ?= required
 
-.PHONY: all matrix vmtest test test-debug soak demo deps probes bench cocci-test lint clean distclean help
+.PHONY: all matrix vmtest test test-debug soak demo deps probes bench cocci-test lint vendor clean distclean help
 
 all: deps
 	@bash ci/matrix.sh --kernels "$(DEFAULT_KERNEL)" --build-only
@@ -47,6 +47,9 @@ cocci-test:
 lint:
 	@bash ci/lint.sh
 
+vendor:
+	@bash ci/vendor.sh "$(DEST)"
+
 clean:
 	rm -rf build
 
@@ -64,5 +67,6 @@ help:
 	@echo "make bench     benchmarks (figures side by side, ratios from one run)"
 	@echo "make cocci-test  the semantic patches' tests (cases, idempotence, compiled results)"
 	@echo "make lint      checkpatch --strict, sparse and shellcheck on movcompat's own code"
+	@echo "make vendor DEST=dir  copy what a driver needs of movcompat into dir (with a VERSION stamp)"
 	@echo "make demo      the main job: build for $(DEFAULT_KERNEL), boot it, show the result"
 	@echo "make clean     remove build/ (distclean also removes the download cache)"

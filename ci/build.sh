@@ -20,12 +20,17 @@
 # as the compiler. MOVCOMPAT_BUILD_CACHE=0 turns the cache off. Cache:
 # $MOVCOMPAT_CACHE/modules (default ~/.cache/movcompat).
 #
-# usage: ci/build.sh KEY MODDIR [OUTDIR] [-- MAKE-ARGS...]
+# --vendored: the module directory carries its own movcompat (make vendor):
+# no MOVCOMPAT_DIR is passed, as a user's 'make -C $KDIR M=$PWD' would.
+#
+# usage: ci/build.sh [--vendored] KEY MODDIR [OUTDIR] [-- MAKE-ARGS...]
 # exit:  0 built, 1 build failed (log tail printed), 64 bad arguments
 
 . "$(dirname "$0")/lib.sh"
 
-usage="usage: ci/build.sh KEY MODDIR [OUTDIR] [-- MAKE-ARGS...]"
+usage="usage: ci/build.sh [--vendored] KEY MODDIR [OUTDIR] [-- MAKE-ARGS...]"
+vendored=0
+[ "${1:-}" = --vendored ] && { vendored=1; shift; }
 [ $# -ge 2 ] || mc_die "$usage" 64
 key=$1 src=$2
 shift 2
@@ -35,6 +40,12 @@ if [ $# -gt 0 ] && [ "$1" != -- ]; then
 	shift
 fi
 [ "${1:-}" = -- ] && shift
+# movcompat's build options given in the environment become make arguments
+# (before the explicit ones, which win): chroot builds run under env -i,
+# and the arguments are part of the cache key below
+for v in MOVCOMPAT_GPL MOVCOMPAT_BACKEND MOVCOMPAT_FAULTS MOVCOMPAT_BREAK; do
+	[ -z "${!v:-}" ] || set -- "$v=${!v}" "$@"
+done
 mc_kernel "$key"
 [ -d "$src" ] || mc_die "module directory '$src' does not exist" 64
 [ -e "$src/Kbuild" ] || [ -e "$src/Makefile" ] ||
@@ -57,7 +68,7 @@ t=$(mc_now)
 ckey=
 if [ "${MOVCOMPAT_BUILD_CACHE:-1}" = 1 ]; then
 	ckey=$({
-		printf '%s\n' "$K_KEY" "$K_REL" "$K_CC" "$@"
+		printf '%s\n' "$K_KEY" "$K_REL" "$K_CC" "vendored=$vendored" "$@"
 		sed 's|.*/||' "$K_DIR/debs.list" 2>/dev/null
 		if printf '%s\n' "$@" | grep -q '^C='; then
 			mc_in_env sparse --version 2>&1 | head -n 1
@@ -78,7 +89,8 @@ if [ "${MOVCOMPAT_BUILD_CACHE:-1}" = 1 ]; then
 	fi
 fi
 jobs=$(nproc)
-margs=(-C "$kdir" M="$out" CC="$K_CC" MOVCOMPAT_DIR="$MC_TOP" -j"$jobs" "$@" modules)
+margs=(-C "$kdir" M="$out" CC="$K_CC" -j"$jobs" "$@" modules)
+[ $vendored = 1 ] || margs=(MOVCOMPAT_DIR="$MC_TOP" "${margs[@]}")
 
 MC_EXTRA_BIND=$out mc_in_env make "${margs[@]}" >"$out/build.log" 2>&1
 rc=$?

@@ -198,7 +198,7 @@ sparse_build()
 	bash "$MC_CI/build.sh" "$kernel" "$1" "$2" -- C=2 >>"$work/sparse-builds.log" 2>&1 || return 1
 	awk -v a="$2/" -v b="$MC_TOP/" '/^[^ :]+:[0-9]+:[0-9]+: (warning|error):/ &&
 		(index($0, a) == 1 || index($0, b) == 1)' "$2/build.log" |
-		sed -e "s|^$2/movcompat/|compat/|" -e "s|^$2/|$1/|" -e "s|^$MC_TOP/||" | sort -u
+		sed -e "s|^$2/movcompat_build/|compat/|" -e "s|^$2/|$1/|" -e "s|^$MC_TOP/||" | sort -u
 }
 
 # the detector: a dereference of a __user pointer

@@ -73,6 +73,7 @@ elif [ "${MOVCOMPAT_SERIAL:-0}" = 1 ]; then
 	suite probes bash "$MC_CI/probes.sh" --kernels "$kernels" --check "$MC_TOP/tests/probes/expected.tsv"
 	suite harness bash "$MC_TOP/tests/harness/cli-tests.sh" "$MC_DEFAULT_KERNEL"
 	suite harness bash "$MC_TOP/tests/harness/release-build.sh" $keys
+	suite harness bash "$MC_TOP/tests/harness/vendor-build.sh" $keys
 	static_checks
 else
 	slog=$MC_RESULTS/static-checks.log
@@ -88,6 +89,7 @@ else
 	# its QEMU timeout test must not be starved: after the matrix, full priority
 	suite harness bash "$MC_TOP/tests/harness/cli-tests.sh" "$MC_DEFAULT_KERNEL"
 	suite harness bash "$MC_TOP/tests/harness/release-build.sh" $keys
+	suite harness bash "$MC_TOP/tests/harness/vendor-build.sh" $keys
 	kill -0 "$spid" 2>/dev/null && mc_log static wait "semantic-patch tests and lint still running"
 	wait "$spid"
 	echo

@@ -24,13 +24,13 @@
 #   MOVCOMPAT_FAULTS=y     test builds: fault-injection points (debugfs knobs)
 #   MOVCOMPAT_BREAK=rule   protocol tests only: break one rule of the core
 #                          (released, eagain, putback, tail, isolated, dst_fail,
-#                          teardown)
+#                          teardown, cancel)
 #
 # The kernel is probed once per kernel (.config + Module.symvers), cached.
 
 MOVCOMPAT_DIR := $(abspath $(MOVCOMPAT_DIR))
 MOVCOMPAT_GPL ?= y
-mc_out := $(abspath $(obj))/movcompat
+mc_out := $(abspath $(obj))/movcompat_build
 
 ifeq ($(wildcard $(MOVCOMPAT_DIR)/compat/probe.sh),)
 $(error movcompat: MOVCOMPAT_DIR=$(MOVCOMPAT_DIR) is not a movcompat tree (no compat/probe.sh); vendor movcompat into the driver or pass MOVCOMPAT_DIR=/path/to/movcompat)
@@ -45,11 +45,11 @@ ifneq ($(mc_probe_rc),0)
 $(error movcompat: feature probes failed for $(objtree) (see the message above))
 endif
 
-movcompat-objs := movcompat/movcompat_domain.o movcompat/movcompat_aops.o \
-	movcompat/movcompat_core.o movcompat/movcompat_core_triggers.o \
-	movcompat/movcompat_core_pass.o movcompat/movcompat_core_protocol.o \
-	movcompat/movcompat_core_place.o movcompat/movcompat_carrier.o \
-	movcompat/movcompat_native_drain.o movcompat/movcompat_live.o
+movcompat-objs := movcompat_build/movcompat_domain.o movcompat_build/movcompat_aops.o \
+	movcompat_build/movcompat_core.o movcompat_build/movcompat_core_triggers.o \
+	movcompat_build/movcompat_core_pass.o movcompat_build/movcompat_core_protocol.o \
+	movcompat_build/movcompat_core_place.o movcompat_build/movcompat_carrier.o \
+	movcompat_build/movcompat_native_drain.o movcompat_build/movcompat_live.o
 movcompat-ccflags := -I$(MOVCOMPAT_DIR)/include -I$(mc_out)
 ifeq ($(MOVCOMPAT_GPL),y)
 movcompat-ccflags += -DMOVCOMPAT_MODULE_GPL
