@@ -7,8 +7,8 @@
 # usage: ci/deps.sh [--cocci|--lint|--test]
 #   --cocci: also Coccinelle (with the libpython3.x.so its Python rules
 #   load, which only libpython3-dev ships: without it every semantic patch
-#   with a script fails), patch and python3; --lint: also sparse, shellcheck and
-#   universal-ctags; --test:
+#   with a script fails), patch and python3; --lint: also sparse, shellcheck,
+#   universal-ctags and npm (the workflow linters come from npm); --test:
 #   everything make test uses (both sets), installed up front so the checks
 #   that run side by side never call apt-get at the same time
 
@@ -28,7 +28,7 @@ case ${1:-} in
 *) mc_die "unknown option '$1'; usage: ci/deps.sh [--cocci|--lint|--test]" 64 ;;
 esac
 [ $cocci = 1 ] && want="$want spatch:coccinelle patch:patch python3:python3"
-[ $lint = 1 ] && want="$want sparse:sparse shellcheck:shellcheck ctags:universal-ctags"
+[ $lint = 1 ] && want="$want sparse:sparse shellcheck:shellcheck ctags:universal-ctags npm:npm"
 
 missing=
 for pair in $want; do

@@ -74,6 +74,7 @@ elif [ "${MOVCOMPAT_SERIAL:-0}" = 1 ]; then
 	suite harness bash "$MC_TOP/tests/harness/cli-tests.sh" "$MC_DEFAULT_KERNEL"
 	suite harness bash "$MC_TOP/tests/harness/release-build.sh" $keys
 	suite harness bash "$MC_TOP/tests/harness/vendor-build.sh" $keys
+	suite harness bash "$MC_TOP/tests/harness/workflow-lint.sh"
 	static_checks
 else
 	slog=$MC_RESULTS/static-checks.log
@@ -90,6 +91,7 @@ else
 	suite harness bash "$MC_TOP/tests/harness/cli-tests.sh" "$MC_DEFAULT_KERNEL"
 	suite harness bash "$MC_TOP/tests/harness/release-build.sh" $keys
 	suite harness bash "$MC_TOP/tests/harness/vendor-build.sh" $keys
+	suite harness bash "$MC_TOP/tests/harness/workflow-lint.sh"
 	kill -0 "$spid" 2>/dev/null && mc_log static wait "semantic-patch tests and lint still running"
 	wait "$spid"
 	echo
