@@ -9,7 +9,7 @@
 DEFAULT_KERNEL := 6.1
 KERNELS ?= required
 
-.PHONY: all matrix vmtest test test-debug soak demo deps probes bench cocci-test lint vendor clean distclean help
+.PHONY: all matrix vmtest test test-debug soak demo deps probes bench cocci-test lint vendor support-matrix clean distclean help
 
 all: deps
 	@bash ci/matrix.sh --kernels "$(DEFAULT_KERNEL)" --build-only
@@ -50,6 +50,9 @@ lint:
 vendor:
 	@bash ci/vendor.sh "$(DEST)"
 
+support-matrix:
+	@bash ci/support-matrix.sh
+
 clean:
 	rm -rf build
 
@@ -68,5 +71,6 @@ help:
 	@echo "make cocci-test  the semantic patches' tests (cases, idempotence, compiled results)"
 	@echo "make lint      checkpatch --strict, sparse and shellcheck on movcompat's own code"
 	@echo "make vendor DEST=dir  copy what a driver needs of movcompat into dir (with a VERSION stamp)"
+	@echo "make support-matrix  docs/support-matrix.md from the last make test's results"
 	@echo "make demo      the main job: build for $(DEFAULT_KERNEL), boot it, show the result"
 	@echo "make clean     remove build/ (distclean also removes the download cache)"
