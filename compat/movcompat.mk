@@ -30,6 +30,9 @@
 
 MOVCOMPAT_DIR := $(abspath $(MOVCOMPAT_DIR))
 MOVCOMPAT_GPL ?= y
+ifeq ($(MOVCOMPAT_GPL)/$(MOVCOMPAT_BACKEND),n/core)
+$(error movcompat: MOVCOMPAT_BACKEND=core needs GPL-only exports (xas_*, kvfree_call_rcu, __rcu_read_lock) that a module with MOVCOMPAT_GPL=n cannot use: leave MOVCOMPAT_BACKEND unset (a non-GPL module gets aops, mops or none; docs/backends.md))
+endif
 mc_out := $(abspath $(obj))/movcompat_build
 
 ifeq ($(wildcard $(MOVCOMPAT_DIR)/compat/probe.sh),)
@@ -42,7 +45,17 @@ mc_probe_rc := $(shell mkdir -p $(mc_out) && \
 	sh $(MOVCOMPAT_DIR)/compat/probe.sh $(abspath $(objtree)) $(mc_out)/movcompat_config.h \
 		'$(CC)' $(MOVCOMPAT_GPL) $(abspath $(MOVCOMPAT_PROBE_DIRS)) >&2; echo $$?)
 ifneq ($(mc_probe_rc),0)
-$(error movcompat: feature probes failed for $(objtree) (see the message above))
+$(error movcompat: feature probes failed for $(abspath $(objtree)) (see the message above))
+endif
+
+# what the kernel's configuration leaves for movcompat (auto.conf is read;
+# said once: modpost reads this file again)
+ifeq ($(CONFIG_MODULES)$(filter %/Makefile.modpost,$(MAKEFILE_LIST)),y)
+ifneq ($(CONFIG_MIGRATION),y)
+$(warning movcompat: this kernel has no CONFIG_MIGRATION: nothing moves pages on it, so the domain's pages are never made movable nor placed in ZONE_MOVABLE or CMA; use a kernel with CONFIG_MIGRATION=y and CONFIG_COMPACTION=y to have them moved)
+else ifneq ($(CONFIG_COMPACTION),y)
+$(warning movcompat: this kernel has no CONFIG_COMPACTION: the native backends cannot move pages on it (movcompat_domain_pages_movable() is false); use a kernel with CONFIG_COMPACTION=y to have them moved)
+endif
 endif
 
 movcompat-objs := movcompat_build/movcompat_domain.o movcompat_build/movcompat_aops.o \

@@ -37,6 +37,13 @@ die() { echo "movcompat probe: error: $*" >&2; exit 1; }
 [ -z "${MOVCOMPAT_IN_PROBE:-}" ] || die "probe.sh called from inside a probe build (recursion): report this as a movcompat bug"
 [ -f "$kdir/.config" ] || die "$kdir/.config not found: is '$kdir' a configured kernel build or headers tree?"
 [ -f "$kdir/Module.symvers" ] || die "$kdir/Module.symvers not found: export probes need it (install the full headers package)"
+# the compiler must run, or every probe would fail and the kernel look
+# featureless; say which one the kernel was built with
+cc_bin=${cc%% *}
+if ! command -v "$cc_bin" >/dev/null 2>&1; then
+	built=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\(.*\)"/\1/p' "$kdir/.config")
+	die "the compiler '$cc_bin' (CC) is not installed; this kernel was built with ${built:-an unknown compiler}: install that compiler, or build where it is (a chroot or container of the kernel's distribution)"
+fi
 
 # probe_files: every probe source, one a line (directories in order)
 probe_files() { for d in $dirs; do ls "$d"/*.c 2>/dev/null; done; }
@@ -71,6 +78,11 @@ done
 # make's exported variables (KBUILD_EXTMOD, MAKEFLAGS, ...) must not leak in.
 env -i PATH="$PATH" HOME="${HOME:-/tmp}" LANG=C MOVCOMPAT_IN_PROBE=1 \
 	make -C "$kdir" M="$work" CC="$cc" -k -j"$(nproc)" modules >"$work/probe.log" 2>&1 || true
+
+# not a single probe built (a broken tree or toolchain): never cache that
+if ! ls "$work"/*.o >/dev/null 2>&1; then
+	die "no probe compiled against $kdir: the kernel tree or the compiler is broken; the last lines of the probe build: $(tail -n 3 "$work/probe.log" | tr '\n' ' ')"
+fi
 
 tmp=$out.tmp.$$
 {
