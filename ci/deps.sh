@@ -28,6 +28,8 @@ case ${1:-} in
 *) mc_die "unknown option '$1'; usage: ci/deps.sh [--cocci|--lint|--test]" 64 ;;
 esac
 [ $cocci = 1 ] && want="$want spatch:coccinelle patch:patch python3:python3"
+# make test packages the movram example with Debian's dkms
+[ $cocci = 1 ] && [ $lint = 1 ] && want="$want dkms:dkms"
 [ $lint = 1 ] && want="$want sparse:sparse shellcheck:shellcheck ctags:universal-ctags npm:npm"
 
 missing=

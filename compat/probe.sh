@@ -39,7 +39,10 @@ die() { echo "movcompat probe: error: $*" >&2; exit 1; }
 [ -f "$kdir/Module.symvers" ] || die "$kdir/Module.symvers not found: export probes need it (install the full headers package)"
 # the compiler must run, or every probe would fail and the kernel look
 # featureless; say which one the kernel was built with
-cc_bin=${cc%% *}
+# (Debian's headers spell CC " gcc-12", with a leading blank)
+# shellcheck disable=SC2086 # word splitting wanted: the first word
+set -- $cc
+cc_bin=${1:-gcc}
 if ! command -v "$cc_bin" >/dev/null 2>&1; then
 	built=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\(.*\)"/\1/p' "$kdir/.config")
 	die "the compiler '$cc_bin' (CC) is not installed; this kernel was built with ${built:-an unknown compiler}: install that compiler, or build where it is (a chroot or container of the kernel's distribution)"

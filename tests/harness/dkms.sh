@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# DKMS, with Debian's own dkms: the movram example, movcompat vendored into
+# it, goes through dkms add, build, install, status and remove for the
+# default kernel (host-built headers), in a private DKMS tree, source tree
+# and module tree under build/ (--dkmstree, --sourcetree, --installtree;
+# depmod -b on that tree instead of dkms's own, which only knows
+# /lib/modules): nothing of the host's /lib/modules is touched. The module
+# dkms installed is then booted in the kernel under QEMU with movram's VM
+# test (compaction and offlining under I/O, every byte checked). Rows in
+# build/results/tests.tsv (suite "harness", tests dkms-STEP).
+#
+# usage: tests/harness/dkms.sh [KEY]   (default: the default kernel)
+
+. "$(dirname "$0")/../../ci/lib.sh"
+
+key=${1:-$MC_DEFAULT_KERNEL}
+mc_kernel "$key"
+[ -z "$K_CHROOT_SUITE" ] || mc_die "tests/harness/dkms.sh runs dkms on the host: give a host-built kernel (not $key)" 64
+kdir=$(mc_kdir)
+rel=$K_REL
+w=$MC_BUILD/dkms
+rm -rf "$w"
+mkdir -p "$w/tree" "$w/src" "$w/root/lib/modules/$rel" "$MC_RESULTS"
+ln -s "$kdir" "$w/root/lib/modules/$rel/build"
+# a DKMS version: digits and dots (the commit count)
+ver=0.$(git -C "$MC_TOP" rev-list --count HEAD 2>/dev/null || echo 0)
+rc=0
+row() # TEST STATUS SECONDS DETAIL
+{
+	printf 'harness\t%s\t%s\t%s\t%s\t%s\n' "$key" "$1" "$2" "$3" "$4" >>"$MC_RESULTS/tests.tsv"
+	[ "$2" = PASS ] || rc=1
+	mc_log "$key" dkms "$1: $2: $4"
+}
+dkms_() { dkms --dkmstree "$w/tree" --sourcetree "$w/src" --installtree "$w/root/lib/modules" "$@"; }
+# step NAME CMD...: one DKMS step, its output in $w/NAME.log
+step()
+{
+	local name=$1 t
+	shift
+	t=$(mc_now)
+	if "$@" >"$w/$name.log" 2>&1; then
+		row "dkms-$name" PASS "$(mc_since "$t")" "$*"
+		return 0
+	fi
+	row "dkms-$name" FAIL "$(mc_since "$t")" "$* failed: $(tail -n 2 "$w/$name.log" | tr '\n' ' ')"
+	return 1
+}
+
+if ! command -v dkms >/dev/null 2>&1; then
+	row dkms-add FAIL 0 "dkms is not installed (ci/deps.sh --test installs it)"
+	exit 1
+fi
+src=$w/src/movram-$ver
+cp -a "$MC_TOP/drivers-examples/movram" "$src"
+rm -f "$src"/*.ko "$src"/*.o
+bash "$MC_CI/vendor.sh" "$src/movcompat" >/dev/null || { row dkms-add FAIL 0 "make vendor into $src failed"; exit 1; }
+sed -i "s/@PACKAGE_VERSION@/$ver/" "$src/dkms.conf"
+
+step add dkms_ add -m movram -v "$ver" &&
+	step build dkms_ build -m movram -v "$ver" -k "$rel" --kernelsourcedir "$kdir" &&
+	step install dkms_ install --no-depmod -m movram -v "$ver" -k "$rel" --kernelsourcedir "$kdir" &&
+	step depmod depmod -b "$w/root" "$rel" || exit 1
+t=$(mc_now)
+st=$(dkms_ status -m movram -v "$ver" -k "$rel" 2>&1)
+ko=$(find "$w/root/lib/modules/$rel" -name 'movram.ko*' | head -n 1)
+if echo "$st" | grep -q "installed" && [ -n "$ko" ] && grep -q "movram.ko" "$w/root/lib/modules/$rel/modules.dep"; then
+	row dkms-status PASS "$(mc_since "$t")" "$st; ${ko#"$w/root"}"
+else
+	row dkms-status FAIL "$(mc_since "$t")" "status '$st', module '${ko:-none}'"
+fi
+
+# boot what DKMS installed
+t=$(mc_now)
+cp "$ko" "$w/movram.ko"
+if bash "$MC_CI/vm.sh" "$key" --guest "movram=$MC_TOP/tests/examples/guest-movram.sh" --module "$w/movram.ko" \
+	--name dkms-movram --mem 2048 --append movablecore=1G >"$w/vm.log" 2>&1; then
+	row dkms-boot PASS "$(mc_since "$t")" "the installed movram.ko passed movram's VM test: $(grep -o 'RESULT.*' "$MC_BUILD/$key/vm-dkms-movram/console.log" | head -n 1 | cut -c1-120)"
+else
+	row dkms-boot FAIL "$(mc_since "$t")" "see $w/vm.log and $MC_BUILD/$key/vm-dkms-movram/console.log"
+fi
+
+t=$(mc_now)
+if step remove dkms_ remove -m movram -v "$ver" --all --no-depmod &&
+	[ -z "$(dkms_ status -m movram 2>/dev/null)" ] && [ -z "$(find "$w/root/lib/modules/$rel" -name 'movram.ko*')" ]; then
+	row dkms-removed PASS "$(mc_since "$t")" "no movram left in the DKMS tree or the module tree"
+else
+	row dkms-removed FAIL "$(mc_since "$t")" "movram is still in the DKMS tree or the module tree"
+fi
+exit $rc
