@@ -9,7 +9,7 @@
 DEFAULT_KERNEL := 6.1
 KERNELS ?= required
 
-.PHONY: all matrix vmtest test test-debug soak demo deps probes bench cocci-test lint vendor support-matrix clean distclean help
+.PHONY: all matrix vmtest test test-debug soak demo deps probes bench cocci-test lint vendor support-matrix sign clean distclean help
 
 all: deps
 	@bash ci/matrix.sh --kernels "$(DEFAULT_KERNEL)" --build-only
@@ -53,6 +53,9 @@ vendor:
 support-matrix:
 	@bash ci/support-matrix.sh
 
+sign:
+	@bash ci/sign.sh --key "$(KEY)" --cert "$(CERT)" --kernels "$(if $(filter command line,$(origin KERNELS)),$(KERNELS),$(DEFAULT_KERNEL))"
+
 clean:
 	rm -rf build
 
@@ -72,5 +75,6 @@ help:
 	@echo "make lint      checkpatch --strict, sparse and shellcheck on movcompat's own code"
 	@echo "make vendor DEST=dir  copy what a driver needs of movcompat into dir (with a VERSION stamp)"
 	@echo "make support-matrix  docs/support-matrix.md from the last make test's results"
+	@echo "make sign KEY=key.pem CERT=cert.pem  sign the built modules with the kernel's sign-file"
 	@echo "make demo      the main job: build for $(DEFAULT_KERNEL), boot it, show the result"
 	@echo "make clean     remove build/ (distclean also removes the download cache)"

@@ -90,10 +90,15 @@ make_initramfs()
 	done
 	chmod 0755 "$r/init"
 	# without their debug info (what INSTALL_MOD_STRIP=1 does): a tenth
-	# of the size, and the guest unpacks and loads them under TCG
+	# of the size, and the guest unpacks and loads them under TCG; a signed
+	# module is copied as it is (stripping would drop its signature)
 	for m in "${modules[@]}"; do
-		strip --strip-debug -o "$r/modules/$(basename "$m")" "$m" 2>/dev/null ||
+		if tail -c 28 "$m" | grep -q 'Module signature appended'; then
 			cp "$m" "$r/modules/"
+		else
+			strip --strip-debug -o "$r/modules/$(basename "$m")" "$m" 2>/dev/null ||
+				cp "$m" "$r/modules/"
+		fi
 	done
 	: >"$r/etc/movcompat.env"
 	for e in "${envs[@]}"; do
