@@ -72,6 +72,17 @@ struct movable_operations {
 };
 #endif
 
+#ifndef MOVCOMPAT_HAVE_MIGRATE_SYNC_NO_COPY
+/*
+ * MIGRATE_SYNC_NO_COPY: a migration mode of 4.14 to 6.9 in which the VM
+ * copied the contents itself; removed upstream after 6.9 (the probe
+ * migrate_sync_no_copy). Callbacks written for those kernels test for it:
+ * on later kernels the name stands for a mode no kernel passes, so such a
+ * test compiles and is never true.
+ */
+#define MIGRATE_SYNC_NO_COPY	((enum migrate_mode)-1)
+#endif
+
 struct movcompat_core;
 struct movcompat_live;
 

@@ -171,6 +171,9 @@ static int mc_migrate(struct page *dst, struct page *src, enum migrate_mode mode
 {
 	unsigned long idx = movcompat_page_private(&dom, src);
 
+	/* as drivers of 4.14-6.9 do; movcompat keeps the name on later kernels */
+	if (mode == MIGRATE_SYNC_NO_COPY)
+		return -EINVAL;
 	/*
 	 * Between taking a page out of the table and movcompat_page_release()
 	 * the page is still movable: refuse, the release will win.
