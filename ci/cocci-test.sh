@@ -51,7 +51,7 @@ failed=
 rec()
 {
 	mkdir -p "$MC_RESULTS"
-	printf 'cocci\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" >>"$MC_RESULTS/tests.tsv"
+	mc_result cocci "$1" "$2" "$3" "$4" "$5"
 	case $3 in
 	PASS) npass=$((npass + 1)) ;;
 	SKIP) nskip=$((nskip + 1)) ;;

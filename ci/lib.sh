@@ -311,6 +311,18 @@ mc_result()
 	printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" >>"$MC_RESULTS/results.tsv"
 }
 
+# mc_result SUITE KERNEL TEST STATUS SECONDS DETAIL: one row of
+# build/results/tests.tsv, the one results file every suite writes (STATUS:
+# PASS, FAIL or SKIP; KERNEL "-" for none; tabs and newlines in DETAIL
+# become blanks).
+mc_result()
+{
+	local detail=${6//$'\t'/ }
+	detail=${detail//$'\n'/ }
+	mkdir -p "$MC_RESULTS"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" "$detail" >>"$MC_RESULTS/tests.tsv"
+}
+
 # mc_report_results [NOTE]: the end of a run's output from
 # build/results/tests.tsv: the failed rows, where the results are (and
 # NOTE), the time since the start and the closing line "N passed, N

@@ -40,7 +40,7 @@ rc=0
 
 record() # KERNEL TEST STATUS SECONDS DETAIL
 {
-	printf 'lint\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" >>"$MC_RESULTS/tests.tsv"
+	mc_result lint "$1" "$2" "$3" "$4" "$5"
 	[ "$3" = PASS ] || rc=1
 }
 

@@ -43,7 +43,7 @@ applies()
 
 record() # KEY TEST STATUS SECONDS DETAIL
 {
-	printf 'matrix\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" >>"$MC_RESULTS/tests.tsv"
+	mc_result matrix "$1" "$2" "$3" "$4" "$5"
 }
 
 # module_out KEY SPEC: build directory of a module spec (DIR or DIR@VARIANT)

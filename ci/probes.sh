@@ -101,7 +101,7 @@ for key in $keys; do
 	# a debug kernel is its base kernel's source: the same table
 	col=$(awk -v k="${key%-debug}" '{ for (i = 2; i <= NF; i++) if ($i == k) print i }' <<<"$cols")
 	if [ -z "$col" ]; then
-		printf 'probes\t%s\tprobe-table\tSKIP\t0\tno expected column for %s\n' "$key" "$key" >>"$MC_RESULTS/tests.tsv"
+		mc_result probes "$key" probe-table SKIP 0 "no expected column for $key"
 		continue
 	fi
 	diffs=$(awk -v c="$col" -v k="$key" -F'\t' '
@@ -112,9 +112,9 @@ for key in $keys; do
 		  if (got[a[1]] != a[c]) printf "%s: got %s, expected %s; ", a[1], got[a[1]], a[c] }
 	' "$table" "$check")
 	if [ -z "$diffs" ] && grep -q "^probe	$key	" "$table"; then
-		printf 'probes\t%s\tprobe-table\tPASS\t0\tmatches %s\n' "$key" "$(basename "$check")" >>"$MC_RESULTS/tests.tsv"
+		mc_result probes "$key" probe-table PASS 0 "matches $(basename "$check")"
 	else
-		printf 'probes\t%s\tprobe-table\tFAIL\t0\t%s\n' "$key" "${diffs:-no probe results}" >>"$MC_RESULTS/tests.tsv"
+		mc_result probes "$key" probe-table FAIL 0 "${diffs:-no probe results}"
 		mc_log "$key" probes "MISMATCH: $(cut -c1-400 <<<"${diffs:-no probe results}")"
 		rc=1
 	fi

@@ -69,7 +69,6 @@ if [ "$total" -ge "$min" ] && [ "$bad" = 0 ] && [ "$lost" = 0 ]; then
 else
 	st=FAIL
 fi
-printf 'soak\t-\ttotal\t%s\t%s\t%s migrated (minimum %s), %s bad, %s lost\n' \
-	"$st" "$(mc_since "$MC_T0")" "$total" "$min" "$bad" "$lost" >>"$MC_RESULTS/tests.tsv"
+mc_result soak - total "$st" "$(mc_since "$MC_T0")" "$total migrated (minimum $min), $bad bad, $lost lost"
 
 mc_report_results "soak figures: $out"

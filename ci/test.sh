@@ -45,8 +45,7 @@ suite()
 	"$@"
 	rc=$?
 	if [ $rc != 0 ] && ! awk -F'\t' -v s="$name" '$1 == s && $4 == "FAIL" { f = 1 } END { exit !f }' "$MC_RESULTS/tests.tsv"; then
-		printf '%s\t-\tsuite-exit\tFAIL\t0\t%s exited %s without recording a failed test; see its output above\n' \
-			"$name" "$*" "$rc" >>"$MC_RESULTS/tests.tsv"
+		mc_result "$name" - suite-exit FAIL 0 "$* exited $rc without recording a failed test; see its output above"
 	fi
 	return $rc
 }

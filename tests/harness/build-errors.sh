@@ -58,9 +58,8 @@ try()
 	if [ "$want_exit" = 0 ]; then [ $got = 0 ] || ok=; else [ $got != 0 ] || ok=; fi
 	[ "$n" = 1 ] && [ "$cerr" = 0 ] || ok=
 	if [ -n "$ok" ]; then st=PASS; else st=FAIL; rc=1; fi
-	printf 'harness\t%s\tbuild-error-%s\t%s\t%s\t%s\n' "$key" "$name" "$st" "$(mc_since "$t")" \
-		"make exit $got, $n line(s) matching the expected message, $cerr compiler error(s): $(grep -m1 -E "$want" "$out/log" | cut -c1-220)" \
-		>>"$MC_RESULTS/tests.tsv"
+	mc_result harness "$key" "build-error-$name" "$st" "$(mc_since "$t")" \
+		"make exit $got, $n line(s) matching the expected message, $cerr compiler error(s): $(grep -m1 -E "$want" "$out/log" | cut -c1-220)"
 	mc_log "$key" build-errors "$name: $st: $(grep -m1 -E "$want" "$out/log" | cut -c1-160)"
 }
 

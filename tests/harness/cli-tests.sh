@@ -21,12 +21,12 @@ expect()
 	"$@" >"$tmp/out" 2>&1
 	rc=$?
 	if [ "$rc" = "$want" ] && grep -Eq -- "$pat" "$tmp/out"; then
-		printf 'harness\t%s\t%s\tPASS\t%s\t%s\n' "$KEY" "$name" "$(mc_since "$t")" \
-			"exit $rc: $(grep -Em1 -- "$pat" "$tmp/out" | cut -c1-120)" >>"$MC_RESULTS/tests.tsv"
+		mc_result harness "$KEY" "$name" PASS "$(mc_since "$t")" \
+			"exit $rc: $(grep -Em1 -- "$pat" "$tmp/out" | cut -c1-120)"
 		mc_log "$KEY" cli-test "PASS $name"
 	else
-		printf 'harness\t%s\t%s\tFAIL\t%s\t%s\n' "$KEY" "$name" "$(mc_since "$t")" \
-			"wanted exit $want and /$pat/, got exit $rc: $(tail -n 1 "$tmp/out" | cut -c1-160)" >>"$MC_RESULTS/tests.tsv"
+		mc_result harness "$KEY" "$name" FAIL "$(mc_since "$t")" \
+			"wanted exit $want and /$pat/, got exit $rc: $(tail -n 1 "$tmp/out" | cut -c1-160)"
 		mc_log "$KEY" cli-test "FAIL $name (wanted exit $want and /$pat/, got exit $rc)"
 		sed 's/^/    /' "$tmp/out" | tail -n 5 >&2
 	fi

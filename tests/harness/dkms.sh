@@ -29,7 +29,7 @@ ver=0.$(git -C "$MC_TOP" rev-list --count HEAD 2>/dev/null || echo 0)
 rc=0
 row() # TEST STATUS SECONDS DETAIL
 {
-	printf 'harness\t%s\t%s\t%s\t%s\t%s\n' "$key" "$1" "$2" "$3" "$4" >>"$MC_RESULTS/tests.tsv"
+	mc_result harness "$key" "$1" "$2" "$3" "$4"
 	[ "$2" = PASS ] || rc=1
 	mc_log "$key" dkms "$1: $2: $4"
 }

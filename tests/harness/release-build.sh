@@ -41,7 +41,7 @@ for key in "$@"; do
 		st=FAIL rc=1
 		why="build exit $built; fault-point names in the release movram.ko: $n_rel (must be 0), in the MOVCOMPAT_FAULTS=y build: $n_dbg (must be > 0)"
 	fi
-	printf 'harness\t%s\trelease-has-no-faults\t%s\t%s\t%s\n' "$key" "$st" "$(mc_since "$t")" "$why" >>"$MC_RESULTS/tests.tsv"
+	mc_result harness "$key" release-has-no-faults "$st" "$(mc_since "$t")" "$why"
 	mc_log "$key" release "$st: $why"
 done
 exit $rc

@@ -24,7 +24,7 @@ mkdir -p "$w" "$MC_RESULTS"
 rc=0
 row() # TEST STATUS SECONDS DETAIL
 {
-	printf 'harness\t%s\t%s\t%s\t%s\t%s\n' "$key" "$1" "$2" "$3" "$4" >>"$MC_RESULTS/tests.tsv"
+	mc_result harness "$key" "$1" "$2" "$3" "$4"
 	[ "$2" = PASS ] || rc=1
 	mc_log "$key" sign "$1: $2: $4"
 }

@@ -34,6 +34,6 @@ if [ -z "$why" ]; then
 else
 	st=FAIL
 fi
-printf 'harness\t-\tsupport-matrix\t%s\t%s\t%s\n' "$st" "$(mc_since "$t")" "$why" >>"$MC_RESULTS/tests.tsv"
+mc_result harness - support-matrix "$st" "$(mc_since "$t")" "$why"
 mc_log - support "support-matrix: $st: $why"
 [ $st = PASS ]

@@ -16,7 +16,7 @@ rc=0
 mkdir -p "$MC_RESULTS"
 row() # KERNEL TEST STATUS SECONDS DETAIL
 {
-	printf 'harness\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$MC_RESULTS/tests.tsv"
+	mc_result harness "$@"
 	[ "$3" = PASS ] || rc=1
 	mc_log "$1" vendor "$2: $3: $5"
 }

@@ -24,7 +24,7 @@ rc=0
 mkdir -p "$MC_RESULTS" "$npmdir"
 row() # TEST STATUS SECONDS DETAIL
 {
-	printf 'harness\t-\t%s\t%s\t%s\t%s\n' "$@" >>"$MC_RESULTS/tests.tsv"
+	mc_result harness - "$@"
 	[ "$2" = PASS ] || rc=1
 	mc_log - workflow "$1: $2: $4"
 }
