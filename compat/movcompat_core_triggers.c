@@ -221,7 +221,16 @@ static void core_debugfs_init(struct movcompat_core *core)
 	char name[64];
 	struct dentry *dir;
 
-	snprintf(name, sizeof(name), "movcompat-%s", core->dom->name);
+	/*
+	 * named after the module too, so that two modules' domains of one
+	 * name never share a directory: movcompat-MODULE, or
+	 * movcompat-MODULE.DOMAIN when the domain is named otherwise
+	 */
+	if (!strcmp(core->dom->name, KBUILD_MODNAME))
+		snprintf(name, sizeof(name), "movcompat-%s", KBUILD_MODNAME);
+	else
+		snprintf(name, sizeof(name), "movcompat-%s.%s", KBUILD_MODNAME,
+			 core->dom->name);
 	dir = debugfs_create_dir(name, NULL);
 	if (IS_ERR_OR_NULL(dir)) {
 		pr_warn("movcompat: domain %s: no debugfs directory %s (name taken?); the core works without it\n",
