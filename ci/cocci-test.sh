@@ -262,7 +262,47 @@ run_report()
 	(cd "$d" && spatch_run "$ver" --very-quiet -D report --sp-file "$SP/$patch.cocci" \
 		"$name.c" >"$name.report" 2>&1)
 	rc=$?
+	echo "$rc" >"$d/$name.rc"
 	check - "report-$ver-$name" "$t" "exit $rc, expected $want$(reused "$ver")" [ "$rc" = "$want" ]
+}
+
+# manual_set FILE: the MANUAL items a run printed, as FILE.c:LINE: TEXT
+# (report mode adds :COL-COL to the line; paths are dropped), sorted
+manual_set()
+{
+	sed -E -n 's|^(.*/)?([^/: ]+\.c):([0-9]+)(:[0-9]+-[0-9]+)?: MANUAL: |\2:\3: MANUAL: |p' "$1" 2>/dev/null | sort -u
+}
+
+# run_agree VER NAME: one source of truth for what is left: report mode
+# names exactly the MANUAL items patch mode prints (run_case's stderr), and
+# exits 1 exactly when there is one
+run_agree()
+{
+	local ver=$1 name=$2 t p r rc n ok
+	t=$(mc_now)
+	p=$(manual_set "$W/$ver/cases/$name.err")
+	r=$(manual_set "$W/$ver/report/$name.report")
+	rc=$(cat "$W/$ver/report/$name.rc" 2>/dev/null)
+	n=$(printf '%s' "$p" | grep -c MANUAL)
+	if [ "$p" != "$r" ]; then
+		diff <(echo "$p") <(echo "$r") | sed "s|^|  $ver $name: |" >&2
+	fi
+	ok=0
+	if [ "$p" = "$r" ]; then
+		case $n:$rc in
+		0:0 | [1-9]*:1) ok=1 ;;
+		esac
+	fi
+	if grep -qx "$name" "$T/agree-known.list"; then
+		# a known disagreement: SKIP while it lasts, FAIL once it is gone
+		if [ $ok = 1 ]; then
+			rec - "agree-$ver-$name" FAIL "$(mc_since "$t")" "listed in agree-known.list but report and patch mode agree now: remove it from the list"
+		else
+			rec - "agree-$ver-$name" SKIP "$(mc_since "$t")" "known disagreement (semantic-patches/tests/agree-known.list): patch mode names $n MANUAL items, report mode $(printf '%s' "$r" | grep -c MANUAL)"
+		fi
+		return
+	fi
+	check - "agree-$ver-$name" "$t" "report mode's MANUAL items == patch mode's ($n), report exit $rc" [ $ok = 1 ]
 }
 
 # run_bad VER: unparsable files untouched and named; no-API driver untouched
@@ -550,6 +590,7 @@ run_ver()
 	done
 	while read -r name want; do
 		run_report "$ver" "$name" "$want"
+		run_agree "$ver" "$name"
 	done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$T/report.list")
 	run_bad "$ver"
 }

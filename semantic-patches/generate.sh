@@ -80,7 +80,12 @@ virtual report
 HDR
 	body "$dir/aops_to_mops.cocci" | sed '/^\/\/ finalize:/,$d'
 	echo "// ======== part 2: mops_to_movcompat.cocci ========"
-	body "$dir/mops_to_movcompat.cocci"
+	# In patch mode part 1 has turned an address_space table into a
+	# movable_operations one before part 2 runs; in the other modes it has
+	# not, so part 2 must count part 1's table as its own, or report mode
+	# calls MIGRATEPAGE_SUCCESS left by hand where patch mode converts it
+	body "$dir/mops_to_movcompat.cocci" |
+		sed 's/^@m_leftsucc depends on !m_done \&\& !m_ops@$/@m_leftsucc depends on !m_done \&\& !m_ops \&\& !a_ops@/' 
 	# both parts' API tokens for the shared parse guard and macro scan
 	echo
 	echo "@initialize:python@"
@@ -97,3 +102,5 @@ for v in ("MC_MACRO", "MC_TOKENS"):
 	print('%s = re.compile(r"\\b(%s)\\b")' % (v, "|".join(words)))
 PY
 } >"$out.tmp" && mv "$out.tmp" "$out"
+grep -q '^@m_leftsucc depends on !m_done && !m_ops && !a_ops@$' "$out" ||
+	{ echo "generate.sh: the m_leftsucc rule of mops_to_movcompat.cocci changed: update its rewrite here" >&2; exit 1; }

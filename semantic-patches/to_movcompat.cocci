@@ -1108,7 +1108,7 @@ f << m_left.f;
 @@
 mc_info(p, "%s(): rewritten onto movcompat in patch mode where the pattern is recognised" % f)
 
-@m_leftsucc depends on !m_done && !m_ops@
+@m_leftsucc depends on !m_done && !m_ops && !a_ops@
 position p;
 @@
 MIGRATEPAGE_SUCCESS@p
