@@ -9,7 +9,7 @@
 DEFAULT_KERNEL := 6.1
 KERNELS ?= required
 
-.PHONY: all matrix vmtest test test-debug soak demo deps probes bench cocci-test lint vendor support-matrix sign clean distclean help
+.PHONY: all matrix vmtest test test-debug soak demo deps probes bench cocci-test lint vendor support-matrix sign check-tree clean distclean help
 
 all: deps
 	@bash ci/matrix.sh --kernels "$(DEFAULT_KERNEL)" --build-only
@@ -53,6 +53,9 @@ vendor:
 support-matrix:
 	@bash ci/support-matrix.sh
 
+check-tree:
+	@bash ci/check-tree.sh "$(KDIR)" $(if $(SYMVERS),--symvers "$(SYMVERS)") $(if $(filter command line,$(origin CC)),--cc "$(CC)")
+
 sign:
 	@bash ci/sign.sh --key "$(KEY)" --cert "$(CERT)" --kernels "$(if $(filter command line,$(origin KERNELS)),$(KERNELS),$(DEFAULT_KERNEL))"
 
@@ -76,5 +79,6 @@ help:
 	@echo "make vendor DEST=dir  copy what a driver needs of movcompat into dir (with a VERSION stamp)"
 	@echo "make support-matrix  docs/support-matrix.md from the last make test's results"
 	@echo "make sign KEY=key.pem CERT=cert.pem  sign the built modules with the kernel's sign-file"
+	@echo "make check-tree KDIR=tree [SYMVERS=file]  probes, backend and every module built against any kernel tree"
 	@echo "make demo      the main job: build for $(DEFAULT_KERNEL), boot it, show the result"
 	@echo "make clean     remove build/ (distclean also removes the download cache)"

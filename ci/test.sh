@@ -78,6 +78,7 @@ elif [ "${MOVCOMPAT_SERIAL:-0}" = 1 ]; then
 	suite harness bash "$MC_TOP/tests/harness/build-errors.sh"
 	suite harness bash "$MC_TOP/tests/harness/dkms.sh"
 	suite harness bash "$MC_TOP/tests/harness/sign.sh"
+	suite harness bash "$MC_TOP/tests/harness/check-tree.sh"
 	static_checks
 else
 	slog=$MC_RESULTS/static-checks.log
@@ -99,6 +100,7 @@ else
 	suite harness bash "$MC_TOP/tests/harness/build-errors.sh"
 	suite harness bash "$MC_TOP/tests/harness/dkms.sh"
 	suite harness bash "$MC_TOP/tests/harness/sign.sh"
+	suite harness bash "$MC_TOP/tests/harness/check-tree.sh"
 	kill -0 "$spid" 2>/dev/null && mc_log static wait "semantic-patch tests and lint still running"
 	wait "$spid"
 	echo

@@ -4,9 +4,13 @@
  * The aops backend's address_space lives in movcompat_aops.c.
  */
 #include <linux/bug.h>
+#include <linux/module.h>
 #include <linux/printk.h>
 #include <movcompat/movcompat.h>
 #include "movcompat_internal.h"
+
+/* modinfo -F movcompat_backend MODULE.ko: the backend it was built with */
+MODULE_INFO(movcompat_backend, MOVCOMPAT_BACKEND_NAME);
 
 /* documented in include/movcompat/movcompat.h */
 int movcompat_domain_init(struct movcompat_domain *dom,

@@ -36,7 +36,10 @@ cache=${MOVCOMPAT_PROBE_CACHE:-${MOVCOMPAT_CACHE:-${HOME:-/tmp}/.cache/movcompat
 die() { echo "movcompat probe: error: $*" >&2; exit 1; }
 [ -z "${MOVCOMPAT_IN_PROBE:-}" ] || die "probe.sh called from inside a probe build (recursion): report this as a movcompat bug"
 [ -f "$kdir/.config" ] || die "$kdir/.config not found: is '$kdir' a configured kernel build or headers tree?"
-[ -f "$kdir/Module.symvers" ] || die "$kdir/Module.symvers not found: export probes need it (install the full headers package)"
+# the kernel's exports: its Module.symvers, or a file the user names for a
+# tree prepared without one (MOVCOMPAT_SYMVERS; make check-tree SYMVERS=)
+symvers=${MOVCOMPAT_SYMVERS:-$kdir/Module.symvers}
+[ -f "$symvers" ] || die "$symvers not found: export probes need it (install the full headers package, or name a Module.symvers of the same kernel with MOVCOMPAT_SYMVERS=)"
 # the compiler must run, or every probe would fail and the kernel look
 # featureless; say which one the kernel was built with
 # (Debian's headers spell CC " gcc-12", with a leading blank)
@@ -55,7 +58,7 @@ export_lists() { for d in $dirs; do [ ! -f "$d/exports.list" ] || echo "$d/expor
 dup=$(probe_files | xargs -n 1 basename | sort | uniq -d | head -n 1)
 [ -z "$dup" ] || die "two probe directories have a probe named $dup: rename one (its macro comes from the file name)"
 # shellcheck disable=SC2046 # the lists hold paths without spaces
-key=$( { cat "$kdir/.config" "$kdir/Module.symvers" $(probe_files) $(export_lists) "$0"; echo "$dirs"; } |
+key=$( { cat "$kdir/.config" "$symvers" $(probe_files) $(export_lists) "$0"; echo "$dirs"; } |
 	{ sha256sum; echo "$cc $gpl"; } | sha256sum | cut -c1-24)
 mkdir -p "$cache" "$(dirname "$out")"
 if [ -s "$cache/$key.h" ]; then
@@ -107,7 +110,7 @@ tmp=$out.tmp.$$
 	done
 	# shellcheck disable=SC2046
 	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' $(export_lists) | while read -r sym; do
-		kind=$(awk -v s="$sym" '$2 == s { print $4; exit }' "$kdir/Module.symvers")
+		kind=$(awk -v s="$sym" '$2 == s { print $4; exit }' "$symvers")
 		S=$(echo "$sym" | sed 's/^_*//' | tr 'a-z' 'A-Z')
 		case $kind in
 		EXPORT_SYMBOL_GPL)

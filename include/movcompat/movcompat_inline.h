@@ -98,17 +98,19 @@ void movcompat_core_set_page_private(struct movcompat_domain *dom,
 				     struct page *page, unsigned long value);
 #endif
 
+#if defined(MOVCOMPAT_BACKEND_MOPS)
+#define MOVCOMPAT_BACKEND_NAME "mops"
+#elif defined(MOVCOMPAT_BACKEND_AOPS)
+#define MOVCOMPAT_BACKEND_NAME "aops"
+#elif defined(MOVCOMPAT_BACKEND_CORE)
+#define MOVCOMPAT_BACKEND_NAME "core"
+#else
+#define MOVCOMPAT_BACKEND_NAME "none"
+#endif
+
 static inline const char *movcompat_backend_name(void)
 {
-#if defined(MOVCOMPAT_BACKEND_MOPS)
-	return "mops";
-#elif defined(MOVCOMPAT_BACKEND_AOPS)
-	return "aops";
-#elif defined(MOVCOMPAT_BACKEND_CORE)
-	return "core";
-#else
-	return "none";
-#endif
+	return MOVCOMPAT_BACKEND_NAME;
 }
 
 static inline const char *
