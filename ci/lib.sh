@@ -311,6 +311,20 @@ mc_result()
 	printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" >>"$MC_RESULTS/results.tsv"
 }
 
+# mc_copy_kernel_tree SRC DST: a copy of a kernel headers tree whose
+# top-level relative links (Debian's scripts, tools) point at the original's
+# targets, so that the copy builds wherever it is (the harness tests spoil
+# such copies on purpose)
+mc_copy_kernel_tree()
+{
+	local l
+	cp -a "$1" "$2" || return 1
+	for l in "$1"/*; do
+		[ -L "$l" ] && ln -sfn "$(readlink -f "$l")" "$2/$(basename "$l")"
+	done
+	return 0
+}
+
 # mc_result SUITE KERNEL TEST STATUS SECONDS DETAIL: one row of
 # build/results/tests.tsv, the one results file every suite writes (STATUS:
 # PASS, FAIL or SKIP; KERNEL "-" for none; tabs and newlines in DETAIL

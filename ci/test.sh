@@ -64,12 +64,11 @@ static_checks()
 	wait
 	cat "$lint_log"
 }
-if [ $kernel_only = 1 ]; then
-	suite matrix bash "$MC_CI/matrix.sh" --kernels "$kernels"
-	suite probes bash "$MC_CI/probes.sh" --kernels "$kernels" --check "$MC_TOP/tests/probes/expected.tsv"
-elif [ "${MOVCOMPAT_SERIAL:-0}" = 1 ]; then
-	suite matrix bash "$MC_CI/matrix.sh" --kernels "$kernels"
-	suite probes bash "$MC_CI/probes.sh" --kernels "$kernels" --check "$MC_TOP/tests/probes/expected.tsv"
+# harness_suites: the harness's own tests, after the matrix (their results
+# and the support matrix need its results; the QEMU timeout test must not
+# be starved by the matrix's guests)
+harness_suites()
+{
 	suite harness bash "$MC_TOP/tests/harness/cli-tests.sh" "$MC_DEFAULT_KERNEL"
 	suite harness bash "$MC_TOP/tests/harness/release-build.sh" $keys
 	suite harness bash "$MC_TOP/tests/harness/vendor-build.sh" $keys
@@ -79,6 +78,14 @@ elif [ "${MOVCOMPAT_SERIAL:-0}" = 1 ]; then
 	suite harness bash "$MC_TOP/tests/harness/dkms.sh"
 	suite harness bash "$MC_TOP/tests/harness/sign.sh"
 	suite harness bash "$MC_TOP/tests/harness/check-tree.sh"
+}
+if [ $kernel_only = 1 ]; then
+	suite matrix bash "$MC_CI/matrix.sh" --kernels "$kernels"
+	suite probes bash "$MC_CI/probes.sh" --kernels "$kernels" --check "$MC_TOP/tests/probes/expected.tsv"
+elif [ "${MOVCOMPAT_SERIAL:-0}" = 1 ]; then
+	suite matrix bash "$MC_CI/matrix.sh" --kernels "$kernels"
+	suite probes bash "$MC_CI/probes.sh" --kernels "$kernels" --check "$MC_TOP/tests/probes/expected.tsv"
+	harness_suites
 	static_checks
 else
 	slog=$MC_RESULTS/static-checks.log
@@ -92,15 +99,7 @@ else
 	suite matrix bash "$MC_CI/matrix.sh" --kernels "$kernels"
 	suite probes bash "$MC_CI/probes.sh" --kernels "$kernels" --check "$MC_TOP/tests/probes/expected.tsv"
 	# its QEMU timeout test must not be starved: after the matrix, full priority
-	suite harness bash "$MC_TOP/tests/harness/cli-tests.sh" "$MC_DEFAULT_KERNEL"
-	suite harness bash "$MC_TOP/tests/harness/release-build.sh" $keys
-	suite harness bash "$MC_TOP/tests/harness/vendor-build.sh" $keys
-	suite harness bash "$MC_TOP/tests/harness/workflow-lint.sh"
-	suite harness bash "$MC_TOP/tests/harness/support-matrix-check.sh"
-	suite harness bash "$MC_TOP/tests/harness/build-errors.sh"
-	suite harness bash "$MC_TOP/tests/harness/dkms.sh"
-	suite harness bash "$MC_TOP/tests/harness/sign.sh"
-	suite harness bash "$MC_TOP/tests/harness/check-tree.sh"
+	harness_suites
 	kill -0 "$spid" 2>/dev/null && mc_log static wait "semantic-patch tests and lint still running"
 	wait "$spid"
 	echo

@@ -31,11 +31,7 @@ rc=0
 # as scripts and tools, made absolute), for a case to spoil
 tree()
 {
-	local l
-	cp -a "$kdir" "$work/$1"
-	for l in "$kdir"/*; do
-		[ -L "$l" ] && ln -sfn "$(readlink -f "$l")" "$work/$1/$(basename "$l")"
-	done
+	mc_copy_kernel_tree "$kdir" "$work/$1"
 	echo "$work/$1"
 }
 

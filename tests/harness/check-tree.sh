@@ -44,10 +44,7 @@ fi
 
 # a copy of the tree without Module.symvers (its relative links made absolute)
 tree=$w/tree
-cp -a "$kdir" "$tree"
-for l in "$kdir"/*; do
-	[ -L "$l" ] && ln -sfn "$(readlink -f "$l")" "$tree/$(basename "$l")"
-done
+mc_copy_kernel_tree "$kdir" "$tree"
 rm -f "$tree/Module.symvers"
 t=$(mc_now)
 bash "$MC_CI/check-tree.sh" "$tree" --only "$only" >"$w/no-symvers.log" 2>&1
