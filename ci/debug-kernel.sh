@@ -49,20 +49,8 @@ fi
 
 # The chroot gets the kernel's own build dependencies (once; under the
 # chroot lock, as toolchain.sh changes it).
-need_pkgs=(flex bison libelf-dev libssl-dev perl xz-utils cpio python3)
-(
-	flock 9
-	# shellcheck disable=SC2016 # dpkg-query's format, not the shell's
-	missing=$(chroot "$croot" dpkg-query -W -f '${Package} ${Status}\n' "${need_pkgs[@]}" 2>/dev/null |
-		awk '$NF == "installed" { ok[$1] = 1 } END { for (p in ok) print p }' |
-		sort | comm -13 - <(printf '%s\n' "${need_pkgs[@]}" | sort) | tr '\n' ' ')
-	if [ -n "${missing// /}" ]; then
-		mc_log "$K_KEY" debug "installing into chroot $K_CHROOT_SUITE: $missing"
-		mc_in_env sh -c "apt-get -qq update && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing" \
-			>"$K_DIR/debug-deps.log" 2>&1 ||
-			{ tail -n 5 "$K_DIR/debug-deps.log" >&2; exit 1; }
-	fi
-) 9>"$MC_CACHE/chroots/.lock" || mc_die "could not install the kernel build dependencies into chroot $K_CHROOT_SUITE (see $K_DIR/debug-deps.log)"
+mc_chroot_install "$K_DIR/debug-deps.log" flex bison libelf-dev libssl-dev perl xz-utils cpio python3 ||
+	mc_die "could not install the kernel build dependencies into chroot $K_CHROOT_SUITE (see $K_DIR/debug-deps.log)"
 
 build_tree()
 {

@@ -206,6 +206,28 @@ mc_in_env()
 	' bash "$(mc_chroot_dir "$K_CHROOT_SUITE")" "$@"
 }
 
+# mc_chroot_install LOG PKG...: install the packages of PKG... that the
+# current kernel's chroot lacks (apt-get, no recommends), under the chroot
+# lock that ci/toolchain.sh takes; apt's output goes to LOG. Returns 1 with
+# the last lines of LOG on stderr when apt fails.
+mc_chroot_install()
+{
+	local log=$1 croot
+	shift
+	croot=$(mc_chroot_dir "$K_CHROOT_SUITE")
+	(
+		flock 9
+		# shellcheck disable=SC2016 # dpkg-query's format, not the shell's
+		missing=$(chroot "$croot" dpkg-query -W -f '${Package} ${Status}\n' "$@" 2>/dev/null |
+			awk '$NF == "installed" { ok[$1] = 1 } END { for (p in ok) print p }' |
+			sort | comm -13 - <(printf '%s\n' "$@" | sort) | tr '\n' ' ')
+		[ -n "${missing// /}" ] || exit 0
+		mc_log "$K_KEY" chroot "installing into chroot $K_CHROOT_SUITE: $missing"
+		mc_in_env sh -c "apt-get -qq update && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing" \
+			>"$log" 2>&1 || { tail -n 5 "$log" >&2; exit 1; }
+	) 9>"$MC_CACHE/chroots/.lock"
+}
+
 # ---------------------------------------------------------------- mirrors
 
 # mc_mirror SUITE: the archive URI for a suite, from the machine's apt

@@ -76,6 +76,9 @@ harness_suites()
 	suite harness bash "$MC_TOP/tests/harness/support-matrix-check.sh"
 	suite harness bash "$MC_TOP/tests/harness/build-errors.sh"
 	suite harness bash "$MC_TOP/tests/harness/dkms.sh"
+	# and the suite's own dkms in the chroot of the newest 7.x kernel tested
+	dkms_chroot=$(for k in $keys; do mc_kernel "$k"; [ -n "$K_CHROOT_SUITE" ] && [ "$K_LAYOUT" != debug ] && [ "${k%%.*}" = 7 ] && echo "$k"; done | sort -V | tail -n 1)
+	[ -z "$dkms_chroot" ] || suite harness bash "$MC_TOP/tests/harness/dkms.sh" "$dkms_chroot"
 	suite harness bash "$MC_TOP/tests/harness/sign.sh"
 	suite harness bash "$MC_TOP/tests/harness/check-tree.sh"
 }
