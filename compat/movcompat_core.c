@@ -36,8 +36,10 @@ int movcompat_core_domain_init(struct movcompat_domain *dom,
 	if (!core)
 		return -ENOMEM;
 	core->dom = dom;
+#ifdef MOVCOMPAT_HAVE_CARRIER
 	xa_init(&core->pages);
-	xa_init(&core->table);
+#endif
+	mc_index_init(&core->table);
 	init_rwsem(&core->teardown);
 	movcompat_faults_init(&core->faults);
 	core->gfp = GFP_KERNEL | __GFP_HIGHMEM;
@@ -83,7 +85,9 @@ void movcompat_core_domain_destroy(struct movcompat_domain *dom)
 #endif
 	if (!core->carrier && atomic_long_read(&dom->nr_movable))
 		movcompat_core_move_leftovers_out(dom);
+#ifdef MOVCOMPAT_HAVE_CARRIER
 	xa_destroy(&core->pages);
+#endif
 	mc_table_destroy(&core->table);
 	dom->core = NULL;
 	kfree(core);
@@ -114,7 +118,9 @@ void movcompat_core_orphan_teardown(struct movcompat_core *core,
 	if (left)
 		pr_err("movcompat: domain %s: %lu of its pages stay in ZONE_MOVABLE, where nothing can move them now: offlining their memory blocks will fail\n",
 		       name, left);
+#ifdef MOVCOMPAT_HAVE_CARRIER
 	xa_destroy(&core->pages);
+#endif
 	mc_table_destroy(&core->table);
 	kfree(core);
 }

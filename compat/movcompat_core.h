@@ -13,8 +13,8 @@
 #include <linux/rwsem.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
-#include <linux/xarray.h>
 #include <movcompat/movcompat.h>
+#include "movcompat_core_table.h"
 #include "movcompat_fault.h"
 
 /* the kernel's migrate_pages() gives -EAGAIN pages 10 passes */
@@ -45,7 +45,8 @@ struct movcompat_core_stats {
 /**
  * struct movcompat_core - the core's per-domain state.
  * @dom: the domain.
- * @pages: balloon carrier: pfn -> struct movcompat_carried of each page.
+ * @pages: balloon carrier (7.x, so always an xarray): pfn -> struct
+ *	movcompat_carried of each page.
  * @table: core: the domain's pages, isolated and fresh bits, by pfn
  *	(movcompat_core_table.h).
  * @migrated_calls: movcompat_page_migrated() calls (a driver that returns 0
@@ -77,8 +78,10 @@ struct movcompat_core_stats {
  */
 struct movcompat_core {
 	struct movcompat_domain *dom;
+#ifdef MOVCOMPAT_HAVE_CARRIER
 	struct xarray pages;
-	struct xarray table;
+#endif
+	struct movcompat_table table;
 	atomic_long_t migrated_calls;
 	atomic_t untracked;
 	struct rw_semaphore teardown;

@@ -202,17 +202,16 @@ static unsigned int core_gather(struct movcompat_core *core,
 				unsigned long *cursor, unsigned long last,
 				bool compaction, struct page **batch, bool *more)
 {
-	XA_STATE(xas, &core->table, *cursor / BITS_PER_LONG);
 	unsigned long base, word, pfn;
 	struct movcompat_chunk *c;
+	struct mc_table_iter it;
 	unsigned int n = 0, b;
 
 	*more = false;
 	rcu_read_lock();
-	xas_for_each(&xas, c, last / BITS_PER_LONG) {
-		if (xas_retry(&xas, c))
-			continue;
-		base = xas.xa_index * BITS_PER_LONG;
+	for (c = mc_table_first(&core->table, &it, *cursor, last); c;
+	     c = mc_table_next(&it)) {
+		base = c->index * BITS_PER_LONG;
 		word = READ_ONCE(c->present) &
 		       mc_range_mask(base, *cursor, last);
 		if (compaction)
@@ -273,18 +272,17 @@ static long core_sweep(struct movcompat_domain *dom, unsigned long start,
 static unsigned long core_count(struct movcompat_core *core,
 				unsigned long start, unsigned long last)
 {
-	XA_STATE(xas, &core->table, start / BITS_PER_LONG);
 	unsigned long count = 0, chunks = 0;
 	struct movcompat_chunk *c;
+	struct mc_table_iter it;
 
 	rcu_read_lock();
-	xas_for_each(&xas, c, last / BITS_PER_LONG) {
-		if (xas_retry(&xas, c))
-			continue;
+	for (c = mc_table_first(&core->table, &it, start, last); c;
+	     c = mc_table_next(&it)) {
 		count += hweight_long(READ_ONCE(c->present) &
-				      mc_range_mask(xas.xa_index * BITS_PER_LONG,
+				      mc_range_mask(c->index * BITS_PER_LONG,
 						    start, last));
-		mc_table_walk_pause(&xas, &chunks);
+		mc_table_walk_pause(&it, &chunks);
 	}
 	rcu_read_unlock();
 	return count;
@@ -338,18 +336,17 @@ long movcompat_core_evacuate(struct movcompat_domain *dom,
 /* the end of a compaction pass: no page is fresh any more */
 static void core_clear_fresh(struct movcompat_core *core)
 {
-	XA_STATE(xas, &core->table, 0);
 	struct movcompat_chunk *c;
+	struct mc_table_iter it;
 	unsigned long chunks = 0;
 
 	/* fresh bits sit only on present pages: no chunk empties here */
 	rcu_read_lock();
-	xas_for_each(&xas, c, ULONG_MAX) {
-		if (xas_retry(&xas, c))
-			continue;
+	for (c = mc_table_first(&core->table, &it, 0, ULONG_MAX); c;
+	     c = mc_table_next(&it)) {
 		if (READ_ONCE(c->fresh))
 			xchg(&c->fresh, 0);
-		mc_table_walk_pause(&xas, &chunks);
+		mc_table_walk_pause(&it, &chunks);
 	}
 	rcu_read_unlock();
 }

@@ -218,20 +218,19 @@ bool movcompat_core_owns(struct movcompat_core *core, struct page *page)
 static int core_claim(struct movcompat_core *core, struct page *page,
 		      unsigned long pfn)
 {
-	XA_STATE(xas, &core->table, pfn / BITS_PER_LONG);
 	unsigned int b = pfn % BITS_PER_LONG;
 	struct movcompat_chunk *c;
 	int ret = 0;
 
-	xas_lock(&xas);
-	c = xas_load(&xas);
+	mc_index_lock(&core->table);
+	c = mc_chunk(&core->table, pfn);
 	if (!MOVCOMPAT_BROKEN(TAIL) && !(c && test_bit(b, &c->present)))
 		ret = -ENOENT;
 	else if (!MOVCOMPAT_BROKEN(ISOLATED) && c && test_bit(b, &c->isolated))
 		ret = -EBUSY;
 	else if (c)
 		set_bit(b, &c->isolated);
-	xas_unlock(&xas);
+	mc_index_unlock(&core->table);
 	return ret;
 }
 

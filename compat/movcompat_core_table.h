@@ -4,15 +4,18 @@
  * domain's pages, which of them the core holds isolated, which are fresh
  * destinations of the running compaction pass.
  *
- * An xarray indexed by pfn / BITS_PER_LONG holds one chunk of three bit
- * words per BITS_PER_LONG pfns. A page is found from its pfn (pfn_to_page),
- * so the table stores no pointers, and the hot path of a migration costs
+ * An index by pfn / BITS_PER_LONG holds one chunk of four bit words per
+ * BITS_PER_LONG pfns: an xarray, or a radix tree under a spinlock on
+ * kernels before the xarray (4.20; MOVCOMPAT_HAVE_XARRAY), behind the
+ * same few operations (mc_index_*(), mc_table_first() and _next()). A
+ * page is found from its pfn (pfn_to_page), so the table stores no
+ * pointers, and the hot path of a migration costs
  * bit operations on chunks that already exist instead of xarray stores and
  * erases (each of which walks the tree, updates node counts and clears
  * marks: measured at about 400 instructions each).
  *
  * Rules:
- *  - a chunk is created, and a bit is SET, only under the xarray's lock, so
+ *  - a chunk is created, and a bit is SET, only under the index's lock, so
  *    a chunk seen empty under the lock stays empty until it is freed;
  *  - bits are cleared and tested without the lock, under RCU (chunks are
  *    freed with kfree_rcu());
@@ -33,7 +36,13 @@
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <movcompat/movcompat.h>	/* the probes: MOVCOMPAT_HAVE_XARRAY */
+#ifdef MOVCOMPAT_HAVE_XARRAY
 #include <linux/xarray.h>
+#else
+#include <linux/radix-tree.h>
+#endif
 
 /**
  * struct movcompat_chunk - BITS_PER_LONG consecutive pfns of the table.
@@ -41,6 +50,7 @@
  * @isolated: the core holds that page isolated.
  * @fresh: the page is a destination of the running compaction pass.
  * @reserved: allocated for the domain, not made movable yet.
+ * @index: its index in the table (first pfn / BITS_PER_LONG).
  * @rcu: for kfree_rcu().
  */
 struct movcompat_chunk {
@@ -48,6 +58,7 @@ struct movcompat_chunk {
 	unsigned long isolated;
 	unsigned long fresh;
 	unsigned long reserved;
+	unsigned long index;
 	struct rcu_head rcu;
 };
 
@@ -67,11 +78,231 @@ static inline bool mc_chunk_empty(struct movcompat_chunk *c)
 	       !READ_ONCE(c->fresh) && !READ_ONCE(c->reserved);
 }
 
+#ifdef MOVCOMPAT_HAVE_XARRAY
+/* the index: chunk number -> struct movcompat_chunk */
+struct movcompat_table {
+	struct xarray xa;
+};
+
+static inline void mc_index_init(struct movcompat_table *t)
+{
+	xa_init(&t->xa);
+}
+
+static inline void mc_index_lock(struct movcompat_table *t)
+{
+	xa_lock(&t->xa);
+}
+
+static inline void mc_index_unlock(struct movcompat_table *t)
+{
+	xa_unlock(&t->xa);
+}
+
+/* the chunk at @index: under rcu_read_lock() or the index's lock */
+static inline struct movcompat_chunk *mc_index_load(struct movcompat_table *t,
+						    unsigned long index)
+{
+	return xa_load(&t->xa, index);
+}
+
+/* empty the slot at @index, under the lock */
+static inline void mc_index_erase_locked(struct movcompat_table *t,
+					 unsigned long index)
+{
+	__xa_erase(&t->xa, index);
+}
+
+/* a walk of the chunks from index first to last (mc_table_first()) */
+struct mc_table_iter {
+	struct xa_state xas;
+	unsigned long last;
+};
+
+static inline struct movcompat_chunk *mc_iter_skip(struct mc_table_iter *it,
+						   void *c)
+{
+	while (c && xas_retry(&it->xas, c))
+		c = xas_next_entry(&it->xas, it->last);
+	return c;
+}
+
+static inline struct movcompat_chunk *
+mc_iter_first(struct movcompat_table *t, struct mc_table_iter *it,
+	      unsigned long first, unsigned long last)
+{
+	it->xas = (struct xa_state)__XA_STATE(&t->xa, first, 0, 0);
+	it->last = last;
+	return mc_iter_skip(it, xas_find(&it->xas, last));
+}
+
+static inline struct movcompat_chunk *mc_iter_next(struct mc_table_iter *it)
+{
+	return mc_iter_skip(it, xas_next_entry(&it->xas, it->last));
+}
+
+/* the walk will drop rcu_read_lock() before the next chunk */
+static inline void mc_iter_pause(struct mc_table_iter *it)
+{
+	xas_pause(&it->xas);
+}
+
+/* free every chunk (no other user left) */
+static inline void mc_index_destroy(struct movcompat_table *t)
+{
+	struct movcompat_chunk *c;
+	unsigned long index;
+
+	xa_for_each(&t->xa, index, c)
+		kfree(c);
+	xa_destroy(&t->xa);
+}
+#else /* !MOVCOMPAT_HAVE_XARRAY: a radix tree */
+struct movcompat_table {
+	struct radix_tree_root root;
+	spinlock_t lock;	/* changes of root */
+};
+
+static inline void mc_index_init(struct movcompat_table *t)
+{
+	/* nodes come from the preload, else from the atomic reserve */
+	INIT_RADIX_TREE(&t->root, GFP_ATOMIC | __GFP_NOWARN);
+	spin_lock_init(&t->lock);
+}
+
+static inline void mc_index_lock(struct movcompat_table *t)
+{
+	spin_lock(&t->lock);
+}
+
+static inline void mc_index_unlock(struct movcompat_table *t)
+{
+	spin_unlock(&t->lock);
+}
+
+static inline struct movcompat_chunk *mc_index_load(struct movcompat_table *t,
+						    unsigned long index)
+{
+	return radix_tree_lookup(&t->root, index);
+}
+
+static inline void mc_index_erase_locked(struct movcompat_table *t,
+					 unsigned long index)
+{
+	radix_tree_delete(&t->root, index);
+}
+
+#define MC_ITER_BATCH	16
+struct mc_table_iter {
+	struct movcompat_table *t;
+	unsigned long next, last;
+	unsigned int i, n;
+	struct movcompat_chunk *buf[MC_ITER_BATCH];
+};
+
+static inline struct movcompat_chunk *mc_iter_next(struct mc_table_iter *it)
+{
+	struct movcompat_chunk *c;
+
+	for (;;) {
+		if (it->i == it->n) {
+			if (it->next > it->last)
+				return NULL;
+			it->i = 0;
+			it->n = radix_tree_gang_lookup(&it->t->root,
+						       (void **)it->buf,
+						       it->next, MC_ITER_BATCH);
+			if (!it->n)
+				return NULL;
+		}
+		c = it->buf[it->i++];
+		if (c->index < it->next)	/* moved under RCU: seen */
+			continue;
+		if (c->index > it->last) {
+			it->i = 0;
+			it->n = 0;
+			it->next = it->last + 1;
+			return NULL;
+		}
+		it->next = c->index + 1;
+		return c;
+	}
+}
+
+static inline struct movcompat_chunk *
+mc_iter_first(struct movcompat_table *t, struct mc_table_iter *it,
+	      unsigned long first, unsigned long last)
+{
+	it->t = t;
+	it->next = first;
+	it->last = last;
+	it->i = 0;
+	it->n = 0;
+	return mc_iter_next(it);
+}
+
+/* the chunks looked up ahead are not valid after rcu_read_unlock() */
+static inline void mc_iter_pause(struct mc_table_iter *it)
+{
+	it->i = 0;
+	it->n = 0;
+}
+
+static inline void mc_index_destroy(struct movcompat_table *t)
+{
+	struct mc_table_iter it;
+	struct movcompat_chunk *c;
+
+	while ((c = mc_iter_first(t, &it, 0, ULONG_MAX))) {
+		radix_tree_delete(&t->root, c->index);
+		kfree(c);
+	}
+}
+#endif /* MOVCOMPAT_HAVE_XARRAY */
+
+/**
+ * mc_table_first() - start a walk of the chunks of @first_pfn..@last_pfn.
+ * @t: the table.
+ * @it: the walk's state.
+ * @first_pfn: first pfn.
+ * @last_pfn: last pfn (inclusive).
+ *
+ * Under rcu_read_lock(); mc_table_walk_pause() may drop it in between.
+ * mc_table_next() gives the following chunks. A chunk's first pfn is
+ * c->index * BITS_PER_LONG.
+ *
+ * Return: the first chunk, or NULL.
+ */
+static inline struct movcompat_chunk *mc_table_first(struct movcompat_table *t,
+						     struct mc_table_iter *it,
+						     unsigned long first_pfn,
+						     unsigned long last_pfn)
+{
+	return mc_iter_first(t, it, first_pfn / BITS_PER_LONG,
+			     last_pfn / BITS_PER_LONG);
+}
+
+/* the walk's next chunk, or NULL */
+static inline struct movcompat_chunk *mc_table_next(struct mc_table_iter *it)
+{
+	return mc_iter_next(it);
+}
+
 /* the chunk of @pfn, or NULL; call under rcu_read_lock() or with it pinned */
-static inline struct movcompat_chunk *mc_chunk(struct xarray *t,
+static inline struct movcompat_chunk *mc_chunk(struct movcompat_table *t,
 					       unsigned long pfn)
 {
-	return xa_load(t, pfn / BITS_PER_LONG);
+	return mc_index_load(t, pfn / BITS_PER_LONG);
+}
+
+/* set bit @w of @pfn in chunk @c (under the index's lock) */
+static inline void mc_chunk_set_locked(struct movcompat_chunk *c,
+				       unsigned long pfn,
+				       enum movcompat_table_word w)
+{
+	set_bit(pfn % BITS_PER_LONG, mc_word(c, w));
+	if (w == MC_PRESENT)
+		clear_bit(pfn % BITS_PER_LONG, &c->reserved);
 }
 
 /**
@@ -79,14 +310,15 @@ static inline struct movcompat_chunk *mc_chunk(struct xarray *t,
  * @t: the table.
  * @pfn: the page's pfn.
  * @w: MC_PRESENT (which also clears the reserved bit) or MC_RESERVED.
- * @gfp: for a new chunk and xarray nodes.
+ * @gfp: for a new chunk and index nodes.
  *
  * Return: 0 or -ENOMEM.
  */
-static inline int mc_table_set(struct xarray *t, unsigned long pfn,
+#ifdef MOVCOMPAT_HAVE_XARRAY
+static inline int mc_table_set(struct movcompat_table *t, unsigned long pfn,
 			       enum movcompat_table_word w, gfp_t gfp)
 {
-	XA_STATE(xas, t, pfn / BITS_PER_LONG);
+	XA_STATE(xas, &t->xa, pfn / BITS_PER_LONG);
 	struct movcompat_chunk *c, *new = NULL;
 	int ret = 0;
 
@@ -100,11 +332,8 @@ static inline int mc_table_set(struct xarray *t, unsigned long pfn,
 				new = NULL;
 			}
 		}
-		if (c) {
-			set_bit(pfn % BITS_PER_LONG, mc_word(c, w));
-			if (w == MC_PRESENT)
-				clear_bit(pfn % BITS_PER_LONG, &c->reserved);
-		}
+		if (c)
+			mc_chunk_set_locked(c, pfn, w);
 		xas_unlock(&xas);
 		if (c)
 			break;
@@ -119,34 +348,71 @@ static inline int mc_table_set(struct xarray *t, unsigned long pfn,
 			ret = -ENOMEM;
 			break;
 		}
+		new->index = pfn / BITS_PER_LONG;
 	}
 	kfree(new);
 	return ret;
 }
+#else
+static inline int mc_table_set(struct movcompat_table *t, unsigned long pfn,
+			       enum movcompat_table_word w, gfp_t gfp)
+{
+	unsigned long index = pfn / BITS_PER_LONG;
+	struct movcompat_chunk *c, *new = NULL;
+	int ret = 0;
+
+	for (;;) {
+		mc_index_lock(t);
+		c = mc_index_load(t, index);
+		if (!c && new) {
+			/* nodes from the root's GFP_ATOMIC: no sleep here */
+			ret = radix_tree_insert(&t->root, index, new);
+			if (!ret) {
+				c = new;
+				new = NULL;
+			}
+		}
+		if (c)
+			mc_chunk_set_locked(c, pfn, w);
+		mc_index_unlock(t);
+		if (c || ret)
+			break;
+		new = kzalloc(sizeof(*new), gfp);
+		if (!new) {
+			ret = -ENOMEM;
+			break;
+		}
+		new->index = index;
+	}
+	kfree(new);
+	return ret;
+}
+#endif
 
 /* mark @pfn present (a page enters the domain): 0 or -ENOMEM */
-static inline int mc_table_add(struct xarray *t, unsigned long pfn, gfp_t gfp)
+static inline int mc_table_add(struct movcompat_table *t, unsigned long pfn,
+			       gfp_t gfp)
 {
 	return mc_table_set(t, pfn, MC_PRESENT, gfp);
 }
 
 /* free @pfn's chunk if it is empty (takes the lock) */
-static inline void mc_table_trim(struct xarray *t, unsigned long pfn)
+static inline void mc_table_trim(struct movcompat_table *t, unsigned long pfn)
 {
-	XA_STATE(xas, t, pfn / BITS_PER_LONG);
+	unsigned long index = pfn / BITS_PER_LONG;
 	struct movcompat_chunk *c;
 
-	xas_lock(&xas);
-	c = xas_load(&xas);
+	mc_index_lock(t);
+	c = mc_index_load(t, index);
 	if (c && mc_chunk_empty(c)) {
-		xas_store(&xas, NULL);
+		mc_index_erase_locked(t, index);
 		kfree_rcu(c, rcu);
 	}
-	xas_unlock(&xas);
+	mc_index_unlock(t);
 }
 
 /* clear the words in mask @words (bits of enum movcompat_table_word) */
-static inline void mc_table_clear_words(struct xarray *t, unsigned long pfn,
+static inline void mc_table_clear_words(struct movcompat_table *t, unsigned long pfn,
 					unsigned int words)
 {
 	unsigned int b = pfn % BITS_PER_LONG;
@@ -178,7 +444,7 @@ static inline void mc_table_clear_words(struct xarray *t, unsigned long pfn,
  *
  * Frees the chunk if that left it empty.
  */
-static inline void mc_table_clear(struct xarray *t, unsigned long pfn,
+static inline void mc_table_clear(struct movcompat_table *t, unsigned long pfn,
 				  bool present, bool isolated, bool fresh)
 {
 	mc_table_clear_words(t, pfn,
@@ -188,13 +454,13 @@ static inline void mc_table_clear(struct xarray *t, unsigned long pfn,
 }
 
 /* drop @pfn's reservation (a reserved page that never entered the domain) */
-static inline void mc_table_unreserve(struct xarray *t, unsigned long pfn)
+static inline void mc_table_unreserve(struct movcompat_table *t, unsigned long pfn)
 {
 	mc_table_clear_words(t, pfn, BIT(MC_RESERVED));
 }
 
 /* is bit @w of @pfn set? */
-static inline bool mc_table_test(struct xarray *t, unsigned long pfn,
+static inline bool mc_table_test(struct movcompat_table *t, unsigned long pfn,
 				 enum movcompat_table_word w)
 {
 	struct movcompat_chunk *c;
@@ -211,7 +477,7 @@ static inline bool mc_table_test(struct xarray *t, unsigned long pfn,
  * set bit @w of @pfn whose chunk the caller has pinned (a present page it
  * holds locked or isolated): no lock needed
  */
-static inline void mc_table_set_pinned(struct xarray *t, unsigned long pfn,
+static inline void mc_table_set_pinned(struct movcompat_table *t, unsigned long pfn,
 				       enum movcompat_table_word w)
 {
 	struct movcompat_chunk *c;
@@ -238,26 +504,21 @@ static inline unsigned long mc_range_mask(unsigned long base,
 }
 
 /* in a long walk of the table under RCU: every 1024 chunks, let others run */
-static inline void mc_table_walk_pause(struct xa_state *xas,
+static inline void mc_table_walk_pause(struct mc_table_iter *it,
 				       unsigned long *chunks)
 {
 	if (++*chunks % 1024)
 		return;
-	xas_pause(xas);
+	mc_iter_pause(it);
 	rcu_read_unlock();
 	cond_resched();
 	rcu_read_lock();
 }
 
 /* free every chunk (domain teardown, no other user left) */
-static inline void mc_table_destroy(struct xarray *t)
+static inline void mc_table_destroy(struct movcompat_table *t)
 {
-	struct movcompat_chunk *c;
-	unsigned long index;
-
-	xa_for_each(t, index, c)
-		kfree(c);
-	xa_destroy(t);
+	mc_index_destroy(t);
 }
 
 #endif /* _MOVCOMPAT_CORE_TABLE_H */
