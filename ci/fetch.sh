@@ -128,6 +128,22 @@ fetch_debug()
 	return 2
 }
 
+# fetch_local: a "local" row's kernel is one its user built: nothing to
+# fetch, but it must be in place.
+fetch_local()
+{
+	local why
+	if [ -s "$K_DIR/boot/vmlinuz" ] && [ -s "$(mc_kdir)/Module.symvers" ]; then
+		mc_log "$K_KEY" fetch "a kernel built by its user: $K_DIR/boot/vmlinuz, tree $(mc_kdir)"
+		mc_result "$K_KEY" fetch PASS "$(mc_since "$t")" "local kernel in $K_DIR"
+		return 0
+	fi
+	why="layout local: put the bzImage at $K_DIR/boot/vmlinuz and the built tree (with Module.symvers) at $K_DIR/tree (a symlink will do)"
+	mc_log "$K_KEY" fetch "UNAVAILABLE: $why"
+	mc_result "$K_KEY" fetch UNAVAILABLE "$(mc_since "$t")" "$why"
+	return 2
+}
+
 # fetch_one KEY: download, verify, extract. Prints one progress line.
 fetch_one()
 {
@@ -136,6 +152,10 @@ fetch_one()
 	t=$(mc_now)
 	if [ "$K_LAYOUT" = debug ]; then
 		fetch_debug
+		return
+	fi
+	if [ "$K_LAYOUT" = local ]; then
+		fetch_local
 		return
 	fi
 	mkdir -p "$MC_CACHE/debs" "$K_DIR/boot"

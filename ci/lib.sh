@@ -139,10 +139,11 @@ deb_of() { awk -v r="$1" '$1 == r { print $2 }' "$K_DIR/debs.list"; }
 
 # Where modules for KEY are built (inside the chroot the same path is
 # bind-mounted, so paths are identical inside and outside). A debug kernel's
-# tree (ci/debug-kernel.sh) stays in the cache and is bind-mounted.
+# tree (ci/debug-kernel.sh), or a local row's (a kernel its user built),
+# stays in the cache and is bind-mounted.
 mc_kdir()
 {
-	if [ "$K_LAYOUT" = debug ]; then
+	if [ "$K_LAYOUT" = debug ] || [ "$K_LAYOUT" = local ]; then
 		echo "$K_DIR/tree"
 	elif [ -n "$K_CHROOT_SUITE" ]; then
 		echo "/usr/src/linux-headers-$K_REL"
@@ -172,7 +173,7 @@ mc_debug_source()
 # mc_kdir_host: the same tree as mc_kdir, seen from the host.
 mc_kdir_host()
 {
-	if [ -n "$K_CHROOT_SUITE" ] && [ "$K_LAYOUT" != debug ]; then
+	if [ -n "$K_CHROOT_SUITE" ] && [ "$K_LAYOUT" != debug ] && [ "$K_LAYOUT" != local ]; then
 		echo "$(mc_chroot_dir "$K_CHROOT_SUITE")$(mc_kdir)"
 	else
 		mc_kdir
@@ -191,7 +192,7 @@ mc_in_env()
 		"$@"
 		return
 	fi
-	[ "$K_LAYOUT" = debug ] && extra="$extra $K_DIR"
+	case $K_LAYOUT in debug|local) extra="$extra $K_DIR" ;; esac
 	MC_TOP=$MC_TOP MC_BUILD=$MC_BUILD MC_EXTRA_BIND=$extra \
 	unshare --mount --propagation private bash -c '
 		set -e

@@ -90,8 +90,11 @@ prepare_one()
 	local t
 	mc_kernel "$1"
 	t=$(mc_now)
-	[ "$K_LAYOUT" = debug ] || [ -s "$K_DIR/debs.list" ] || mc_die "kernel $K_KEY is not fetched: run 'bash ci/fetch.sh $K_KEY' first"
-	if [ -z "$K_CHROOT_SUITE" ]; then
+	[ "$K_LAYOUT" = debug ] || [ "$K_LAYOUT" = local ] || [ -s "$K_DIR/debs.list" ] ||
+		mc_die "kernel $K_KEY is not fetched: run 'bash ci/fetch.sh $K_KEY' first"
+	if [ "$K_LAYOUT" = local ]; then
+		mc_log "$K_KEY" toolchain "a kernel built by its user: its tree $(mc_kdir) is used as it is"
+	elif [ -z "$K_CHROOT_SUITE" ]; then
 		host_root || return 1
 	else
 		# a debug kernel has no headers package: it is built below,
