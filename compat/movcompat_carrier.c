@@ -35,6 +35,7 @@
 #include <linux/suspend.h>
 #include <movcompat/movcompat.h>
 #include "movcompat_core.h"
+#include "movcompat_internal.h"
 
 #ifdef MOVCOMPAT_HAVE_CARRIER
 
@@ -492,7 +493,7 @@ static struct page *carrier_move_out(struct movcompat_domain *dom,
 	struct page *dst;
 
 	/* no __GFP_MOVABLE: neither ZONE_MOVABLE nor CMA */
-	dst = alloc_page(GFP_KERNEL | __GFP_NOWARN | __GFP_RETRY_MAYFAIL);
+	dst = alloc_page(GFP_KERNEL | __GFP_NOWARN | MOVCOMPAT_GFP_MAYFAIL);
 	if (!dst)
 		return page;
 	if (!trylock_page(page)) {

@@ -8,12 +8,15 @@
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/pagemap.h>
-#include <linux/sched/signal.h>
+#include <linux/ratelimit.h>
 #include <linux/slab.h>
 #include <movcompat/movcompat.h>
 #include "movcompat_core.h"
 #include "movcompat_core_table.h"
 #include "movcompat_internal.h"
+#ifdef MOVCOMPAT_HAVE_SCHED_SIGNAL_H
+#include <linux/sched/signal.h>	/* fatal_signal_pending() */
+#endif
 
 #ifdef MOVCOMPAT_BACKEND_CORE
 

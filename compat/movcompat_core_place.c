@@ -56,21 +56,39 @@ static unsigned long core_alloc_bulk(gfp_t gfp, int nid, unsigned long nr,
 #endif
 
 /*
+ * Does ZONE_MOVABLE of @page's node have free pages above its high
+ * watermark? Then a __GFP_MOVABLE page that landed in another zone was the
+ * allocator's choice, not a full ZONE_MOVABLE: 4.4-4.7's fair zone
+ * allocation policy hands a node's zones out in turns.
+ */
+static bool core_movable_has_room(struct page *page)
+{
+	struct zone *z = &NODE_DATA(page_to_nid(page))->node_zones[ZONE_MOVABLE];
+
+	return zone_page_state(z, NR_FREE_PAGES) > high_wmark_pages(z);
+}
+
+/* tries of a __GFP_MOVABLE allocation that the allocator put elsewhere */
+#define MOVCOMPAT_CORE_MOVABLE_TRIES	64
+
+/*
  * Up to @nr pages on @nid under the placement policy (top of this file):
  * from ZONE_MOVABLE while the notifier guarantees their move and the zone
  * has pages (anything the allocator put elsewhere goes back, and
- * *@movable_full stops further attempts), otherwise without __GFP_MOVABLE,
- * i.e. never in CMA. @pages must be all NULL; returns how many pages it
- * holds then, in @pages[0 .. n).
+ * *@movable_full stops further attempts once the zone is at its high
+ * watermark), otherwise without __GFP_MOVABLE, i.e. never in CMA. @pages
+ * must be all NULL; returns how many pages it holds then, in
+ * @pages[0 .. n).
  */
 static unsigned int core_alloc_placed(struct movcompat_core *core, gfp_t gfp,
 				      int nid, unsigned int nr,
 				      struct page **pages, bool *movable_full)
 {
-	unsigned int i, n, kept = 0;
+	unsigned int i, n, kept = 0, tries = 0;
 
 	gfp &= ~__GFP_MOVABLE;
-	if (core->zone_movable && !*movable_full) {
+	while (core->zone_movable && !*movable_full &&
+	       tries++ < MOVCOMPAT_CORE_MOVABLE_TRIES) {
 		/* ZONE_MOVABLE needs __GFP_HIGHMEM | __GFP_MOVABLE (gfp_zone()) */
 		gfp_t movable = gfp | __GFP_MOVABLE;
 
@@ -85,12 +103,15 @@ static unsigned int core_alloc_placed(struct movcompat_core *core, gfp_t gfp,
 			if (page_zonenum(page) == ZONE_MOVABLE) {
 				pages[kept++] = page;
 			} else {
+				if (!core_movable_has_room(page))
+					*movable_full = true;
 				__free_page(page);
-				*movable_full = true;
 			}
 		}
 		if (kept)
 			return kept;
+		if (!n)
+			break;
 	}
 	return core_alloc_bulk(gfp, nid, nr, pages);
 }
@@ -204,7 +225,7 @@ static void core_pool_fill(struct movcompat_core *core,
 			   struct movcompat_pass *pass, int nid)
 {
 	/* a destination is never worth the OOM killer: a page can stay */
-	gfp_t gfp = READ_ONCE(core->gfp) | __GFP_NOWARN | __GFP_RETRY_MAYFAIL;
+	gfp_t gfp = READ_ONCE(core->gfp) | __GFP_NOWARN | MOVCOMPAT_GFP_MAYFAIL;
 	unsigned int i, n, kept = 0;
 
 	pass->pool_nid = nid;

@@ -5,6 +5,18 @@
 
 #include <movcompat/movcompat.h>
 
+/*
+ * Allocation flags for a page movcompat moves something into: may fail,
+ * never calls the OOM killer. __GFP_RETRY_MAYFAIL from 4.13 (a macro, so
+ * its own test); before it, __GFP_NORETRY is the flag that keeps the OOM
+ * killer out of an order-0 allocation.
+ */
+#ifdef __GFP_RETRY_MAYFAIL
+#define MOVCOMPAT_GFP_MAYFAIL	__GFP_RETRY_MAYFAIL
+#else
+#define MOVCOMPAT_GFP_MAYFAIL	__GFP_NORETRY
+#endif
+
 #if defined(MOVCOMPAT_BACKEND_AOPS)
 int movcompat_backend_domain_init(struct movcompat_domain *dom,
 				  unsigned int flags);

@@ -83,7 +83,7 @@ static struct page *native_move_out(struct movcompat_domain *dom,
 	struct page *dst;
 	int rc;
 
-	dst = alloc_page(GFP_KERNEL | __GFP_NOWARN | __GFP_RETRY_MAYFAIL);
+	dst = alloc_page(GFP_KERNEL | __GFP_NOWARN | MOVCOMPAT_GFP_MAYFAIL);
 	if (!dst)
 		return src;
 	if (!dom->ops->isolate_page(src, 0)) {

@@ -359,5 +359,7 @@ static inline void movcompat_page_set_private(struct movcompat_domain *dom,
 
 /* the implementation of the inline functions above: not part of the API */
 #include "movcompat_inline.h"
+/* kernel helpers older kernels lack (totalram_pages(), array_size(), ...) */
+#include "movcompat_backports.h"
 
 #endif /* _MOVCOMPAT_MOVCOMPAT_H */

@@ -18,16 +18,29 @@
 /* ---- backend choice (compile time, from the probes) ------------------ */
 /*
  * The core links only where this module may use the kernel exports it
- * needs: the xarray's xas_* and kvfree_call_rcu() are GPL-only on every
- * kernel, and so is __rcu_read_lock() where CONFIG_PREEMPT_RCU is set. A
+ * needs: the xarray's xas_* and kvfree_call_rcu() (kfree_call_rcu()
+ * before 5.9) are GPL-only on every kernel, and so is __rcu_read_lock()
+ * where CONFIG_PREEMPT_RCU is set. Before the xarray (4.20) the core's
+ * table is a radix tree, whose exports are plain on every kernel. A
  * non-GPL module gets the native backends (aops, mops: their exports are
  * plain) and, on kernels with no driver hook, backend none.
  */
+#if defined(MOVCOMPAT_HAVE_XARRAY)
 #if defined(MOVCOMPAT_USABLE_XAS_LOAD) && defined(MOVCOMPAT_USABLE_XAS_STORE) && \
 	defined(MOVCOMPAT_USABLE_XAS_FIND) && \
 	defined(MOVCOMPAT_USABLE_XAS_NOMEM) && \
-	defined(MOVCOMPAT_USABLE_XAS_PAUSE) && \
-	defined(MOVCOMPAT_USABLE_KVFREE_CALL_RCU) && \
+	defined(MOVCOMPAT_USABLE_XAS_PAUSE)
+#define MOVCOMPAT_CORE_TABLE_LINKABLE 1
+#endif
+#elif defined(MOVCOMPAT_USABLE_RADIX_TREE_LOOKUP) && \
+	defined(MOVCOMPAT_USABLE_RADIX_TREE_DELETE) && \
+	defined(MOVCOMPAT_USABLE_RADIX_TREE_GANG_LOOKUP)
+/* before 4.20: the core's table is a radix tree (movcompat_core_table.h) */
+#define MOVCOMPAT_CORE_TABLE_LINKABLE 1
+#endif
+#if defined(MOVCOMPAT_CORE_TABLE_LINKABLE) && \
+	(defined(MOVCOMPAT_USABLE_KVFREE_CALL_RCU) || \
+	 defined(MOVCOMPAT_USABLE_KFREE_CALL_RCU)) && \
 	(defined(MOVCOMPAT_USABLE_RCU_READ_LOCK) || \
 	 !defined(MOVCOMPAT_EXPORT_RCU_READ_LOCK))
 #define MOVCOMPAT_CORE_LINKABLE 1

@@ -14,7 +14,7 @@ t_info "$line"
 set -- $line
 backend=$2 bad=${10}
 case $(uname -r) in
-5.10.*) want=aops ;;
+4.[89].* | 4.1[0-9].* | 5.*) want=aops ;;	# 4.8-5.19
 6.1.* | 6.12.* | 6.16.*) want=mops ;;
 *) want=none ;;
 esac

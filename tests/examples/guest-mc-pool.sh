@@ -11,6 +11,9 @@ st() { awk -v k="$1" '$1 == k { print $2 }' $D/stats; }
 
 t_load mc_pool
 [ -d $D ] || { t_fail mc_pool-debugfs "no $D"; return 0 2>/dev/null || exit 0; }
+# the top block has holes and never goes offline: keep the pool (and the
+# compactions' destinations) out of it until the offlining
+t_fill_top_block
 echo $N >$D/fill && t_pass fill || t_fail fill "echo $N >fill failed"
 backend=$(st backend)
 movable=$(st movable)
@@ -22,10 +25,13 @@ m0=$(st migrated)
 echo 1 >/proc/sys/vm/compact_memory
 [ "$backend" = core ] && echo 1 >/sys/kernel/debug/movcompat-mc_pool/compact
 m1=$(st migrated)
+t_unfill_top_block
 offlined=
 tried=0
+top=$(t_top_block)
 for b in $(t_blocks_most_first $D/pfns); do
 	f=/sys/devices/system/memory/memory$b/state
+	[ "$b" = "$top" ] && continue	# holes: never offline (4.19 WARNs)
 	[ -w $f ] && [ "$(cat $f)" = online ] || continue
 	tried=$((tried + 1))
 	zone=$(t_zone $b)

@@ -25,6 +25,7 @@
 #include <linux/spinlock.h>
 #include <linux/vmalloc.h>
 #include "movcompat_config.h"
+#include <movcompat/movcompat_backports.h>
 
 #if defined(MOVCOMPAT_HAVE_MOVABLE_OPERATIONS) && \
 	defined(MOVCOMPAT_HAVE_SETPAGEMOVABLE_OPS)

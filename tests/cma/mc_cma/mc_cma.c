@@ -68,7 +68,20 @@ static int take_show(struct seq_file *m, void *v)
 	mutex_unlock(&lock);
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(take);
+
+/* spelled out: DEFINE_SHOW_ATTRIBUTE() is v4.16+ and this module has no probes */
+static int take_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, take_show, inode->i_private);
+}
+
+static const struct file_operations take_fops = {
+	.owner = THIS_MODULE,
+	.open = take_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
 
 static ssize_t release_write(struct file *file, const char __user *buf,
 			     size_t len, loff_t *ppos)

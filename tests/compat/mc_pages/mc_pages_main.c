@@ -651,6 +651,7 @@ static const struct file_operations atomic_fops = {
 	.release = single_release,
 };
 
+#ifdef MOVCOMPAT_HAVE_NONATOMIC_PG_ISOLATED	/* PG_waiters exists too */
 /*
  * The lost wake-up of 4.8-5.17 kernels without upstream 356ea3865687 (the
  * probe MOVCOMPAT_HAVE_NONATOMIC_PG_ISOLATED; Debian 5.10): the VM sets
@@ -755,6 +756,7 @@ static const struct file_operations lost_wake_fops = {
 	.llseek = seq_lseek,
 	.release = single_release,
 };
+#endif
 
 static struct page *alloc_one(unsigned long i)
 {
@@ -857,9 +859,9 @@ static int __init mc_pages_init(void)
 	debugfs_create_file("release", 0200, dir, NULL, &release_fops);
 	debugfs_create_file("lockcheck", 0600, dir, NULL, &lockcheck_fops);
 	debugfs_create_file("atomic", 0600, dir, NULL, &atomic_fops);
-	if (IS_ENABLED(MOVCOMPAT_HAVE_NONATOMIC_PG_ISOLATED))
-		debugfs_create_file("lostwake", 0600, dir, NULL,
-				    &lost_wake_fops);
+#ifdef MOVCOMPAT_HAVE_NONATOMIC_PG_ISOLATED
+	debugfs_create_file("lostwake", 0600, dir, NULL, &lost_wake_fops);
+#endif
 	if (pm_late)
 		debugfs_create_file("late", 0600, dir, NULL, &late_fops);
 	if (gap)

@@ -16,7 +16,20 @@ static int mc_smoke_show(struct seq_file *m, void *v)
 	seq_printf(m, "movcompat-smoke ok %s\n", utsname()->release);
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(mc_smoke);
+
+/* spelled out: DEFINE_SHOW_ATTRIBUTE() is v4.16+ and this module has no probes */
+static int mc_smoke_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, mc_smoke_show, inode->i_private);
+}
+
+static const struct file_operations mc_smoke_fops = {
+	.owner = THIS_MODULE,
+	.open = mc_smoke_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
 
 static int __init mc_smoke_init(void)
 {
