@@ -25,13 +25,7 @@ SP=$MC_TOP/semantic-patches
 W=$MC_BUILD/bench-cocci
 CROOT=$MC_CACHE/chroots/cocci-${MOVCOMPAT_COCCI_SUITE:-trixie}
 EVERY=100
-while [ $# -gt 0 ]; do
-	case $1 in
-	--sample-every) EVERY=${2:?}; shift 2 ;;
-	--kernels) shift 2 ;;
-	*) mc_die "usage: ci/bench-cocci.sh [--sample-every N] [--kernels KEYS]" 64 ;;
-	esac
-done
+mc_options "usage: ci/bench-cocci.sh [--sample-every N] [--kernels KEYS]" --sample-every=EVERY --kernels=kernels_ignored -- "$@"
 # the old APIs' identifiers (every transition)
 API_RE='\b(__SetPageMovable|__ClearPageMovable|PageMovable|MIGRATEPAGE_SUCCESS|address_space_operations|movable_operations|balloon_compaction\.h|balloon_page_delete|balloon_page_push|balloon_page_pop|balloon_page_insert|balloon_page_finalize|CONFIG_BALLOON_COMPACTION|CONFIG_MEMORY_BALLOON)\b'
 API_IDS="__SetPageMovable __ClearPageMovable PageMovable MIGRATEPAGE_SUCCESS address_space_operations movable_operations balloon_page_delete balloon_page_push balloon_page_pop balloon_page_insert balloon_page_finalize CONFIG_BALLOON_COMPACTION CONFIG_MEMORY_BALLOON"

@@ -18,13 +18,7 @@
 . "$(dirname "$0")/lib.sh"
 
 kernels=required runs=${MOVCOMPAT_BENCH_RUNS:-3} clock=${MOVCOMPAT_BENCH_CLOCK:-icount}
-while [ $# -gt 0 ]; do
-	case $1 in
-	--kernels) kernels=$2; shift 2 ;;
-	--runs) runs=$2; shift 2 ;;
-	*) mc_die "unknown option '$1'; usage: ci/bench-core.sh [--kernels KEYS] [--runs N]" 64 ;;
-	esac
-done
+mc_options "usage: ci/bench-core.sh [--kernels KEYS] [--runs N]" --kernels=kernels --runs=runs -- "$@"
 keys=$(mc_expand_kernels "$kernels") || exit 64
 want=${MOVCOMPAT_BENCH_CORE_KERNELS:-6.12}
 mkdir -p "$MC_RESULTS"

@@ -27,14 +27,7 @@
 
 kernels=required runs=${MOVCOMPAT_BENCH_RUNS:-4} clock=${MOVCOMPAT_BENCH_CLOCK:-icount}
 usage="usage: ci/bench-shim.sh [--kernels KEYS] [--runs N] [--clock icount|wall]"
-while [ $# -gt 0 ]; do
-	case $1 in
-	--kernels) kernels=$2; shift 2 ;;
-	--runs) runs=$2; shift 2 ;;
-	--clock) clock=$2; shift 2 ;;
-	*) mc_die "unknown option '$1'; $usage" 64 ;;
-	esac
-done
+mc_options "$usage" --kernels=kernels --runs=runs --clock=clock -- "$@"
 case $clock in icount|wall) ;; *) mc_die "bad --clock '$clock'; $usage" 64 ;; esac
 [[ $runs =~ ^[1-9][0-9]*$ ]] || mc_die "bad --runs '$runs'; $usage" 64
 keys=$(mc_expand_kernels "$kernels") || exit 64

@@ -24,15 +24,10 @@
 
 usage="usage: make check-tree KDIR=/path/to/tree [SYMVERS=Module.symvers] [CC=gcc-N] (or ci/check-tree.sh KDIR [--symvers FILE] [--cc CC])"
 kdir='' symvers='' cc='' only=''
-while [ $# -gt 0 ]; do
-	case $1 in
-	--only) only=$2; shift 2 ;;
-	--symvers) symvers=$2; shift 2 ;;
-	--cc) cc=$2; shift 2 ;;
-	-*) mc_die "unknown option '$1'; $usage" 64 ;;
-	*) [ -z "$kdir" ] || mc_die "$usage" 64; kdir=$1; shift ;;
-	esac
-done
+trees=()
+mc_options "$usage" --only=only --symvers=symvers --cc=cc @trees -- "$@"
+[ ${#trees[@]} -le 1 ] || mc_die "$usage" 64
+kdir=${trees[0]:-}
 [ -n "$kdir" ] || mc_die "$usage" 64
 [ -f "$kdir/.config" ] && [ -f "$kdir/Makefile" ] ||
 	mc_die "$kdir is not a configured kernel tree (no .config or Makefile): run 'make defconfig modules_prepare' there, or give the headers tree" 64

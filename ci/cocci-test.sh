@@ -34,13 +34,7 @@ CROOT=$MC_CACHE/chroots/cocci-$COCCI_SUITE
 PATCHES="aops_to_mops mops_to_movcompat to_movcompat balloon_compaction_to_balloon"
 UPDATE=
 kernels=required
-while [ $# -gt 0 ]; do
-	case $1 in
-	--update) UPDATE=1; shift ;;
-	--kernels) kernels=$2; shift 2 ;;
-	*) mc_die "usage: ci/cocci-test.sh [--update] [--kernels KEYS]" 64 ;;
-	esac
-done
+mc_options "usage: ci/cocci-test.sh [--update] [--kernels KEYS]" --update!UPDATE --kernels=kernels -- "$@"
 KEYS=" $(mc_expand_kernels "$kernels") " || exit 64
 npass=0
 nfail=0

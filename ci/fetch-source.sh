@@ -121,12 +121,11 @@ fetch_one()
 	echo "$dest"
 }
 
-DEB_ONLY=0
-if [ "${1:-}" = --deb ]; then
-	DEB_ONLY=1
-	shift
-fi
-[ $# -gt 0 ] || mc_die "usage: ci/fetch-source.sh [--deb] VERSION... (e.g. 5.10 6.1 7.3)" 64
+DEB_ONLY=0 versions=()
+usage="usage: ci/fetch-source.sh [--deb] VERSION... (e.g. 5.10 6.1 7.3)"
+mc_options "$usage" --deb!DEB_ONLY @versions -- "$@"
+set -- "${versions[@]}"
+[ $# -gt 0 ] || mc_die "$usage" 64
 mc_need curl curl
 mc_need xz xz-utils
 rc=0

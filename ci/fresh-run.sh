@@ -17,15 +17,9 @@
 . "$(dirname "$0")/lib.sh"
 
 dir=/var/tmp/movcompat-fresh warm=0 keep=0 cmd=(make test)
-while [ $# -gt 0 ]; do
-	case $1 in
-	--dir) dir=$2; shift 2 ;;
-	--warm) warm=1; shift ;;
-	--keep) keep=1; shift ;;
-	--) shift; [ $# -gt 0 ] && cmd=("$@"); break ;;
-	*) mc_die "unknown option '$1'; usage: ci/fresh-run.sh [--dir DIR] [--warm] [--keep] [-- COMMAND...]" 64 ;;
-	esac
-done
+given=()
+mc_options "usage: ci/fresh-run.sh [--dir DIR] [--warm] [--keep] [-- COMMAND...]" --dir=dir --warm!warm --keep!keep @given -- "$@"
+[ ${#given[@]} = 0 ] || cmd=("${given[@]}")
 [ "$(id -u)" = 0 ] || mc_die "ci/fresh-run.sh needs root (debootstrap, chroot, bind mounts)" 64
 mc_need debootstrap debootstrap
 mc_need git git

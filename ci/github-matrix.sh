@@ -13,12 +13,7 @@
 . "$(dirname "$0")/lib.sh"
 
 kernels=required
-while [ $# -gt 0 ]; do
-	case $1 in
-	--kernels) kernels=$2; shift 2 ;;
-	*) mc_die "unknown option '$1'; usage: ci/github-matrix.sh [--kernels KEYS]" 64 ;;
-	esac
-done
+mc_options "usage: ci/github-matrix.sh [--kernels KEYS]" --kernels=kernels -- "$@"
 keys=$(mc_expand_kernels "$kernels") || exit 64
 
 json_list() { awk 'BEGIN { printf "[" } { printf "%s\"%s\"", (NR > 1 ? "," : ""), $0 } END { print "]" }'; }

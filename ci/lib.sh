@@ -385,6 +385,69 @@ mc_report_results()
 	[ "$fail" = 0 ]
 }
 
+# mc_options USAGE SPEC... -- "$@": the one option parser of ci/. Each SPEC
+# names an option and the variable it sets:
+#   --name=VAR    takes a value (--name VALUE), stored in VAR
+#   --name!VAR    a flag: VAR=1
+#   --name+ARRAY  takes a value, appended to ARRAY (the option may repeat)
+#   @ARRAY        the operands (arguments that are not options) go to
+#                 ARRAY; without it an operand is an error
+#   --            (in "$@") the rest are operands
+# An unknown option, an operand nobody takes or a missing value ends the
+# script with "unknown option ...; USAGE" (exit 64).
+mc_options()
+{
+	local usage=$1 s name var kind found operands=
+	local -a specs=()
+	shift
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		specs+=("$1")
+		[ "${1#@}" = "$1" ] || operands=${1#@}
+		shift
+	done
+	shift
+	[ -z "$operands" ] || eval "$operands=()"
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--)
+			shift
+			[ -n "$operands" ] || [ $# = 0 ] || mc_die "unexpected '$1'; $usage" 64
+			[ $# = 0 ] || eval "$operands+=(\"\$@\")"
+			return 0 ;;
+		-?*)
+			found=
+			for s in "${specs[@]}"; do
+				case $s in
+				--*=*) name=${s%%=*} var=${s#*=} kind=value ;;
+				--*!*) name=${s%%!*} var=${s#*!} kind=flag ;;
+				--*+*) name=${s%%+*} var=${s#*+} kind=append ;;
+				*) continue ;;
+				esac
+				[ "$name" = "$1" ] || continue
+				found=1
+				if [ $kind = flag ]; then
+					printf -v "$var" 1
+					shift
+					break
+				fi
+				[ $# -ge 2 ] || mc_die "option $1 needs a value; $usage" 64
+				if [ $kind = value ]; then
+					printf -v "$var" '%s' "$2"
+				else
+					eval "$var+=(\"\$2\")"
+				fi
+				shift 2
+				break
+			done
+			[ -n "$found" ] || mc_die "unknown option '$1'; $usage" 64 ;;
+		*)
+			[ -n "$operands" ] || mc_die "unexpected '$1'; $usage" 64
+			eval "$operands+=(\"\$1\")"
+			shift ;;
+		esac
+	done
+}
+
 # mc_need CMD PACKAGE...: die with what to do when a command is missing.
 mc_need()
 {

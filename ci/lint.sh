@@ -25,12 +25,7 @@
 . "$(dirname "$0")/lib.sh"
 
 kernels="$MC_DEFAULT_KERNEL 5.10"
-while [ $# -gt 0 ]; do
-	case $1 in
-	--kernels) kernels=$2; shift 2 ;;
-	*) mc_die "unknown option '$1'; usage: ci/lint.sh [--kernels KEYS]" 64 ;;
-	esac
-done
+mc_options "usage: ci/lint.sh [--kernels KEYS]" --kernels=kernels -- "$@"
 kernels=$(mc_expand_kernels "$kernels") || exit 64
 mkdir -p "$MC_RESULTS"
 work=$MC_BUILD/lint

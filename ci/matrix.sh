@@ -13,15 +13,8 @@
 . "$(dirname "$0")/lib.sh"
 
 kernels=required tests_file=$MC_TOP/tests/vmtests.list build_only=0 only=
-while [ $# -gt 0 ]; do
-	case $1 in
-	--kernels) kernels=$2; shift 2 ;;
-	--tests) tests_file=$2; shift 2 ;;
-	--build-only) build_only=1; shift ;;
-	--only) only=,$2,; shift 2 ;;
-	*) mc_die "unknown option '$1'; usage: ci/matrix.sh [--kernels KEYS] [--tests FILE] [--build-only] [--only TESTS]" 64 ;;
-	esac
-done
+mc_options "usage: ci/matrix.sh [--kernels KEYS] [--tests FILE] [--build-only] [--only TESTS]" --kernels=kernels --tests=tests_file --build-only!build_only --only=only -- "$@"
+[ -z "$only" ] || only=,$only,
 keys=$(mc_expand_kernels "$kernels") || exit 64
 [ -r "$tests_file" ] || mc_die "test list '$tests_file' not found" 64
 mkdir -p "$MC_RESULTS"

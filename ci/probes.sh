@@ -14,14 +14,7 @@
 . "$(dirname "$0")/lib.sh"
 
 kernels=required check='' cold=0
-while [ $# -gt 0 ]; do
-	case $1 in
-	--cold) cold=1; shift ;;
-	--kernels) kernels=$2; shift 2 ;;
-	--check) check=$2; shift 2 ;;
-	*) mc_die "unknown option '$1'; usage: ci/probes.sh [--kernels KEYS] [--check FILE]" 64 ;;
-	esac
-done
+mc_options "usage: ci/probes.sh [--kernels KEYS] [--check FILE] [--cold]" --cold!cold --kernels=kernels --check=check -- "$@"
 keys=$(mc_expand_kernels "$kernels") || exit 64
 mkdir -p "$MC_RESULTS"
 table=$MC_RESULTS/probes.tsv

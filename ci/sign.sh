@@ -16,15 +16,7 @@
 
 usage="usage: make sign KEY=key.pem CERT=cert.pem [KERNELS=...] (or ci/sign.sh --key KEY --cert CERT [--kernels KEYS] [MODULE.ko...])"
 key='' cert='' kernels=$MC_DEFAULT_KERNEL mods=()
-while [ $# -gt 0 ]; do
-	case $1 in
-	--key) key=$2; shift 2 ;;
-	--cert) cert=$2; shift 2 ;;
-	--kernels) kernels=$2; shift 2 ;;
-	-*) mc_die "unknown option '$1'; $usage" 64 ;;
-	*) mods+=("$1"); shift ;;
-	esac
-done
+mc_options "$usage" --key=key --cert=cert --kernels=kernels @mods -- "$@"
 [ -n "$key" ] && [ -n "$cert" ] || mc_die "$usage" 64
 [ -r "$key" ] || mc_die "key '$key' is not readable (KEY=: the private key, PEM)" 64
 [ -r "$cert" ] || mc_die "certificate '$cert' is not readable (CERT=: the X.509 certificate, PEM or DER)" 64

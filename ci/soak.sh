@@ -20,13 +20,7 @@
 DEFAULT_S=60
 DEFAULT_MIN=1000000
 kernels=required secs=$DEFAULT_S
-while [ $# -gt 0 ]; do
-	case $1 in
-	--kernels) kernels=$2; shift 2 ;;
-	--seconds) secs=$2; shift 2 ;;
-	*) mc_die "unknown option '$1'; usage: ci/soak.sh [--kernels KEYS] [--seconds S]" 64 ;;
-	esac
-done
+mc_options "usage: ci/soak.sh [--kernels KEYS] [--seconds S]" --kernels=kernels --seconds=secs -- "$@"
 case $secs in
 '' | *[!0-9]*) mc_die "--seconds '$secs' is not a number of seconds (e.g. SOAK_S=120)" 64 ;;
 esac

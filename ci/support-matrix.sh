@@ -15,13 +15,7 @@
 . "$(dirname "$0")/lib.sh"
 
 res=$MC_RESULTS out=$MC_TOP/docs/support-matrix.md
-while [ $# -gt 0 ]; do
-	case $1 in
-	--results) res=$2; shift 2 ;;
-	--out) out=$2; shift 2 ;;
-	*) mc_die "unknown option '$1'; usage: ci/support-matrix.sh [--results DIR] [--out FILE]" 64 ;;
-	esac
-done
+mc_options "usage: ci/support-matrix.sh [--results DIR] [--out FILE]" --results=res --out=out -- "$@"
 [ -s "$res/summary.tsv" ] && [ -s "$res/tests.tsv" ] ||
 	mc_die "no results of a matrix run in $res (summary.tsv, tests.tsv): run make test (or make vmtest) first" 1
 res=$(cd "$res" && pwd)

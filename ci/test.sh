@@ -19,13 +19,7 @@
 . "$(dirname "$0")/lib.sh"
 
 kernels=required kernel_only=0
-while [ $# -gt 0 ]; do
-	case $1 in
-	--kernels) kernels=$2; shift 2 ;;
-	--kernel-only) kernel_only=1; shift ;;
-	*) mc_die "unknown option '$1'; usage: ci/test.sh [--kernels KEYS] [--kernel-only]" 64 ;;
-	esac
-done
+mc_options "usage: ci/test.sh [--kernels KEYS] [--kernel-only]" --kernels=kernels --kernel-only!kernel_only -- "$@"
 keys=$(mc_expand_kernels "$kernels") || exit 64
 mkdir -p "$MC_RESULTS"
 : >"$MC_RESULTS/tests.tsv"

@@ -37,22 +37,13 @@ key=$1
 shift
 name='' timeout=${MOVCOMPAT_VM_TIMEOUT:-120} mem=1024 append='' retries=3 expect_err=0
 modules=() envs=() guests=() gnames=()
-while [ $# -gt 0 ]; do
-	case $1 in
-	--guest)
-		if [[ "$2" == *=* ]]; then gnames+=("${2%%=*}"); guests+=("${2#*=}")
-		else gnames+=("$(basename "$2" .sh)"); guests+=("$2"); fi
-		shift 2 ;;
-	--module) modules+=("$2"); shift 2 ;;
-	--name) name=$2; shift 2 ;;
-	--timeout) timeout=$2; shift 2 ;;
-	--mem) mem=$2; shift 2 ;;
-	--append) append=$2; shift 2 ;;
-	--env) envs+=("$2"); shift 2 ;;
-	--retries) retries=$2; shift 2 ;;
-	--expect-console-error) expect_err=1; shift ;;
-	*) mc_die "unknown option '$1'; $usage" 64 ;;
-	esac
+gspecs=()
+mc_options "$usage" --guest+gspecs --module+modules --name=name --timeout=timeout \
+	--mem=mem --append=append --env+envs --retries=retries \
+	--expect-console-error!expect_err -- "$@"
+for g in "${gspecs[@]}"; do
+	if [[ "$g" == *=* ]]; then gnames+=("${g%%=*}"); guests+=("${g#*=}")
+	else gnames+=("$(basename "$g" .sh)"); guests+=("$g"); fi
 done
 mc_kernel "$key"
 timeout=$((timeout * K_SLOW))

@@ -50,11 +50,12 @@ unsigned long movcompat_native_owner(struct movcompat_domain *dom)
  * A struct page that is initialised: in an online memory section (whose
  * memory map is initialised as a whole, holes as reserved pages). Not
  * pfn_valid(): from 6.x it takes rcu_read_lock(), GPL-only on PREEMPT_RCU
- * kernels, and this must build for non-GPL modules too.
+ * kernels, and this must build for non-GPL modules too. Kernels before
+ * online sections (4.13) have a lock-free pfn_valid().
  */
 static struct page *native_online_page(unsigned long pfn)
 {
-#ifdef CONFIG_SPARSEMEM
+#if defined(CONFIG_SPARSEMEM) && defined(MOVCOMPAT_HAVE_ONLINE_SECTION_NR)
 	return online_section_nr(pfn_to_section_nr(pfn)) ? pfn_to_page(pfn) : NULL;
 #else
 	return pfn_valid(pfn) ? pfn_to_page(pfn) : NULL;

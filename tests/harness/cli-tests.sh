@@ -39,6 +39,10 @@ expect unknown-kernel-key 64 "unknown kernel key 'no-such-kernel'" \
 	bash "$C/build.sh" no-such-kernel "$MC_TOP/tests/harness/smoke"
 expect unknown-kernel-in-KERNELS 64 "unknown kernel key '9.99'" \
 	bash "$C/matrix.sh" --kernels "6.1 9.99"
+expect unknown-option 64 "unknown option '--bogus'; usage: ci/matrix.sh" \
+	bash "$C/matrix.sh" --bogus
+expect option-needs-value 64 "option --kernels needs a value; usage: ci/matrix.sh" \
+	bash "$C/matrix.sh" --kernels
 expect missing-module-dir 64 "module directory '$tmp/nope' does not exist" \
 	bash "$C/build.sh" "$KEY" "$tmp/nope"
 expect missing-guest-script 64 "guest script '$tmp/nope.sh' does not exist" \
