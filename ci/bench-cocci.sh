@@ -23,7 +23,7 @@
 
 SP=$MC_TOP/semantic-patches
 W=$MC_BUILD/bench-cocci
-CROOT=$MC_CACHE/chroots/cocci-${MOVCOMPAT_COCCI_SUITE:-trixie}
+CROOT=$MC_COCCI_ROOT
 EVERY=100
 mc_options "usage: ci/bench-cocci.sh [--sample-every N] [--kernels KEYS]" --sample-every=EVERY --kernels=kernels_ignored -- "$@"
 # the old APIs' identifiers (every transition)
@@ -54,21 +54,7 @@ secs()
 	awk -v a="$(date +%s.%N)" -v b="$t" 'BEGIN { printf "%.2f", a - b }'
 }
 
-spatch_new()
-{
-	MC_BINDS="$MC_TOP $MC_BUILD $MC_CACHE/sources" WD=$PWD \
-	unshare --mount --propagation private bash -c '
-		c=$1
-		shift
-		for p in $MC_BINDS; do
-			mkdir -p "$p" "$c$p"
-			mount --bind "$p" "$c$p"
-		done
-		exec chroot "$c" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-			HOME=/root TMPDIR=/tmp WD="$WD" \
-			bash -c "cd \"\$WD\" && exec spatch \"\$@\"" spatch "$@"
-	' bash "$CROOT" "$@"
-}
+spatch_new() { mc_spatch_new "$@"; }
 
 # Coccinelle with the libpython its Python rules load (as cocci-test.sh)
 bash "$MC_CI/deps.sh" --cocci >&2 || mc_die "coccinelle (spatch) missing and ci/deps.sh --cocci could not install it"

@@ -180,11 +180,45 @@ mc_kdir_host()
 	fi
 }
 
+# mc_chroot_run ROOT BINDS CMD...: the one chroot runner of ci/: CMD in the
+# chroot ROOT, inside a private mount namespace where each path of BINDS
+# (space separated) is bind-mounted at its own path and /proc is mounted,
+# with a clean environment (PATH, HOME=/root, TMPDIR=/tmp), in / or in
+# $MC_CHROOT_WD when that is set. Nothing stays mounted afterwards.
+mc_chroot_run()
+{
+	local root=$1 binds=$2
+	shift 2
+	MC_BINDS=$binds MC_WD=${MC_CHROOT_WD:-/} \
+	unshare --mount --propagation private bash -c '
+		set -e
+		c=$1
+		shift
+		for p in $MC_BINDS; do
+			mkdir -p "$p" "$c$p"
+			mount --bind "$p" "$c$p"
+		done
+		mount -t proc proc "$c/proc"
+		exec chroot "$c" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+			HOME=/root TMPDIR=/tmp MC_WD="$MC_WD" \
+			bash -c "cd \"\$MC_WD\" && exec \"\$@\"" bash "$@"
+	' bash "$root" "$@"
+}
+
+# The chroot with the newest Coccinelle (ci/cocci-test.sh builds it), and
+# mc_spatch_new ARGS...: its spatch, run in the current directory with the
+# repository, the build tree and the source cache bind-mounted.
+MC_COCCI_SUITE=${MOVCOMPAT_COCCI_SUITE:-trixie}
+MC_COCCI_ROOT=$MC_CACHE/chroots/cocci-$MC_COCCI_SUITE
+mc_spatch_new()
+{
+	MC_CHROOT_WD=$PWD mc_chroot_run "$MC_COCCI_ROOT" "$MC_TOP $MC_BUILD $MC_CACHE/sources" spatch "$@"
+}
+
 # mc_in_env CMD...: run CMD in the current kernel's build environment: on
-# the host, or in its chroot inside a private mount namespace where the
-# repository, the build tree, a debug kernel's cache entry and
-# $MC_EXTRA_BIND are bind-mounted at their own paths and /proc is mounted
-# (nothing stays mounted afterwards).
+# the host, or in its chroot (mc_chroot_run) with the repository, the build
+# tree, a debug or local kernel's cache entry and $MC_EXTRA_BIND
+# bind-mounted at their own paths.
 mc_in_env()
 {
 	local extra=${MC_EXTRA_BIND:-}
@@ -193,18 +227,7 @@ mc_in_env()
 		return
 	fi
 	case $K_LAYOUT in debug|local) extra="$extra $K_DIR" ;; esac
-	MC_TOP=$MC_TOP MC_BUILD=$MC_BUILD MC_EXTRA_BIND=$extra \
-	unshare --mount --propagation private bash -c '
-		set -e
-		c=$1
-		shift
-		for p in "$MC_TOP" "$MC_BUILD" $MC_EXTRA_BIND; do
-			mkdir -p "$p" "$c$p"
-			mount --bind "$p" "$c$p"
-		done
-		mount -t proc proc "$c/proc"
-		exec chroot "$c" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root "$@"
-	' bash "$(mc_chroot_dir "$K_CHROOT_SUITE")" "$@"
+	mc_chroot_run "$(mc_chroot_dir "$K_CHROOT_SUITE")" "$MC_TOP $MC_BUILD $extra" "$@"
 }
 
 # mc_chroot_install LOG PKG...: install the packages of PKG... that the
