@@ -40,7 +40,9 @@ when=$(date -u -r "$res/summary.tsv" +%Y-%m-%d)
 	echo "|---|---|---|---|---|---|---|---|---|"
 	while read -r key fetch tool built boot tests need; do
 		[ -n "$key" ] || continue
-		mc_kernel "$key" 2>/dev/null || continue
+		# a key of another kernel list (a local run): not in this table
+		(mc_kernel "$key") 2>/dev/null || continue
+		mc_kernel "$key"
 		[ "$tool" = PASS ] || fetch="$fetch, toolchain $tool"
 		b=$(backend "$key" movram) c=$(backend "$key" movram-carrier)
 		echo "| $key | \`$K_REL\` | $fetch | $built | $boot | $tests | ${b:--} | ${c:--} | $need |"
