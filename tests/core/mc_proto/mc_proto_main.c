@@ -537,9 +537,10 @@ static void test_gfp_not_last_caller(void)
 	if (page)
 		put_page(page);
 	dst = READ_ONCE(dom.core->gfp);
-	if (!(dst & __GFP_DIRECT_RECLAIM))
+	/* GFP_KERNEL's reclaim, IO and FS bits (__GFP_WAIT before 4.4) */
+	if ((dst & GFP_KERNEL) != GFP_KERNEL)
 		report(false, "gfp-not-last-caller",
-		       "after one GFP_NOWAIT allocation destinations are allocated with %#x (no direct reclaim)",
+		       "after one GFP_NOWAIT allocation destinations are allocated with %#x (not GFP_KERNEL's reclaim)",
 		       (unsigned int)(__force unsigned int)dst);
 	else
 		report(true, "gfp-not-last-caller", NULL);
