@@ -132,6 +132,11 @@ t_block_counts()
 # t_blocks_most_first PFNS_FILE: those memory blocks' numbers, most first.
 t_blocks_most_first() { t_block_counts "$1" | awk '{ print $2 }'; }
 
+# t_offline_candidates PFNS_FILE: the same without the top memory block,
+# which has holes (QEMU's reserved tail) and never goes offline (4.19 even
+# WARNs when asked): the blocks an offlining test may try.
+t_offline_candidates() { t_blocks_most_first "$1" | grep -vx "$(t_top_block)"; }
+
 # t_fill_top_block / t_unfill_top_block: hold the top memory block with
 # page cache (a tmpfs file of one block's size), and let it go. The
 # allocator hands that block out first, and in these guests it has holes:

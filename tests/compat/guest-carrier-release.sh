@@ -35,12 +35,10 @@ attempt()
 	backend=$(awk '$1 == "backend" { print $2 }' $D/stats)
 	[ "$backend" = carrier ] || { t_fail carrier-release-backend "backend is $backend, not carrier"; return 1; }
 	ppb=$(t_block_pages)
-	top=$(t_top_block)
 	# the ZONE_MOVABLE block with most carried pages: a ZONE_NORMAL block
 	# may hold unmovable kernel pages and refuse for reasons of its own
 	b=
-	for c in $(t_blocks_most_first $D/pfns); do
-		[ "$c" != "$top" ] || continue
+	for c in $(t_offline_candidates $D/pfns); do
 		case $(t_zone $c) in Movable*) b=$c; break ;; esac
 	done
 	[ -n "$b" ] || { t_fail carrier-release-block "round $1: no carried page in a ZONE_MOVABLE block but the top one: $(t_blocks_of $D/pfns)"; rmmod $M; return 1; }

@@ -41,9 +41,8 @@ for carrier in $ROUNDS; do
 	esac
 	# the kernel's compaction must not reach the unloaded module
 	echo 1 >/proc/sys/vm/compact_memory
-	top=$(t_top_block) hung=0 tried=0
-	for blk in $(t_blocks_most_first /tmp/leaked); do
-		[ "$blk" != "$top" ] || continue
+	hung=0 tried=0
+	for blk in $(t_offline_candidates /tmp/leaked); do
 		case $(t_zone $blk) in Movable*) ;; *) continue ;; esac
 		tried=$((tried + 1))
 		rc=0

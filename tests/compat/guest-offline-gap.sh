@@ -28,9 +28,8 @@ round() # NAME [PARAMS...]
 	echo hold >$D/gap
 	cat $D/gap >/tmp/held
 	b=$(awk '$1 == "backend" { print $2 }' $D/stats)
-	held=$(wc -l </tmp/held) top=$(t_top_block) blk=
-	for x in $(t_blocks_most_first /tmp/held); do
-		[ "$x" != "$top" ] || continue
+	held=$(wc -l </tmp/held) blk=
+	for x in $(t_offline_candidates /tmp/held); do
 		case $(t_zone "$x") in Movable*) blk=$x; break ;; esac
 	done
 	if [ -z "$blk" ]; then

@@ -75,13 +75,11 @@ t_unfill_top_block
 ppb=$(t_block_pages)
 
 # 2. offline the memory blocks holding most of our pages (next on EBUSY)
-blocks=$(t_blocks_most_first $D/pfns)
+blocks=$(t_offline_candidates $D/pfns)
 offlined=0
 tried=0
-top=$(t_top_block)
 for b in $blocks; do
 	f=/sys/devices/system/memory/memory$b/state
-	[ "$b" = "$top" ] && continue	# holes: never offline (4.19 WARNs)
 	[ -w $f ] || continue
 	[ "$(cat $f)" = online ] || continue
 	tried=$((tried + 1))

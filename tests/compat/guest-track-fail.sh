@@ -32,9 +32,8 @@ round() # NAME [PARAMS...]
 	t_info "$_r: backend $b, $u of $(st pages) pages not movable; $(t_blocks_of $D/pfns)"
 	[ "$u" -le $FOREIGN ] && t_pass "$_r-own-pages-movable" ||
 		t_fail "$_r-own-pages-movable" "$u pages could not be made movable; only the $FOREIGN the driver allocated itself may fail"
-	top=$(t_top_block) tried=0 hung=0 done=0
-	for blk in $(t_blocks_most_first $D/pfns); do
-		[ "$blk" != "$top" ] || continue
+	tried=0 hung=0 done=0
+	for blk in $(t_offline_candidates $D/pfns); do
 		case $(t_zone $blk) in Movable*) ;; *) continue ;; esac
 		tried=$((tried + 1))
 		rc=0

@@ -28,10 +28,8 @@ m1=$(st migrated)
 t_unfill_top_block
 offlined=
 tried=0
-top=$(t_top_block)
-for b in $(t_blocks_most_first $D/pfns); do
+for b in $(t_offline_candidates $D/pfns); do
 	f=/sys/devices/system/memory/memory$b/state
-	[ "$b" = "$top" ] && continue	# holes: never offline (4.19 WARNs)
 	[ -w $f ] && [ "$(cat $f)" = online ] || continue
 	tried=$((tried + 1))
 	zone=$(t_zone $b)
