@@ -137,13 +137,18 @@ mc_kernel_packages()
 # current kernel, from the list ci/fetch.sh wrote.
 deb_of() { awk -v r="$1" '$1 == r { print $2 }' "$K_DIR/debs.list"; }
 
+# mc_own_tree: the current kernel's build tree is its own, in the cache
+# ($K_DIR/tree): a debug kernel (ci/debug-kernel.sh) or a local row's (a
+# kernel its user built), not a Debian headers package.
+mc_own_tree() { [ "$K_LAYOUT" = debug ] || [ "$K_LAYOUT" = local ]; }
+
 # Where modules for KEY are built (inside the chroot the same path is
 # bind-mounted, so paths are identical inside and outside). A debug kernel's
 # tree (ci/debug-kernel.sh), or a local row's (a kernel its user built),
 # stays in the cache and is bind-mounted.
 mc_kdir()
 {
-	if [ "$K_LAYOUT" = debug ] || [ "$K_LAYOUT" = local ]; then
+	if mc_own_tree; then
 		echo "$K_DIR/tree"
 	elif [ -n "$K_CHROOT_SUITE" ]; then
 		echo "/usr/src/linux-headers-$K_REL"
@@ -173,7 +178,7 @@ mc_debug_source()
 # mc_kdir_host: the same tree as mc_kdir, seen from the host.
 mc_kdir_host()
 {
-	if [ -n "$K_CHROOT_SUITE" ] && [ "$K_LAYOUT" != debug ] && [ "$K_LAYOUT" != local ]; then
+	if [ -n "$K_CHROOT_SUITE" ] && ! mc_own_tree; then
 		echo "$(mc_chroot_dir "$K_CHROOT_SUITE")$(mc_kdir)"
 	else
 		mc_kdir
@@ -226,7 +231,7 @@ mc_in_env()
 		"$@"
 		return
 	fi
-	case $K_LAYOUT in debug|local) extra="$extra $K_DIR" ;; esac
+	! mc_own_tree || extra="$extra $K_DIR"
 	mc_chroot_run "$(mc_chroot_dir "$K_CHROOT_SUITE")" "$MC_TOP $MC_BUILD $extra" "$@"
 }
 
@@ -242,7 +247,7 @@ mc_chroot_install()
 	(
 		flock 9
 		# shellcheck disable=SC2016 # dpkg-query's format, not the shell's
-		missing=$(chroot "$croot" dpkg-query -W -f '${Package} ${Status}\n' "$@" 2>/dev/null |
+		missing=$(mc_chroot_run "$croot" "" dpkg-query -W -f '${Package} ${Status}\n' "$@" 2>/dev/null |
 			awk '$NF == "installed" { ok[$1] = 1 } END { for (p in ok) print p }' |
 			sort | comm -13 - <(printf '%s\n' "$@" | sort) | tr '\n' ' ')
 		[ -n "${missing// /}" ] || exit 0

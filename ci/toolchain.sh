@@ -90,7 +90,7 @@ prepare_one()
 	local t
 	mc_kernel "$1"
 	t=$(mc_now)
-	[ "$K_LAYOUT" = debug ] || [ "$K_LAYOUT" = local ] || [ -s "$K_DIR/debs.list" ] ||
+	mc_own_tree || [ -s "$K_DIR/debs.list" ] ||
 		mc_die "kernel $K_KEY is not fetched: run 'bash ci/fetch.sh $K_KEY' first"
 	if [ "$K_LAYOUT" = local ]; then
 		mc_log "$K_KEY" toolchain "a kernel built by its user: its tree $(mc_kdir) is used as it is"

@@ -18,6 +18,8 @@
 # call; modinfo must show the test key as the installed module's signer. Rows in
 # build/results/tests.tsv (suite "harness", tests dkms-STEP).
 #
+# usage: tests/harness/dkms.sh [KEY]   (default: the default kernel)
+
 . "$(dirname "$0")/../../ci/lib.sh"
 
 key=${1:-$MC_DEFAULT_KERNEL}
