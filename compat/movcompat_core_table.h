@@ -136,7 +136,7 @@ mc_iter_first(struct movcompat_table *t, struct mc_table_iter *it,
 	return mc_iter_skip(it, xas_find(&it->xas, last));
 }
 
-static inline struct movcompat_chunk *mc_iter_next(struct mc_table_iter *it)
+static inline struct movcompat_chunk *mc_table_next(struct mc_table_iter *it)
 {
 	return mc_iter_skip(it, xas_next_entry(&it->xas, it->last));
 }
@@ -165,7 +165,7 @@ struct movcompat_table {
 
 static inline void mc_index_init(struct movcompat_table *t)
 {
-	/* nodes come from the preload, else from the atomic reserve */
+	/* nodes are allocated GFP_ATOMIC under the spinlock (no preload) */
 	INIT_RADIX_TREE(&t->root, GFP_ATOMIC | __GFP_NOWARN);
 	spin_lock_init(&t->lock);
 }
@@ -200,7 +200,7 @@ struct mc_table_iter {
 	struct movcompat_chunk *buf[MC_ITER_BATCH];
 };
 
-static inline struct movcompat_chunk *mc_iter_next(struct mc_table_iter *it)
+static inline struct movcompat_chunk *mc_table_next(struct mc_table_iter *it)
 {
 	struct movcompat_chunk *c;
 
@@ -238,7 +238,7 @@ mc_iter_first(struct movcompat_table *t, struct mc_table_iter *it,
 	it->last = last;
 	it->i = 0;
 	it->n = 0;
-	return mc_iter_next(it);
+	return mc_table_next(it);
 }
 
 /* the chunks looked up ahead are not valid after rcu_read_unlock() */
@@ -280,12 +280,6 @@ static inline struct movcompat_chunk *mc_table_first(struct movcompat_table *t,
 {
 	return mc_iter_first(t, it, first_pfn / BITS_PER_LONG,
 			     last_pfn / BITS_PER_LONG);
-}
-
-/* the walk's next chunk, or NULL */
-static inline struct movcompat_chunk *mc_table_next(struct mc_table_iter *it)
-{
-	return mc_iter_next(it);
 }
 
 /* the chunk of @pfn, or NULL; call under rcu_read_lock() or with it pinned */
