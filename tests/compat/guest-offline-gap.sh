@@ -25,7 +25,9 @@ round() # NAME [PARAMS...]
 	n=$1
 	shift
 	t_load_off_top_block $M npages=$NPAGES gap=$GAP "$@" || return
+	t_fill_top_block	# it never goes offline: keep the held pages out of it
 	echo hold >$D/gap
+	t_unfill_top_block
 	cat $D/gap >/tmp/held
 	b=$(awk '$1 == "backend" { print $2 }' $D/stats)
 	held=$(wc -l </tmp/held) blk=
