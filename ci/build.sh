@@ -43,7 +43,7 @@ fi
 # movcompat's build options given in the environment become make arguments
 # (before the explicit ones, which win): chroot builds run under env -i,
 # and the arguments are part of the cache key below
-for v in MOVCOMPAT_GPL MOVCOMPAT_BACKEND MOVCOMPAT_FAULTS MOVCOMPAT_BREAK; do
+for v in MOVCOMPAT_GPL MOVCOMPAT_BACKEND MOVCOMPAT_FAULTS MOVCOMPAT_BREAK MOVCOMPAT_INDEX; do
 	[ -z "${!v:-}" ] || set -- "$v=${!v}" "$@"
 done
 mc_kernel "$key"

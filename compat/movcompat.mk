@@ -22,6 +22,8 @@
 #                          with the kernel's migration on 6.0-6.16)
 #   MOVCOMPAT_BACKEND=none force pages that are never moved (testing)
 #   MOVCOMPAT_FAULTS=y     test builds: fault-injection points (debugfs knobs)
+#   MOVCOMPAT_INDEX=radix  test builds: page indexes on the radix tree that
+#                          kernels before 4.20 use, on any kernel
 #   MOVCOMPAT_BREAK=rule   protocol tests only: break one rule of the core
 #                          (released, eagain, putback, tail, isolated, dst_fail,
 #                          teardown, cancel)
@@ -73,6 +75,11 @@ else ifeq ($(MOVCOMPAT_BACKEND),core)
 movcompat-ccflags += -DMOVCOMPAT_FORCE_BACKEND_CORE
 else ifneq ($(MOVCOMPAT_BACKEND),)
 $(error movcompat: MOVCOMPAT_BACKEND=$(MOVCOMPAT_BACKEND) is not a backend you can force; use core or none, or leave it unset for the automatic choice)
+endif
+ifeq ($(MOVCOMPAT_INDEX),radix)
+movcompat-ccflags += -DMOVCOMPAT_FORCE_RADIX_TREE
+else ifneq ($(MOVCOMPAT_INDEX),)
+$(error movcompat: MOVCOMPAT_INDEX=$(MOVCOMPAT_INDEX) is not an index you can force; use radix (the pre-4.20 page index), or leave it unset)
 endif
 ifeq ($(MOVCOMPAT_FAULTS),y)
 movcompat-ccflags += -DMOVCOMPAT_FAULT_INJECTION

@@ -6,7 +6,7 @@
  *
  * An index by pfn / BITS_PER_LONG holds one chunk of four bit words per
  * BITS_PER_LONG pfns: an xarray, or a radix tree under a spinlock on
- * kernels before the xarray (4.20; MOVCOMPAT_HAVE_XARRAY), behind the
+ * kernels before the xarray (4.20; MOVCOMPAT_USE_XARRAY), behind the
  * same few operations (mc_index_*(), mc_table_first() and _next()). A
  * page is found from its pfn (pfn_to_page), so the table stores no
  * pointers, and the hot path of a migration costs
@@ -37,8 +37,8 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
-#include <movcompat/movcompat.h>	/* the probes: MOVCOMPAT_HAVE_XARRAY */
-#ifdef MOVCOMPAT_HAVE_XARRAY
+#include <movcompat/movcompat.h>	/* MOVCOMPAT_USE_XARRAY */
+#ifdef MOVCOMPAT_USE_XARRAY
 #include <linux/xarray.h>
 #else
 #include <linux/radix-tree.h>
@@ -78,7 +78,7 @@ static inline bool mc_chunk_empty(struct movcompat_chunk *c)
 	       !READ_ONCE(c->fresh) && !READ_ONCE(c->reserved);
 }
 
-#ifdef MOVCOMPAT_HAVE_XARRAY
+#ifdef MOVCOMPAT_USE_XARRAY
 /* the index: chunk number -> struct movcompat_chunk */
 struct movcompat_table {
 	struct xarray xa;
@@ -157,7 +157,7 @@ static inline void mc_index_destroy(struct movcompat_table *t)
 		kfree(c);
 	xa_destroy(&t->xa);
 }
-#else /* !MOVCOMPAT_HAVE_XARRAY: a radix tree */
+#else /* !MOVCOMPAT_USE_XARRAY: a radix tree */
 struct movcompat_table {
 	struct radix_tree_root root;
 	spinlock_t lock;	/* changes of root */
@@ -258,7 +258,7 @@ static inline void mc_index_destroy(struct movcompat_table *t)
 		kfree(c);
 	}
 }
-#endif /* MOVCOMPAT_HAVE_XARRAY */
+#endif /* MOVCOMPAT_USE_XARRAY */
 
 /**
  * mc_table_first() - start a walk of the chunks of @first_pfn..@last_pfn.
@@ -308,7 +308,7 @@ static inline void mc_chunk_set_locked(struct movcompat_chunk *c,
  *
  * Return: 0 or -ENOMEM.
  */
-#ifdef MOVCOMPAT_HAVE_XARRAY
+#ifdef MOVCOMPAT_USE_XARRAY
 static inline int mc_table_set(struct movcompat_table *t, unsigned long pfn,
 			       enum movcompat_table_word w, gfp_t gfp)
 {

@@ -145,6 +145,8 @@ static int stats_show(struct seq_file *m, void *v)
 
 	seq_printf(m, "backend %s\n", movcompat_domain_backend_name(core->dom));
 	seq_printf(m, "pages %ld\n", atomic_long_read(&core->dom->nr_movable));
+	seq_printf(m, "table %s\n",
+		   IS_ENABLED(MOVCOMPAT_USE_XARRAY) ? "xarray" : "radix");
 	seq_printf(m, "zone_movable %d\n", core->zone_movable);
 	seq_printf(m, "offlining %d\n", READ_ONCE(core->offlining));
 	seq_printf(m, "passes %ld\n", atomic_long_read(&s->passes));

@@ -25,7 +25,17 @@
  * non-GPL module gets the native backends (aops, mops: their exports are
  * plain) and, on kernels with no driver hook, backend none.
  */
-#if defined(MOVCOMPAT_HAVE_XARRAY)
+/*
+ * Page indexes (the core's table, movram's disks) sit on the xarray where
+ * the kernel has one, else on a radix tree. The build knob
+ * MOVCOMPAT_INDEX=radix (movcompat.mk) takes the radix tree on any kernel,
+ * so that the code of kernels before 4.20 runs in the tests of today's.
+ */
+#if defined(MOVCOMPAT_HAVE_XARRAY) && !defined(MOVCOMPAT_FORCE_RADIX_TREE)
+#define MOVCOMPAT_USE_XARRAY 1
+#endif
+
+#if defined(MOVCOMPAT_USE_XARRAY)
 #if defined(MOVCOMPAT_USABLE_XAS_LOAD) && defined(MOVCOMPAT_USABLE_XAS_STORE) && \
 	defined(MOVCOMPAT_USABLE_XAS_FIND) && \
 	defined(MOVCOMPAT_USABLE_XAS_NOMEM) && \

@@ -10,9 +10,11 @@
 # memory notifier, and the counters are checked against the core's stats
 # instead of /proc/vmstat.
 # The module is named after the test: pages -> mc_pages, pages-core ->
-# mc_pages_core (the build variant with the core forced); pages-carrier is
-# mc_pages asking for the balloon carrier; pages-core-carrier is
-# mc_pages_core asking for it (the carrier on 6.0-6.16, core forced).
+# mc_pages_core (the build variant with the core forced), pages-core-radix
+# -> mc_pages_core_radix (the core on its pre-4.20 radix-tree table);
+# pages-carrier is mc_pages asking for the balloon carrier;
+# pages-core-carrier is mc_pages_core asking for it (the carrier on
+# 6.0-6.16, core forced).
 M=mc_$(echo "${MCT_TEST:-pages}" | tr - _)
 PARAMS=
 case "${MCT_TEST:-}" in
@@ -37,6 +39,10 @@ t_load $M npages=${MC_NPAGES:-16384} $PARAMS
 backend=$(stat backend)
 movable=$(stat movable)
 t_info "backend=$backend movable=$movable pages=$(stat pages)"
+case ${MCT_TEST:-} in
+*-radix)	# built with MOVCOMPAT_INDEX=radix: the core's pre-4.20 table
+	[ "$(cstat table)" = radix ] && t_pass table-radix || t_fail table-radix "built with MOVCOMPAT_INDEX=radix, but the core's table is '$(cstat table)'" ;;
+esac
 t_info "after load: $(t_blocks_of $D/pfns)"
 case "$backend" in
 aops|mops|core|carrier) [ "$movable" = 1 ] && t_pass backend-movable || t_fail backend-movable "backend $backend but movable=$movable" ;;
