@@ -4,12 +4,13 @@
  * movable: compaction and memory-block offlining migrate them while the
  * disk is in use. One source for every kernel movcompat supports.
  *
- * Each disk keeps its pages in an xarray indexed by page offset; the
- * per-page value (movcompat_page_private()) holds the disk and offset. Pages are
+ * Each disk keeps its pages in an index by page offset (an xarray, or a
+ * radix tree before v4.20: movram_index.h); the per-page value
+ * (movcompat_page_private()) holds the disk and offset. Pages are
  * allocated on first write and freed by discard. The rule that makes I/O
  * and migration safe together:
  *
- *  - the xarray slot of a page changes only under xa_lock; migrate_page
+ *  - the index slot of a page changes only under its lock; migrate_page
  *    (called with the page locked by the VM) swaps in the new page there;
  *  - I/O takes a reference and the page lock, then checks that the slot
  *    still holds that page (movram_get_locked()); a page being migrated is
@@ -23,12 +24,11 @@
 #include <linux/ctype.h>
 #include <linux/highmem.h>
 #include <linux/module.h>
-#include <linux/sched/mm.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
-#include <linux/xarray.h>
 #include <movcompat/movcompat.h>
 #include "movcompat_blkdev.h"
+#include "movram_index.h"
 
 #define MOVRAM_MAX_DISKS	16
 #define MOVRAM_PAGE_SECTORS_SHIFT	(PAGE_SHIFT - SECTOR_SHIFT)
@@ -107,7 +107,7 @@ MODULE_PARM_DESC(carrier, "ask movcompat for the balloon carrier where it exists
 struct movram {
 	unsigned int nr;
 	struct gendisk *disk;
-	struct xarray pages;		/* page offset -> page */
+	struct movram_index pages;	/* page offset -> page */
 	atomic_long_t nr_pages;
 };
 
@@ -126,15 +126,15 @@ static struct page *movram_get_locked(struct movram *mr, unsigned long idx)
 	struct page *page;
 
 	for (;;) {
-		xa_lock(&mr->pages);
-		page = xa_load(&mr->pages, idx);
+		movram_index_lock(&mr->pages);
+		page = movram_index_load(&mr->pages, idx);
 		if (page)
 			get_page(page);
-		xa_unlock(&mr->pages);
+		movram_index_unlock(&mr->pages);
 		if (!page)
 			return NULL;
 		movcompat_lock_page(page);
-		if (xa_load(&mr->pages, idx) == page)
+		if (movram_index_load(&mr->pages, idx) == page)
 			return page;
 		/* migrated or discarded meanwhile: look again */
 		unlock_page(page);
@@ -149,7 +149,8 @@ static struct page *movram_get_locked(struct movram *mr, unsigned long idx)
  */
 static struct page *movram_insert_locked(struct movram *mr, unsigned long idx)
 {
-	struct page *page, *old;
+	struct page *page;
+	int ret;
 
 	page = movcompat_alloc_page(&movram_dom, GFP_NOIO | __GFP_HIGHMEM);
 	if (!page)
@@ -158,12 +159,12 @@ static struct page *movram_insert_locked(struct movram *mr, unsigned long idx)
 	lock_page(page);	/* a fresh page: never waits */
 	movcompat_page_set_private(&movram_dom, page,
 				   ((unsigned long)mr->nr << MOVRAM_IDX_BITS) | idx);
-	old = xa_cmpxchg(&mr->pages, idx, NULL, page, GFP_NOIO);
-	if (old) {
+	ret = movram_index_insert(&mr->pages, idx, page, GFP_NOIO);
+	if (ret) {
 		movcompat_page_set_private(&movram_dom, page, 0);
 		unlock_page(page);
 		movcompat_free_page(&movram_dom, page);	/* never movable */
-		return xa_is_err(old) ? ERR_PTR(xa_err(old)) : NULL;
+		return ret == -EEXIST ? NULL : ERR_PTR(ret);
 	}
 	/* if it cannot be made movable it still serves, unmovable */
 	if (movcompat_page_make_movable(&movram_dom, page))
@@ -180,9 +181,9 @@ static void movram_free_page(struct movram *mr, unsigned long idx)
 
 	if (!page)
 		return;
-	xa_lock(&mr->pages);
-	__xa_erase(&mr->pages, idx);
-	xa_unlock(&mr->pages);
+	movram_index_lock(&mr->pages);
+	movram_index_erase_locked(&mr->pages, idx);
+	movram_index_unlock(&mr->pages);
 	movcompat_page_set_private(&movram_dom, page, 0);
 	unlock_page(page);
 	put_page(page);
@@ -210,16 +211,16 @@ static int movram_migrate_page(struct page *dst, struct page *src,
 	/* src is locked: no I/O can change it while we copy */
 	copy_highpage(dst, src);
 	movcompat_page_set_private(&movram_dom, dst, key);
-	xa_lock(&mr->pages);
-	if (xa_load(&mr->pages, idx) != src) {
+	movram_index_lock(&mr->pages);
+	if (movram_index_load(&mr->pages, idx) != src) {
 		/* being discarded: its release waits for our lock */
-		xa_unlock(&mr->pages);
+		movram_index_unlock(&mr->pages);
 		movcompat_page_set_private(&movram_dom, dst, 0);
 		atomic_long_inc(&nr_raced);
 		return -EAGAIN;
 	}
-	__xa_store(&mr->pages, idx, dst, GFP_ATOMIC);	/* replaces: no alloc */
-	xa_unlock(&mr->pages);
+	movram_index_replace_locked(&mr->pages, idx, dst);
+	movram_index_unlock(&mr->pages);
 	movcompat_page_set_private(&movram_dom, src, 0);
 	movcompat_page_migrated(&movram_dom, dst, src);
 	atomic_long_inc(&nr_migrated);
@@ -291,50 +292,59 @@ static void movram_discard(struct movram *mr, sector_t sector, unsigned int byte
 
 	if (first >= end)
 		return;
-	xa_for_each_range(&mr->pages, idx, page, first, end - 1) {
+	for (idx = first, page = movram_index_find(&mr->pages, &idx, end - 1);
+	     page; page = movram_index_find_after(&mr->pages, &idx, end - 1)) {
 		movram_free_page(mr, idx);
 		atomic_long_inc(&nr_discarded);
 		cond_resched();
 	}
 }
 
-static MOVCOMPAT_SUBMIT_BIO_T movram_submit_bio(struct bio *bio)
-{
-	struct movram *mr = movcompat_bio_disk(bio)->private_data;
-	sector_t sector = bio->bi_iter.bi_sector;
-	blk_status_t st = BLK_STS_OK;
-	struct bvec_iter iter;
-	struct bio_vec bv;
+/* one read or write bio's segments */
+struct movram_io {
+	struct movram *mr;
+	bool write;
+};
 
-	if (bio_end_sector(bio) > get_capacity(mr->disk)) {
-		bio_io_error(bio);	/* beyond the end */
-		return MOVCOMPAT_SUBMIT_BIO_DONE;
-	}
-	switch (bio_op(bio)) {
-	case REQ_OP_READ:
-	case REQ_OP_WRITE:
-		bio_for_each_segment(bv, bio, iter) {
-			st = movram_rw(mr, bv.bv_page, bv.bv_offset, bv.bv_len,
-				       sector, op_is_write(bio_op(bio)));
-			if (st)
-				break;
-			sector += bv.bv_len >> SECTOR_SHIFT;
-		}
-		break;
-	case REQ_OP_DISCARD:
-		movram_discard(mr, sector, bio->bi_iter.bi_size);
-		break;
+static blk_status_t movram_segment(void *arg, struct page *bpage,
+				   unsigned int boff, unsigned int len,
+				   sector_t sector)
+{
+	struct movram_io *io = arg;
+
+	return movram_rw(io->mr, bpage, boff, len, sector, io->write);
+}
+
+static blk_status_t movram_handle_bio(struct bio *bio)
+{
+	struct movram_io io = { .mr = movcompat_bio_disk(bio)->private_data };
+	enum movcompat_bio_op op = movcompat_bio_op(bio);
+
+	if (bio_end_sector(bio) > get_capacity(io.mr->disk))
+		return BLK_STS_IOERR;	/* beyond the end */
+	switch (op) {
+	case MOVCOMPAT_BIO_READ:
+	case MOVCOMPAT_BIO_WRITE:
+		io.write = op == MOVCOMPAT_BIO_WRITE;
+		return movcompat_bio_walk_pages(bio, movram_segment, &io);
+	case MOVCOMPAT_BIO_DISCARD:
+		movram_discard(io.mr, movcompat_bio_sector(bio),
+			       movcompat_bio_bytes(bio));
+		return BLK_STS_OK;
 	default:
-		st = BLK_STS_NOTSUPP;
+		return BLK_STS_NOTSUPP;
 	}
-	bio->bi_status = st;
-	bio_endio(bio);
+}
+
+static MOVCOMPAT_SUBMIT_BIO_T movram_submit_bio(MOVCOMPAT_SUBMIT_BIO_ARGS)
+{
+	movcompat_bio_end(bio, movram_handle_bio(bio));
 	return MOVCOMPAT_SUBMIT_BIO_DONE;
 }
 
 static const struct block_device_operations movram_fops = {
 	.owner = THIS_MODULE,
-	.submit_bio = movram_submit_bio,
+	MOVCOMPAT_BLK_FOPS_SUBMIT_BIO(movram_submit_bio)
 };
 
 /* ---- debugfs --------------------------------------------------------- */
@@ -346,10 +356,10 @@ static int stats_show(struct seq_file *m, void *v)
 
 	for (i = 0; i < count; i++)
 		pages += atomic_long_read(&movram_disks[i]->nr_pages);
-	seq_printf(m, "backend %s\nmovable %d\ndisks %u\nsize %llu\npages %ld\n",
+	seq_printf(m, "backend %s\nmovable %d\nindex %s\ndisks %u\nsize %llu\npages %ld\n",
 		   movcompat_domain_backend_name(&movram_dom),
-		   movcompat_domain_pages_movable(&movram_dom), count, size,
-		   pages);
+		   movcompat_domain_pages_movable(&movram_dom),
+		   MOVRAM_INDEX_KIND, count, size, pages);
 	seq_printf(m, "isolated %ld\nmigrated %ld\nputback %ld\nretries %ld\nraced %ld\ndiscarded %ld\nunmovable %ld\n",
 		   atomic_long_read(&nr_isolated), atomic_long_read(&nr_migrated),
 		   atomic_long_read(&nr_putback), atomic_long_read(&nr_retries),
@@ -366,7 +376,10 @@ static int pfns_show(struct seq_file *m, void *v)
 	unsigned int i;
 
 	for (i = 0; i < count; i++) {
-		xa_for_each(&movram_disks[i]->pages, idx, page)
+		struct movram_index *ix = &movram_disks[i]->pages;
+
+		for (idx = 0, page = movram_index_find(ix, &idx, ULONG_MAX);
+		     page; page = movram_index_find_after(ix, &idx, ULONG_MAX))
 			seq_printf(m, "%lu\n", page_to_pfn(page));
 	}
 	return 0;
@@ -384,11 +397,12 @@ static void movram_free(struct movram *mr, bool added)
 		movcompat_blk_del_disk(mr->disk);	/* no I/O after this */
 	else
 		movcompat_blk_put_disk(mr->disk);
-	xa_for_each(&mr->pages, idx, page) {
+	for (idx = 0, page = movram_index_find(&mr->pages, &idx, ULONG_MAX);
+	     page; page = movram_index_find_after(&mr->pages, &idx, ULONG_MAX)) {
 		movram_free_page(mr, idx);
 		cond_resched();
 	}
-	xa_destroy(&mr->pages);
+	movram_index_destroy(&mr->pages);
 	WRITE_ONCE(movram_disks[mr->nr], NULL);
 	kfree(mr);
 }
@@ -407,8 +421,9 @@ static int movram_add(unsigned int nr)
 	if (!mr)
 		return -ENOMEM;
 	mr->nr = nr;
-	xa_init(&mr->pages);
-	mr->disk = movcompat_blk_alloc_disk(&lim, NUMA_NO_NODE, 1);
+	movram_index_init(&mr->pages);
+	mr->disk = movcompat_blk_alloc_disk(&lim, NUMA_NO_NODE, 1,
+					    movram_submit_bio);
 	if (IS_ERR(mr->disk)) {
 		ret = PTR_ERR(mr->disk);
 		kfree(mr);

@@ -60,7 +60,11 @@ t_load movram size=$((3 * MB))M $PARAMS
 	t_fail disk-size "$(blockdev --getsize64 $DEV) bytes"
 backend=$(st backend)
 movable=$(st movable)
-t_info "backend=$backend movable=$movable disk=$((3 * MB))M"
+t_info "backend=$backend movable=$movable index=$(st index) disk=$((3 * MB))M"
+case ${MCT_TEST:-} in
+*-radix)	# the build with MOVCOMPAT_INDEX=radix: the pre-4.20 page index
+	[ "$(st index)" = radix ] && t_pass index-radix || t_fail index-radix "built with MOVCOMPAT_INDEX=radix, but the index is $(st index)" ;;
+esac
 case $backend in
 none) [ "$movable" = 0 ] && t_pass backend-not-movable || t_fail backend-not-movable "backend none but movable=$movable" ;;
 *) [ "$movable" = 1 ] && t_pass backend-movable || t_fail backend-movable "backend $backend but movable=$movable" ;;
