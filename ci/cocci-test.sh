@@ -250,7 +250,7 @@ run_report()
 # (report mode adds :COL-COL to the line; paths are dropped), sorted
 manual_set()
 {
-	sed -E -n 's|^(.*/)?([^/: ]+\.c):([0-9]+)(:[0-9]+-[0-9]+)?: MANUAL: |\2:\3: MANUAL: |p' "$1" 2>/dev/null | sort -u
+	sed -E -n 's|^(.*/)?([^/: ]+\.[ch]):([0-9]+)(:[0-9]+-[0-9]+)?: MANUAL: |\2:\3: MANUAL: |p' "$1" 2>/dev/null | sort -u
 }
 
 # run_agree VER NAME: one source of truth for what is left: report mode
@@ -444,6 +444,132 @@ run_real()
 	fi
 }
 
+# ---------------------------------------------------------------- corpus
+
+# The semantic patches on real code they were not written for: every file
+# of a Debian kernel source that uses an API they cover, found by grep over
+# the whole tree (not a hand list), converted in patch mode, checked in
+# report mode, and compared item by item with upstream's own later version
+# of the same file. Transition 1: aops_to_mops on linux-source-5.10 against
+# 6.1; the balloon patch on linux-source-6.12 against 7.3.
+CORPUS_RE='\.isolate_page|\.migratepage|\.migrate_page\b|__SetPageMovable|__ClearPageMovable|\bPageMovable|balloon_aops|balloon_mops|b_dev_info|MIGRATEPAGE_SUCCESS|balloon_page_|balloon_dev_info'
+declare -A C_SRC
+
+# corpus_sources: the four source trees, fetched before the versions fork
+corpus_sources()
+{
+	local v
+	for v in 5.10 6.1 6.12 7.3; do
+		C_SRC[$v]=$(bash "$MC_CI/fetch-source.sh" "$v" 2>>"$W/fetch-source.log" | tail -n 1) || return 1
+	done
+}
+
+# corpus_kind PATCH FILE: what the patch owes the file. "driver": a user of
+# the API the transition changed (an ops table, a __SetPageMovable() call,
+# a balloon-core user; a balloon driver): converted or reported, never
+# skipped in silence. "other": the API's own implementation and headers,
+# and code that only shares a name (filesystems' page-cache .migratepage,
+# compaction's PageMovable()): left alone, with no MANUAL line.
+corpus_kind()
+{
+	local re
+	case $1 in
+	aops_to_mops)
+		re='\.isolate_page\s*=|->a_ops\s*=\s*&balloon_aops|__SetPageMovable\((?!struct)' ;;
+	*)
+		grep -qP 'EXPORT_SYMBOL(_GPL)?\(balloon_|^static inline .*\bballoon_page_\w+\(' "$2" && { echo other; return; }
+		re='\bballoon_(page_\w+|devinfo_init)\s*\(|balloon_mops|BALLOON_COMPACTION' ;;
+	esac
+	grep -qP "$re" "$2" && echo driver || echo other
+}
+
+# run_corpus VER PATCH OLD NEW: one transition on one spatch version
+run_corpus()
+{
+	local ver=$1 patch=$2 old=$3 new=$4 so=${C_SRC[$3]} sn=${C_SRC[$4]}
+	local d f n kind rc p r np lines sum hunks matching reported unreported t
+	local ok files=0 drivers=0 falseconv=0 falserep=0 silent=0 unrep=0 disagree=0 match=0 hunkall=0 why
+	t=$(mc_now)
+	d=$W/$ver/corpus/$patch
+	rm -rf "$d"
+	mkdir -p "$d/p" "$d/r" "$d/t"
+	{
+		echo
+		echo "Corpus: $patch.cocci (spatch $ver) on every file of linux-source-$old that uses the API, against linux-source-$new:"
+		printf '| %-44s | %-6s | %5s | %5s | %8s | %10s | %6s | %6s | %s\n' file kind hunks match reported unreported MANUAL report verdict
+		echo "|----------------------------------------------|--------|-------|-------|----------|------------|--------|--------|--------"
+	} >"$d/table"
+	while read -r f; do
+		f=${f#./}
+		n=$(tr / _ <<<"$f")
+		files=$((files + 1))
+		kind=$(corpus_kind "$patch" "$so/$f")
+		[ "$kind" = driver ] && drivers=$((drivers + 1))
+		cp "$so/$f" "$d/p/$n"
+		cp "$so/$f" "$d/r/$n"
+		(cd "$d/p" && spatch_run "$ver" --very-quiet -D patch --sp-file "$SP/$patch.cocci" \
+			--in-place "$n" >"$n.out" 2>"$n.err")
+		(cd "$d/r" && spatch_run "$ver" --very-quiet -D report --sp-file "$SP/$patch.cocci" \
+			"$n" >"$n.report" 2>&1)
+		rc=$?
+		p=$(manual_set "$d/p/$n.err")
+		r=$(manual_set "$d/r/$n.report")
+		np=$(printf '%s' "$p" | grep -c MANUAL)
+		lines=$(sed -E -n 's/^[^:]+:([0-9]+): MANUAL: .*/\1/p' <<<"$p" | paste -sd, -)
+		hunks=0 matching=0 reported=0 unreported=0
+		if ! cmp -s "$so/$f" "$d/p/$n"; then
+			if [ -f "$sn/$f" ]; then
+				python3 "$SP/tools/compare-functions.py" "$so/$f" "$d/p/$n" "$sn/$f" "$f" "$lines" >"$d/t/$n.table"
+			else
+				# no such file upstream: every hunk differs
+				python3 "$SP/tools/compare-functions.py" "$so/$f" "$d/p/$n" /dev/null "$f" "$lines" >"$d/t/$n.table"
+			fi
+			sum=$(grep '^SUMMARY' "$d/t/$n.table")
+			hunks=$(sed -n 's/.* hunks=\([0-9]*\).*/\1/p' <<<"$sum")
+			matching=$(sed -n 's/.* matching=\([0-9]*\).*/\1/p' <<<"$sum")
+			unreported=$(sed -n 's/.* unreported=\([0-9]*\).*/\1/p' <<<"$sum")
+			reported=$((hunks - matching - unreported))
+		fi
+		why=ok
+		if [ "$kind" = driver ] && [ "$hunks" = 0 ] && [ "$np" = 0 ] && [ "$rc" = 0 ]; then
+			why="SILENTLY SKIPPED"
+			silent=$((silent + 1))
+		elif [ "$kind" = other ] && [ "$hunks" != 0 ]; then
+			why="FALSE CONVERSION"
+			falseconv=$((falseconv + 1))
+		elif [ "$kind" = other ] && [ "$np" != 0 ]; then
+			why="MANUAL LINE ON NON-DRIVER CODE"
+			falserep=$((falserep + 1))
+		elif [ "$unreported" != 0 ]; then
+			why="DIFFERS FROM UPSTREAM, UNREPORTED"
+		fi
+		unrep=$((unrep + unreported))
+		match=$((match + matching))
+		hunkall=$((hunkall + hunks))
+		if [ "$p" != "$r" ] || ! case $np:$rc in 0:0 | [1-9]*:1) true ;; *) false ;; esac; then
+			why="$why; REPORT DISAGREES"
+			disagree=$((disagree + 1))
+			diff <(echo "$p") <(echo "$r") | sed "s|^|  $ver $patch $f: |" >>"$d/disagree"
+		fi
+		printf '| %-44s | %-6s | %5s | %5s | %8s | %10s | %6s | %6s | %s\n' \
+			"$f" "$kind" "$hunks" "$matching" "$reported" "$unreported" "$np" "exit $rc" "$why" >>"$d/table"
+	done < <(cd "$so" && grep -rlE "$CORPUS_RE" --include='*.[ch]' . | sort)
+	cat "$d/table"
+	local tag="corpus-$ver-$patch" floor
+	floor=$(awk -v p="$patch" '$1 == p { print $2 }' "$T/corpus/expected.tsv")
+	rec - "$tag-files" "$([ "$files" -gt 0 ] && echo PASS || echo FAIL)" "$(mc_since "$t")" \
+		"$files files of linux-source-$old use the API ($drivers drivers)$(reused "$ver")"
+	check - "$tag-no-false-conversion" "$t" "$falseconv non-driver files changed, $falserep given MANUAL lines" \
+		[ "$((falseconv + falserep))" = 0 ]
+	check - "$tag-no-silent-skip" "$t" "$silent driver files neither converted nor reported" [ "$silent" = 0 ]
+	check - "$tag-agree" "$t" "$disagree files where report mode's MANUAL items or exit differ from patch mode's" \
+		[ "$disagree" = 0 ]
+	ok=0
+	[ "$match" -ge "${floor:-1000000}" ] && [ "$unrep" = 0 ] && ok=1
+	check - "$tag-upstream" "$t" "$match of $hunkall hunks as upstream (floor ${floor:-unset}), $unrep differing hunks unreported" \
+		[ $ok = 1 ]
+}
+
 # ---------------------------------------------------------------- coccicheck
 
 # a spatch executable for make coccicheck SPATCH=...: the chroot's spatch
@@ -564,11 +690,18 @@ run_ver()
 		run_agree "$ver" "$name"
 	done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$T/report.list")
 	run_bad "$ver"
+	if [ -n "${C_SRC[7.3]:-}" ]; then
+		run_corpus "$ver" aops_to_mops 5.10 6.1
+		run_corpus "$ver" balloon_compaction_to_balloon 6.12 7.3
+	else
+		rec - "corpus-$ver" FAIL 0 "linux-source-5.10/6.1/6.12/7.3 unavailable (see $W/fetch-source.log)"
+	fi
 }
 # The two spatch versions work in separate directories: side by side, so
 # the second core is not idle while one spatch runs (MOVCOMPAT_SERIAL=1:
 # one after the other). The new one's lines follow the old one's, and its
 # counts are added from the file it leaves.
+corpus_sources || true
 if [ "${MOVCOMPAT_SERIAL:-0}" = 1 ] || [ -n "$UPDATE" ]; then
 	run_ver old
 	run_ver new

@@ -9,8 +9,9 @@
 # The suites searched per version (newest package version wins):
 #   5.10: bullseye   6.1: bookworm bookworm-security
 #   other: trixie-backports trixie sid (override: MOVCOMPAT_SOURCE_SUITES)
-# Extracted parts: top-level files, mm/ include/ scripts/ drivers/ arch/
-# (override: MOVCOMPAT_SOURCE_PARTS="mm include ...").
+# Extracted parts: the whole tree but Documentation/ (the semantic
+# patches' corpus test greps all of it; override:
+# MOVCOMPAT_SOURCE_PARTS="mm include ...").
 #
 # With --deb, only download and verify the package and print
 # "VERSION PATH-OF-THE-.deb" per VERSION (ci/debug-kernel.sh
@@ -21,7 +22,9 @@
 
 . "$(dirname "$0")/lib.sh"
 
-PARTS=${MOVCOMPAT_SOURCE_PARTS:-mm include scripts drivers arch}
+PARTS=${MOVCOMPAT_SOURCE_PARTS:-LICENSES block certs crypto drivers arch fs init io_uring
+	ipc kernel lib mm net rust samples scripts security sound tools usr virt}
+PARTS=$(echo $PARTS)	# one line: part of the cache stamp
 # top-level directories of a kernel tree that are skipped unless in PARTS
 SKIPPABLE="Documentation LICENSES block certs crypto drivers arch fs init io_uring
 	ipc kernel lib mm net rust samples scripts security sound tools usr virt"

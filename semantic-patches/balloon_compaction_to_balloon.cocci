@@ -55,6 +55,9 @@ mc_leftfile = os.path.join(os.environ.get("TMPDIR", "/tmp"),
 			   "movcompat-cocci-left-%d" % os.getpid())
 mc_lastfile = [None]
 mc_seen = set()
+# files that define the API a patch converts (the kernel's own
+# implementation and headers): no conversion, no note
+mc_api = set()
 
 
 def mc_say(text, manual):
@@ -92,6 +95,8 @@ def mc_format(p, msg, f=None, line=None):
 
 def mc_emit(file, line, msg):
 	"""A MANUAL note for a file and line (no position at hand)."""
+	if file in mc_api:
+		return
 	if mc_mode[0] in ("report", "org"):
 		mc_say("%s:%s:0-0: MANUAL: %s\n" % (file, line, msg), True)
 	else:
@@ -170,6 +175,8 @@ def mc_parse_ok(p):
 	API (reported once); every conversion rule then leaves the file alone,
 	so it is never half converted."""
 	f = p[0].file
+	if mc_real(p) in mc_api:
+		return False
 	if "cocci_small_output" in f or "cocci-output" in f or not os.path.exists(f):
 		return mc_last[0]
 	mc_lastfile[0] = f
@@ -215,6 +222,7 @@ MC_MACRO = re.compile(r"\b(balloon_page_delete|balloon_page_insert|balloon_page_
 MC_TOKENS = re.compile(r"\b(balloon_|pages_lock|migratepage|BALLOON|MIGRATEPAGE_SUCCESS)")
 mc_scanned = set()
 mc_callbacks = set()
+mc_cbparam = {}
 
 @script:python depends on report@
 @@
@@ -227,6 +235,20 @@ mc_mode[0] = "org"
 @script:python depends on context@
 @@
 mc_mode[0] = "context"
+
+// ---- the balloon API's own implementation and headers (they define
+// what drivers call) are not drivers: no conversion, no note
+@b_api@
+identifier f = {balloon_page_alloc, balloon_page_enqueue, balloon_page_dequeue,
+		balloon_page_insert, balloon_page_list_enqueue, balloon_devinfo_init};
+position p;
+@@
+f@p(...) {...}
+
+@script:python@
+p << b_api.p;
+@@
+mc_api.add(p[0].file)
 
 // ---- parse guard: a file spatch cannot fully parse is left unchanged
 @b_g1@
@@ -292,7 +314,9 @@ position p;
 @script:python@
 p << b_cbp.p;
 fn << b_cb.fn;
+b << b_cbp.b;
 @@
+mc_cbparam[fn] = b
 mc_info(p, "%s(): 7.0 contract: the balloon core does the page bookkeeping (removed here); the callback only talks to the device and returns 0, -ENOENT (old page deflated, new one not inflated) or -EAGAIN: check the error paths" % fn)
 
 @b_amc exists@
@@ -308,6 +332,21 @@ p << b_amc.p;
 @@
 mc_note(p, "adjust_managed_page_count() in the migrate callback: from 7.0 set b_dev_info.adjust_managed_page_count = true where the balloon adjusts the managed page count, and drop this fix-up")
 
+// the one error code whose meaning 7.0 changed
+@b_ebusy exists@
+identifier b_cb.fn;
+position p;
+@@
+ fn(...) {
+ <+... -EBUSY@p ...+>
+ }
+
+@script:python@
+p << b_ebusy.p;
+fn << b_cb.fn;
+@@
+mc_note(p, "%s() returns -EBUSY: in 7.0 a callback returns -ENOENT when the old page was deflated but the new one not inflated (the core then frees the new page), -EAGAIN to retry later; pick the one this path means" % fn)
+
 // ---- remaining uses of what 7.0 removed (matched before any change);
 // inside the migrate callback they are removed as bookkeeping
 @script:python@
@@ -316,7 +355,7 @@ fn << b_cb.fn;
 mc_callbacks.add(fn)
 
 @b_gone@
-identifier f = {balloon_page_insert, balloon_page_pop, balloon_mapping_gfp_mask,
+identifier f = {balloon_page_pop, balloon_mapping_gfp_mask,
 		balloon_page_device, balloon_page_finalize, balloon_page_delete};
 position p;
 @@
@@ -330,9 +369,26 @@ inside = p[0].current_element in mc_callbacks
 if f in ("balloon_page_finalize", "balloon_page_delete"):
 	if not inside:
 		mc_note(p, "%s() outside the migrate callback: 7.0 has no equivalent, the balloon core finalizes pages itself" % f)
-elif not (inside and f == "balloon_page_insert"):
+else:
 	mc_note(p, "%s() does not exist from 7.0 on (<linux/balloon.h>): use balloon_page_enqueue/dequeue or list_add/list_del on page->lru" % f)
 
+// balloon_page_insert() of the callback's own balloon is bookkeeping (removed
+// below); of a balloon reached another way it is reported
+@b_ins@
+expression B;
+position p;
+@@
+balloon_page_insert@p(B, ...)
+
+@script:python@
+p << b_ins.p;
+B << b_ins.B;
+@@
+if mc_cbparam.get(p[0].current_element) != B:
+	mc_note(p, "balloon_page_insert() does not exist from 7.0 on (<linux/balloon.h>): in the migrate callback the core inserts the new page itself; elsewhere use balloon_page_enqueue()")
+
+// the same for pages_lock and isolated_pages: removed when they are the
+// callback's parameter's, reported otherwise (b->b_dev_info.pages_lock)
 @b_lock@
 expression B;
 position p;
@@ -345,9 +401,27 @@ position p;
 
 @script:python@
 p << b_lock.p;
+B << b_lock.B;
 @@
-if p[0].current_element not in mc_callbacks:
+if mc_cbparam.get(p[0].current_element) != B:
 	mc_note(p, "pages_lock is gone in 7.0 (the balloon list lock is internal to mm/balloon.c)")
+
+@b_iso@
+expression B;
+position p;
+@@
+(
+ B->isolated_pages@p
+|
+ B.isolated_pages@p
+)
+
+@script:python@
+p << b_iso.p;
+B << b_iso.B;
+@@
+if mc_cbparam.get(p[0].current_element) != B:
+	mc_note(p, "isolated_pages is kept by the 7.0 balloon core: an update here counts the page twice; remove it")
 
 @b_ops@
 identifier f = {balloon_mops, balloon_aops};

@@ -54,6 +54,9 @@ mc_leftfile = os.path.join(os.environ.get("TMPDIR", "/tmp"),
 			   "movcompat-cocci-left-%d" % os.getpid())
 mc_lastfile = [None]
 mc_seen = set()
+# files that define the API a patch converts (the kernel's own
+# implementation and headers): no conversion, no note
+mc_api = set()
 
 
 def mc_say(text, manual):
@@ -91,6 +94,8 @@ def mc_format(p, msg, f=None, line=None):
 
 def mc_emit(file, line, msg):
 	"""A MANUAL note for a file and line (no position at hand)."""
+	if file in mc_api:
+		return
 	if mc_mode[0] in ("report", "org"):
 		mc_say("%s:%s:0-0: MANUAL: %s\n" % (file, line, msg), True)
 	else:
@@ -169,6 +174,8 @@ def mc_parse_ok(p):
 	API (reported once); every conversion rule then leaves the file alone,
 	so it is never half converted."""
 	f = p[0].file
+	if mc_real(p) in mc_api:
+		return False
 	if "cocci_small_output" in f or "cocci-output" in f or not os.path.exists(f):
 		return mc_last[0]
 	mc_lastfile[0] = f

@@ -49,6 +49,9 @@ mc_leftfile = os.path.join(os.environ.get("TMPDIR", "/tmp"),
 			   "movcompat-cocci-left-%d" % os.getpid())
 mc_lastfile = [None]
 mc_seen = set()
+# files that define the API a patch converts (the kernel's own
+# implementation and headers): no conversion, no note
+mc_api = set()
 
 
 def mc_say(text, manual):
@@ -86,6 +89,8 @@ def mc_format(p, msg, f=None, line=None):
 
 def mc_emit(file, line, msg):
 	"""A MANUAL note for a file and line (no position at hand)."""
+	if file in mc_api:
+		return
 	if mc_mode[0] in ("report", "org"):
 		mc_say("%s:%s:0-0: MANUAL: %s\n" % (file, line, msg), True)
 	else:
@@ -164,6 +169,8 @@ def mc_parse_ok(p):
 	API (reported once); every conversion rule then leaves the file alone,
 	so it is never half converted."""
 	f = p[0].file
+	if mc_real(p) in mc_api:
+		return False
 	if "cocci_small_output" in f or "cocci-output" in f or not os.path.exists(f):
 		return mc_last[0]
 	mc_lastfile[0] = f
@@ -427,18 +434,65 @@ p << a_setupr.p;
 @@
 mc_info(p, "remove the a_ops assignment (the ops table is passed to __SetPageMovable() from 6.0)")
 
+// ---- balloon-core users (4.8-5.19): the driver gives its own inode the
+// balloon core's a_ops. From 6.0 the balloon core makes balloon pages
+// movable itself (balloon_mops) and struct balloon_dev_info has no inode:
+// the assignment goes, the inode and the pseudo filesystem are reported
+// (upstream 68f2736a8583 removed them from virtio_balloon, vmw_balloon
+// and cmm)
+@a_bal@
+expression M;
+symbol balloon_aops;
+position p;
+@@
+M->a_ops@p = &balloon_aops;
+
+@script:python depends on !patch@
+p << a_bal.p;
+@@
+mc_info(p, "remove the a_ops = &balloon_aops assignment (from 6.0 the balloon core makes balloon pages movable)")
+
+@a_balinode depends on a_bal@
+struct balloon_dev_info E;
+position p;
+@@
+E.inode@p
+
+@script:python@
+p << a_balinode.p;
+@@
+mc_note(p, "struct balloon_dev_info has no inode from 6.0 (the balloon core sets the movable ops): remove this use, the anonymous inode it held (alloc_anon_inode()/iput()) and its error paths")
+
 @a_plumb@
 position p;
 identifier f = {kern_mount, kern_mount_data, init_pseudo, mount_pseudo,
-		mount_pseudo_xattr, alloc_anon_inode, kern_unmount};
+		mount_pseudo_xattr, alloc_anon_inode, kern_unmount,
+		register_filesystem, unregister_filesystem};
 @@
 f@p(...)
 
-@script:python depends on a_ops@
+@script:python depends on a_ops || a_bal@
 p << a_plumb.p;
 f << a_plumb.f;
 @@
 mc_note(p, "%s(): pseudo filesystem / anonymous inode plumbing that only carried the a_ops: remove it with its error paths and iput() (6.0 needs no address_space)" % f)
+
+// the pseudo filesystem's own declarations: its vfsmount and its type
+@a_fsdecl@
+identifier v;
+position p;
+@@
+(
+ struct vfsmount *v@p;
+|
+ struct file_system_type v@p = {...};
+)
+
+@script:python depends on a_ops || a_bal@
+p << a_fsdecl.p;
+v << a_fsdecl.v;
+@@
+mc_note(p, "'%s' only served the pseudo filesystem that carried the a_ops: remove it (with its init_fs_context function and the labels its error paths leave unused)" % v)
 
 // ---- __SetPageMovable(page, mapping) -> __SetPageMovable(page, &ops)
 @a_set1 depends on patch && (a_ok1 || a_ok2)@
@@ -498,6 +552,12 @@ type T;
 )
 
 // ---- set-up lines that only served the a_ops
+@a_balsetup depends on patch@
+expression M;
+symbol balloon_aops;
+@@
+- M->a_ops = &balloon_aops;
+
 @a_setup depends on patch && (a_ok1 || a_ok2)@
 identifier a_ops.aops;
 expression M;
@@ -575,6 +635,9 @@ mc_leftfile = os.path.join(os.environ.get("TMPDIR", "/tmp"),
 			   "movcompat-cocci-left-%d" % os.getpid())
 mc_lastfile = [None]
 mc_seen = set()
+# files that define the API a patch converts (the kernel's own
+# implementation and headers): no conversion, no note
+mc_api = set()
 
 
 def mc_say(text, manual):
@@ -612,6 +675,8 @@ def mc_format(p, msg, f=None, line=None):
 
 def mc_emit(file, line, msg):
 	"""A MANUAL note for a file and line (no position at hand)."""
+	if file in mc_api:
+		return
 	if mc_mode[0] in ("report", "org"):
 		mc_say("%s:%s:0-0: MANUAL: %s\n" % (file, line, msg), True)
 	else:
@@ -690,6 +755,8 @@ def mc_parse_ok(p):
 	API (reported once); every conversion rule then leaves the file alone,
 	so it is never half converted."""
 	f = p[0].file
+	if mc_real(p) in mc_api:
+		return False
 	if "cocci_small_output" in f or "cocci-output" in f or not os.path.exists(f):
 		return mc_last[0]
 	mc_lastfile[0] = f

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Compare a semantic patch's conversion of a file with the upstream result.
 
-usage: compare-functions.py OLD CONVERTED UPSTREAM [LABEL]
+usage: compare-functions.py OLD CONVERTED UPSTREAM [LABEL [MANUAL-LINES]]
 
 OLD is the file before the conversion (e.g. 5.10), CONVERTED the semantic
 patch's output, UPSTREAM the same file in the release that made the change
@@ -11,7 +11,11 @@ enclosing top-level item (function, table, declaration) is looked up by name
 in UPSTREAM (through the *_aops -> *_mops rename); the hunk "matches" when
 every line it adds is in that upstream item and every line it removes is
 not. Prints one table row per hunk and a summary line
-"SUMMARY label hunks=N matching=M differing=D added=A/A' removed=R/R'".
+"SUMMARY label hunks=N matching=M differing=D added=A/A' removed=R/R'
+upstream-only=U unreported=X". MANUAL-LINES (comma-separated line numbers
+of OLD that the patch reported for a human) mark a differing hunk
+"reported" when one lies in the hunk's item (or, at top level, within
+three lines of the hunk); unreported counts the differing hunks with none.
 """
 import difflib
 import re
@@ -60,6 +64,7 @@ def main():
 	new = open(sys.argv[2], errors="replace").read().split("\n")
 	up = open(sys.argv[3], errors="replace").read().split("\n")
 	label = sys.argv[4] if len(sys.argv) > 4 else sys.argv[1]
+	manual = [int(x) for x in sys.argv[5].split(",") if x] if len(sys.argv) > 5 else []
 	old_its, new_its, up_its = items(old), items(new), items(up)
 	sm = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
 	rows = []
@@ -74,6 +79,9 @@ def main():
 		if up_name in up_its:
 			a, b = up_its[up_name]
 			text = norm(" ".join(up[a:b + 1]))
+		elif name == "(top level)":
+			# includes, macros, declarations outside any item: anywhere
+			text = norm(" ".join(up))
 		else:
 			text = ""
 		removed = [x for x in old[a1:a2] if norm(x)]
@@ -99,6 +107,11 @@ def main():
 			kept = [x for x in removed if norm(x) in text and norm(x) not in ctx]
 			why = ("upstream differs from '%s'" % norm(bad[0]) if bad
 			       else "upstream keeps '%s'" % norm(kept[0]))
+		if status == "differing":
+			span = old_its.get(name)
+			lo, hi = span if span else (a1 - 3, max(a2, a1 + 1) + 2)
+			if any(lo <= m - 1 <= hi for m in manual):
+				status = "reported"
 		rows.append((name, a1 + 1, len(removed), len(added), status, why,
 			     len(rem_ok), len(add_ok)))
 	print("| %-28s | %6s | %3s | %3s | %-9s | %s" % ("function/item", "line", "-", "+", "hunk", "note"))
@@ -133,10 +146,12 @@ def main():
 		for name, why in missed:
 			print("| %-28s | %s" % (name[:28], why[:110]))
 	nm = sum(1 for r in rows if r[4] == "matching")
+	nu = sum(1 for r in rows if r[4] == "differing")
 	print("SUMMARY %s hunks=%d matching=%d differing=%d added=%d/%d removed=%d/%d" % (
 		label, len(rows), nm, len(rows) - nm,
 		sum(r[7] for r in rows), sum(r[3] for r in rows),
-		sum(r[6] for r in rows), sum(r[2] for r in rows)) + " upstream-only=%d" % len(missed))
+		sum(r[6] for r in rows), sum(r[2] for r in rows)) +
+		" upstream-only=%d unreported=%d" % (len(missed), nu))
 
 
 main()
