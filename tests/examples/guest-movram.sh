@@ -85,7 +85,9 @@ sha_zero=$(dd if=/dev/zero bs=1M count=$MB 2>/dev/null | sha)
 # allocations in between, then discard region C and free the others. The
 # kernel's compaction only moves pages into partly used pageblocks (a free
 # pageblock is never a target), so the holes must be inside the disk's own
-# pageblocks.
+# pageblocks. The top memory block is held meanwhile: the allocator hands it
+# out first, and it has holes and is never offlined (4.19 WARNs when asked).
+t_fill_top_block
 i=0
 while [ $i -lt $MB ]; do
 	dd if=/tmp/a of=$DEV bs=1M skip=$i seek=$i count=1 conv=notrunc oflag=direct 2>/dev/null
@@ -95,6 +97,7 @@ while [ $i -lt $MB ]; do
 	i=$((i + 1))
 done
 rm -f /tmp/junk.*
+t_unfill_top_block
 pages=$(st pages)
 [ "$pages" = $((3 * MB * PPM)) ] && t_pass pages-allocated || t_fail pages-allocated "$pages pages, expected $((3 * MB * PPM))"
 [ "$(region 0)" = "$sha_a" ] && t_pass write-read || t_fail write-read "region A reads back wrong"
@@ -168,7 +171,7 @@ while [ $r -le $ROUNDS ]; do
 	m1=$(st migrated)
 	by_compaction=$((by_compaction + m1 - m0))
 	# offline the 2 blocks holding most of our pages (the next on refusal)
-	blocks=$(t_blocks_most_first $D/pfns)
+	blocks=$(t_offline_candidates $D/pfns)
 	tried=0 done=
 	for b in $blocks; do
 		f=/sys/devices/system/memory/memory$b/state
