@@ -354,6 +354,19 @@ fn << b_cb.fn;
 @@
 mc_callbacks.add(fn)
 
+// the managed page count of inflate/deflate: 7.0's enqueue/dequeue keep it
+// when the flag the callback's note asks for is set
+@b_amc2 depends on b_inc@
+position p;
+@@
+adjust_managed_page_count@p(...)
+
+@script:python@
+p << b_amc2.p;
+@@
+if p[0].current_element not in mc_callbacks:
+	mc_note(p, "adjust_managed_page_count() outside the migrate callback: with b_dev_info.adjust_managed_page_count = true (7.0) balloon_page_enqueue()/dequeue() adjust the managed page count themselves: remove this call when you set the flag, or pages are counted twice")
+
 @b_gone@
 identifier f = {balloon_page_pop, balloon_mapping_gfp_mask,
 		balloon_page_device, balloon_page_finalize, balloon_page_delete};

@@ -804,6 +804,7 @@ mc_first = {}
 mc_lastinc = {}
 mc_doms = {}
 mc_migfn = {}
+mc_bk = {}
 
 @script:python depends on report@
 @@
@@ -927,6 +928,26 @@ expression P;
 identifier m_ops.ops;
 @@
  __SetPageMovable(P, &ops)
+
+// ---- an allocation whose flags the patch cannot read (a gfp parameter or
+// field): it may carry __GFP_MOVABLE for pages that become movable, which
+// movcompat_alloc_page() must then place (found before any change)
+@m_allocvar depends on m_hasset@
+expression G;
+position p;
+@@
+(
+ alloc_page@p(G)
+|
+ alloc_pages@p(G, ...)
+)
+
+@script:python@
+p << m_allocvar.p;
+G << m_allocvar.G;
+@@
+if "__GFP_MOVABLE" not in G and not re.match(r"^[A-Z0-9_|\s()]+$", G):
+	mc_note(p, "alloc_page(%s): flags this patch cannot read; if they can carry __GFP_MOVABLE for a page that is made movable, allocate it with movcompat_alloc_page(&dom, %s) so the placement policy decides (a page movcompat cannot move must not sit in ZONE_MOVABLE or CMA)" % (G, G))
 
 // ---- where the domain goes (found before any change)
 @m_st1 exists@
@@ -1056,6 +1077,74 @@ identifier m_mig.fm, m_g.d, m_g.s, m_g.mode;
 fm(struct page *d, struct page *s, enum migrate_mode mode) {
 <+... put_page(s) ...+>
 }
+
+// movcompat_page_migrated() takes the place of put_page(src): a hand-off of
+// dst between the first bookkeeping call and put_page(src) (a work item,
+// a wake-up, dst passed to another function) would then come before dst is
+// the domain's. Line order, not control flow: reported, never moved.
+@m_bk exists@
+identifier m_mig.fm, m_g.d, m_g.s, m_g.mode;
+expression E;
+position p;
+@@
+fm(struct page *d, struct page *s, enum migrate_mode mode) {
+<+...
+(
+ get_page@p(d)
+|
+ __SetPageMovable@p(d, E)
+|
+ __ClearPageMovable@p(s)
+|
+ put_page@p(s)
+)
+...+>
+}
+
+@script:python@
+p << m_bk.p;
+@@
+f, line = mc_where(p)
+if line != "?":
+	mc_bk.setdefault((f, p[0].current_element), []).append((int(line), 0))
+
+@m_pput exists@
+identifier m_mig.fm, m_g.d, m_g.s, m_g.mode;
+position p;
+@@
+fm(struct page *d, struct page *s, enum migrate_mode mode) {
+<+... put_page@p(s) ...+>
+}
+
+@script:python@
+p << m_pput.p;
+d << m_g.d;
+@@
+# the calls between the first bookkeeping call and put_page(src), read from
+# the source (a rule over every call of the callback costs a minute a file)
+f, last = mc_where(p)
+src = []
+if last != "?":
+	last = int(last)
+	first = min(l for l, _ in mc_bk.get((f, p[0].current_element), [(last, 0)]))
+	try:
+		src = open(f, errors="replace").read().split("\n")[first:last - 1]
+	except OSError:
+		pass
+handoff = re.compile(r"\b(queue_(delayed_)?work(_on)?|mod_delayed_work(_on)?|schedule_(delayed_)?work|kthread_queue_work|complete(_all)?|wake_up\w*|call_rcu|list_add(_tail)?|llist_add)\s*\(")
+passes = re.compile(r"\b(\w+)\s*\([^;]*\b%s\b" % re.escape(str(d)))
+skip = ("get_page", "put_page", "__SetPageMovable", "__ClearPageMovable",
+	"copy_highpage", "migrate_page_copy", "folio_copy", "set_page_private",
+	"page_private", "page_to_pfn", "page_address", "kmap", "kmap_atomic",
+	"kmap_local_page", "lock_page", "unlock_page", "trylock_page", "PageMovable")
+late = None
+for n, text in enumerate(src, first + 1):
+	m = handoff.search(text) or passes.search(text)
+	if m and m.group(1) not in skip:
+		late = (m.group(1), n)
+		break
+if late:
+	mc_note(p, "movcompat_page_migrated() replaces put_page() here, after %s() at line %d: if that hands the new page to another context, call movcompat_page_migrated() before it" % late)
 
 @m_migr depends on patch && (m_ok1 || m_ok2 || m_ok3) && m_g && m_sm && m_cm && m_pp@
 identifier m_mig.fm, m_g.d, m_g.s, m_g.mode, m_dom.dom;

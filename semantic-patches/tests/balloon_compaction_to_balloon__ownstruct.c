@@ -4,7 +4,8 @@
  * structure (b->b_dev_info, as vmw_balloon does) instead of the callback's
  * parameter, and answers -EBUSY: the 7.0 core does the bookkeeping, so each
  * of these lines must be reported (isolated_pages-- still compiles on 7.x
- * and would count the page twice).
+ * and would count the page twice). Its inflate path adjusts the managed page
+ * count itself, which 7.0's enqueue does once the flag is set: reported.
  */
 #include <linux/balloon_compaction.h>
 #include <linux/module.h>
@@ -35,10 +36,21 @@ static int toy_migratepage(struct balloon_dev_info *b_dev_info,
 	return MIGRATEPAGE_SUCCESS;
 }
 
+static void toy_inflate_one(void)
+{
+	struct page *page = balloon_page_alloc();
+
+	if (!page)
+		return;
+	balloon_page_enqueue(&toy.b_dev_info, page);
+	adjust_managed_page_count(page, -1);
+}
+
 static int __init toy_init(void)
 {
 	balloon_devinfo_init(&toy.b_dev_info);
 	toy.b_dev_info.migratepage = toy_migratepage;
+	toy_inflate_one();
 	return 0;
 }
 
