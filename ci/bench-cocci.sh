@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Semantic patch benchmarks (part of make bench):
+#  0. seconds per real file over the corpus of make cocci-test (every file
+#     of linux-source-5.10 / 6.12 that uses an API the patches cover);
 #  1. seconds per driver file: to_movcompat.cocci (and the balloon patch on
 #     balloon drivers) in patch mode on whole drivers, spatch 1.1.1 (and 1.3
 #     when ci/cocci-test.sh has built its chroot);
@@ -110,6 +112,31 @@ echo "per file: mean $mean_old s, max $max_old s with 1.1.1${have_new:+; max $ma
 bench cocci_per_file_mean_1.1.1 "$mean_old" s
 bench cocci_per_file_max_1.1.1 "$max_old" s
 [ -n "$have_new" ] && bench cocci_per_file_max_1.3 "$max_new" s
+
+# ---------------------------------------------------------------- corpus
+# seconds per real file: every file of the corpus of make cocci-test
+# (mc_cocci_corpus), patch mode, spatch 1.1.1, one run each
+s612=$(bash "$MC_CI/fetch-source.sh" 6.12 2>/dev/null) || mc_die "linux-source-6.12 unavailable"
+echo
+echo "Seconds per real file: the corpus of make cocci-test (every file of the tree that uses an"
+echo "API the patches cover), patch mode, one spatch 1.1.1 run each, wall clock:"
+printf '| %-36s | %-18s | %5s | %7s | %7s | %-44s |\n' patch tree files "mean s" "max s" "slowest file"
+printf '|%s|%s|%s|%s|%s|%s|\n' "$(printf '%.0s-' {1..38})" "--------------------" "-------" "---------" "---------" "$(printf '%.0s-' {1..46})"
+for run in "aops_to_mops 5.10 $s510" "balloon_compaction_to_balloon 6.12 $s612"; do
+	read -r p v src <<<"$run"
+	rm -f "$W/corpus.times"
+	while read -r f; do
+		c=corpus-$(tr / _ <<<"${f#./}")
+		cp "$src/$f" "$W/$c"
+		echo "$(cd "$W" && secs spatch --very-quiet -D patch --sp-file "$SP/$p.cocci" "$c") ${f#./}" >>"$W/corpus.times"
+	done < <(mc_cocci_corpus "$src")
+	read -r nf mean mx slow < <(sort -n "$W/corpus.times" | awk '{ s += $1; n++; m = $1; f = $2 }
+		END { printf "%d %.2f %.2f %s\n", n, s / n, m, f }')
+	printf '| %-36s | %-18s | %5s | %7s | %7s | %-44s |\n' "$p.cocci" "linux-source-$v" "$nf" "$mean" "$mx" "$slow"
+	bench "cocci_corpus_mean_$p" "$mean" s "$v"
+	bench "cocci_corpus_max_$p" "$mx" s "$v"
+done
+echo "(target: < 1 s per file on an idle machine; the per-driver figures above are the same measure)"
 
 # ---------------------------------------------------------------- tree scan
 cd "$s73" || exit 1

@@ -451,8 +451,8 @@ run_real()
 # the whole tree (not a hand list), converted in patch mode, checked in
 # report mode, and compared item by item with upstream's own later version
 # of the same file. Transition 1: aops_to_mops on linux-source-5.10 against
-# 6.1; the balloon patch on linux-source-6.12 against 7.3.
-CORPUS_RE='\.isolate_page|\.migratepage|\.migrate_page\b|__SetPageMovable|__ClearPageMovable|\bPageMovable|balloon_aops|balloon_mops|b_dev_info|MIGRATEPAGE_SUCCESS|balloon_page_|balloon_dev_info'
+# 6.1; the balloon patch on linux-source-6.12 against 7.3. The files:
+# mc_cocci_corpus (lib.sh).
 declare -A C_SRC
 
 # corpus_sources: the four source trees, fetched before the versions fork
@@ -553,7 +553,7 @@ run_corpus()
 		fi
 		printf '| %-44s | %-6s | %5s | %5s | %8s | %10s | %6s | %6s | %s\n' \
 			"$f" "$kind" "$hunks" "$matching" "$reported" "$unreported" "$np" "exit $rc" "$why" >>"$d/table"
-	done < <(cd "$so" && grep -rlE "$CORPUS_RE" --include='*.[ch]' . | sort)
+	done < <(mc_cocci_corpus "$so")
 	cat "$d/table"
 	local tag="corpus-$ver-$patch" floor
 	floor=$(awk -v p="$patch" '$1 == p { print $2 }' "$T/corpus/expected.tsv")

@@ -210,6 +210,12 @@ mc_chroot_run()
 	' bash "$root" "$@"
 }
 
+# The semantic patches' corpus (ci/cocci-test.sh, ci/bench-cocci.sh): a
+# file of a kernel tree uses an API they cover when it matches this
+MC_COCCI_CORPUS_RE='\.isolate_page|\.migratepage|\.migrate_page\b|__SetPageMovable|__ClearPageMovable|\bPageMovable|balloon_aops|balloon_mops|b_dev_info|MIGRATEPAGE_SUCCESS|balloon_page_|balloon_dev_info'
+# mc_cocci_corpus TREE: those files of TREE, one path a line (./dir/file)
+mc_cocci_corpus() { (cd "$1" && grep -rlE "$MC_COCCI_CORPUS_RE" --include='*.[ch]' . | sort); }
+
 # The chroot with the newest Coccinelle (ci/cocci-test.sh builds it), and
 # mc_spatch_new ARGS...: its spatch, run in the current directory with the
 # repository, the build tree and the source cache bind-mounted.
