@@ -61,7 +61,7 @@ resolve()
 
 fetch_one()
 {
-	local v=$1 t dest deb got stamp tmp p
+	local v=$1 t dest deb stamp tmp p
 	local -a parts
 	t=$(mc_now)
 	dest=$MC_CACHE/sources/linux-source-$v
@@ -79,19 +79,10 @@ fetch_one()
 	mkdir -p "$MC_CACHE/debs" "$MC_CACHE/sources"
 	if ! { [ -s "$deb" ] && [ "$(cat "$deb.sha256" 2>/dev/null)" = "$S_SHA" ]; }; then
 		mc_log "src-$v" fetch "downloading linux-source-$v $S_VER from $S_SUITE"
-		if ! curl -sSfL --retry 2 -o "$deb.tmp" "$S_URL"; then
-			rm -f "$deb.tmp"
-			mc_log "src-$v" fetch "UNAVAILABLE: download of $S_URL failed"
+		if ! mc_fetch_deb "$S_URL" "$S_SHA" "$deb"; then
+			mc_log "src-$v" fetch "UNAVAILABLE: $MC_FETCH_WHY"
 			return 2
 		fi
-		got=$(sha256sum "$deb.tmp" | cut -d' ' -f1)
-		if [ "$got" != "$S_SHA" ]; then
-			rm -f "$deb.tmp"
-			mc_log "src-$v" fetch "UNAVAILABLE: SHA256 mismatch (index $S_SHA, got $got)"
-			return 2
-		fi
-		mv "$deb.tmp" "$deb"
-		echo "$S_SHA" >"$deb.sha256"
 	fi
 	if [ "$DEB_ONLY" = 1 ]; then
 		echo "$S_VER $deb"

@@ -120,11 +120,11 @@ fetch_debug()
 {
 	if mc_debug_source; then
 		mc_log "$K_KEY" fetch "linux-source-$D_SERIES $D_VER ($(basename "$D_DEB")); the kernel is built in the toolchain step"
-		mc_result "$K_KEY" fetch PASS "$(mc_since "$t")" "linux-source-$D_SERIES $D_VER"
+		mc_step_result "$K_KEY" fetch PASS "$(mc_since "$t")" "linux-source-$D_SERIES $D_VER"
 		return 0
 	fi
 	mc_log "$K_KEY" fetch "UNAVAILABLE: $R_WHY"
-	mc_result "$K_KEY" fetch UNAVAILABLE "$(mc_since "$t")" "$R_WHY"
+	mc_step_result "$K_KEY" fetch UNAVAILABLE "$(mc_since "$t")" "$R_WHY"
 	return 2
 }
 
@@ -135,19 +135,19 @@ fetch_local()
 	local why
 	if [ -s "$K_DIR/boot/vmlinuz" ] && [ -s "$(mc_kdir)/Module.symvers" ]; then
 		mc_log "$K_KEY" fetch "a kernel built by its user: $K_DIR/boot/vmlinuz, tree $(mc_kdir)"
-		mc_result "$K_KEY" fetch PASS "$(mc_since "$t")" "local kernel in $K_DIR"
+		mc_step_result "$K_KEY" fetch PASS "$(mc_since "$t")" "local kernel in $K_DIR"
 		return 0
 	fi
 	why="layout local: put the bzImage at $K_DIR/boot/vmlinuz and the built tree (with Module.symvers) at $K_DIR/tree (a symlink will do)"
 	mc_log "$K_KEY" fetch "UNAVAILABLE: $why"
-	mc_result "$K_KEY" fetch UNAVAILABLE "$(mc_since "$t")" "$why"
+	mc_step_result "$K_KEY" fetch UNAVAILABLE "$(mc_since "$t")" "$why"
 	return 2
 }
 
 # fetch_one KEY: download, verify, extract. Prints one progress line.
 fetch_one()
 {
-	local t role pkg deb got n=0 dl=0 bytes=0 why
+	local t role pkg deb n=0 dl=0 bytes=0 why
 	mc_kernel "$1"
 	t=$(mc_now)
 	if [ "$K_LAYOUT" = debug ]; then
@@ -164,32 +164,17 @@ fetch_one()
 		n=$((n + 1))
 		if ! resolve "$role" "$pkg"; then
 			mc_log "$K_KEY" fetch "UNAVAILABLE: $R_WHY"
-			mc_result "$K_KEY" fetch UNAVAILABLE "$(mc_since "$t")" "$R_WHY"
+			mc_step_result "$K_KEY" fetch UNAVAILABLE "$(mc_since "$t")" "$R_WHY"
 			return 2
 		fi
 		[ -z "$R_NOTE" ] || mc_log "$K_KEY" fetch "note: $R_NOTE"
 		deb=$MC_CACHE/debs/$R_FILE
-		if [ -s "$deb" ] && [ -s "$deb.sha256" ] && [ "$(cat "$deb.sha256")" = "$R_SHA" ]; then
-			:
-		else
-			if ! curl -sSfL --retry 2 -o "$deb.tmp" "$R_URL" 2>"$deb.err"; then
-				why="download of $R_FILE failed: $(tr '\n' ' ' <"$deb.err" | head -c 200)"
-				rm -f "$deb.tmp" "$deb.err"
-				mc_log "$K_KEY" fetch "UNAVAILABLE: $why"
-				mc_result "$K_KEY" fetch UNAVAILABLE "$(mc_since "$t")" "$why"
+		if ! { [ -s "$deb" ] && [ "$(cat "$deb.sha256" 2>/dev/null)" = "$R_SHA" ]; }; then
+			if ! mc_fetch_deb "$R_URL" "$R_SHA" "$deb"; then
+				mc_log "$K_KEY" fetch "UNAVAILABLE: $MC_FETCH_WHY"
+				mc_step_result "$K_KEY" fetch UNAVAILABLE "$(mc_since "$t")" "$MC_FETCH_WHY"
 				return 2
 			fi
-			rm -f "$deb.err"
-			got=$(sha256sum "$deb.tmp" | cut -d' ' -f1)
-			if [ "$got" != "$R_SHA" ]; then
-				rm -f "$deb.tmp"
-				why="SHA256 mismatch for $R_FILE: expected $R_SHA, got $got"
-				mc_log "$K_KEY" fetch "UNAVAILABLE: $why"
-				mc_result "$K_KEY" fetch UNAVAILABLE "$(mc_since "$t")" "$why"
-				return 2
-			fi
-			mv "$deb.tmp" "$deb"
-			echo "$R_SHA" >"$deb.sha256"
 			dl=$((dl + 1))
 			bytes=$((bytes + $(stat -c %s "$deb")))
 		fi
@@ -199,10 +184,10 @@ fetch_one()
 	extract_boot || return 2
 	if [ $dl = 0 ]; then
 		mc_log "$K_KEY" fetch "cache hit ($n packages) $(mc_since "$t")s"
-		mc_result "$K_KEY" fetch PASS "$(mc_since "$t")" "cache hit"
+		mc_step_result "$K_KEY" fetch PASS "$(mc_since "$t")" "cache hit"
 	else
 		mc_log "$K_KEY" fetch "downloaded $dl of $n packages ($((bytes / 1048576)) MiB) in $(mc_since "$t")s"
-		mc_result "$K_KEY" fetch PASS "$(mc_since "$t")" "downloaded $dl"
+		mc_step_result "$K_KEY" fetch PASS "$(mc_since "$t")" "downloaded $dl"
 	fi
 }
 
@@ -230,7 +215,7 @@ extract_boot()
 	if [ -z "$vml" ] || [ -z "$cfg" ]; then
 		rm -rf "$tmp"
 		mc_log "$K_KEY" fetch "UNAVAILABLE: no vmlinuz/config inside the image packages"
-		mc_result "$K_KEY" fetch UNAVAILABLE 0 "no vmlinuz/config in image packages"
+		mc_step_result "$K_KEY" fetch UNAVAILABLE 0 "no vmlinuz/config in image packages"
 		return 1
 	fi
 	cp "$vml" "$K_DIR/boot/vmlinuz"

@@ -358,14 +358,62 @@ index_entries()
 		END { if (pk == p && fn != "") print ver, fn, sh }' "$1"
 }
 
+# mc_fetch_deb URL SHA256 DEB: DEB downloaded from URL unless the cached copy
+# (with its DEB.sha256 stamp) already has that SHA256; the download must
+# match it. Returns 1 with the reason in MC_FETCH_WHY when it cannot.
+mc_fetch_deb()
+{
+	local url=$1 sha=$2 deb=$3 got
+	MC_FETCH_WHY=
+	[ -s "$deb" ] && [ "$(cat "$deb.sha256" 2>/dev/null)" = "$sha" ] && return 0
+	mkdir -p "$(dirname "$deb")"
+	if ! curl -sSfL --retry 2 -o "$deb.tmp" "$url" 2>"$deb.err"; then
+		MC_FETCH_WHY="download of $(basename "$deb") failed: $(tr '\n' ' ' <"$deb.err" | head -c 200)"
+		rm -f "$deb.tmp" "$deb.err"
+		return 1
+	fi
+	rm -f "$deb.err"
+	got=$(sha256sum "$deb.tmp" | cut -d' ' -f1)
+	if [ "$got" != "$sha" ]; then
+		rm -f "$deb.tmp"
+		MC_FETCH_WHY="SHA256 mismatch for $(basename "$deb"): the index says $sha, the download has $got"
+		return 1
+	fi
+	mv "$deb.tmp" "$deb"
+	echo "$sha" >"$deb.sha256"
+}
+
+# mc_suite_package SUITE PACKAGE: a package of any suite (its newest entry in
+# the suite's index), downloaded into the cache and unpacked once into
+# $MC_CACHE/tools/PACKAGE_VERSION, whose path is printed; for tools the
+# host's release lacks (nothing is installed). Returns 1 naming the reason.
+mc_suite_package()
+{
+	local suite=$1 pkg=$2 idx ver fn sha dir
+	idx=$(index_file "$suite") || { echo "no package index of $suite" >&2; return 1; }
+	read -r ver fn sha < <(index_entries "$idx" "$pkg" | sort -V | tail -n 1)
+	[ -n "$ver" ] || { echo "$pkg is not in $suite" >&2; return 1; }
+	dir=$MC_CACHE/tools/${pkg}_$ver
+	if [ ! -e "$dir/.unpacked" ]; then
+		mc_fetch_deb "$(mc_mirror "$suite")/$(sed -e 's/+/%2B/g' -e 's/~/%7E/g' <<<"$fn")" "$sha" \
+			"$MC_CACHE/debs/$(basename "$fn")" || { echo "$MC_FETCH_WHY" >&2; return 1; }
+		rm -rf "$dir"
+		mkdir -p "$dir"
+		dpkg-deb -x "$MC_CACHE/debs/$(basename "$fn")" "$dir" && touch "$dir/.unpacked" ||
+			{ echo "could not unpack $(basename "$fn")" >&2; return 1; }
+	fi
+	echo "$dir"
+}
+
 # ---------------------------------------------------------------- results
 
-# mc_result KERNEL STEP STATUS SECONDS DETAIL: append one machine-readable
-# record (tab separated) to build/results/results.tsv.
-mc_result()
+# mc_step_result KERNEL STEP STATUS SECONDS DETAIL: one row (tab separated)
+# of build/results/steps.tsv, the set-up steps' log (fetch, toolchain:
+# PASS, FAIL or UNAVAILABLE); no test is counted from it.
+mc_step_result()
 {
 	mkdir -p "$MC_RESULTS"
-	printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" >>"$MC_RESULTS/results.tsv"
+	printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" >>"$MC_RESULTS/steps.tsv"
 }
 
 # mc_copy_kernel_tree SRC DST: a copy of a kernel headers tree whose
@@ -428,55 +476,56 @@ mc_report_results()
 #                 ARRAY; without it an operand is an error
 #   --            (in "$@") the rest are operands
 # An unknown option, an operand nobody takes or a missing value ends the
-# script with "unknown option ...; USAGE" (exit 64).
+# script with "unknown option ...; USAGE" (exit 64). Its own variables are
+# named _mo_*, so that no VAR of a caller is shadowed.
 mc_options()
 {
-	local usage=$1 s name var kind found operands=
-	local -a specs=()
+	local _mo_usage=$1 _mo_s _mo_name _mo_var _mo_kind _mo_found _mo_operands=
+	local -a _mo_specs=()
 	shift
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do
-		specs+=("$1")
-		[ "${1#@}" = "$1" ] || operands=${1#@}
+		_mo_specs+=("$1")
+		[ "${1#@}" = "$1" ] || _mo_operands=${1#@}
 		shift
 	done
 	shift
-	[ -z "$operands" ] || eval "$operands=()"
+	[ -z "$_mo_operands" ] || eval "$_mo_operands=()"
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--)
 			shift
-			[ -n "$operands" ] || [ $# = 0 ] || mc_die "unexpected '$1'; $usage" 64
-			[ $# = 0 ] || eval "$operands+=(\"\$@\")"
+			[ -n "$_mo_operands" ] || [ $# = 0 ] || mc_die "unexpected '$1'; $_mo_usage" 64
+			[ $# = 0 ] || eval "$_mo_operands+=(\"\$@\")"
 			return 0 ;;
 		-?*)
-			found=
-			for s in "${specs[@]}"; do
-				case $s in
-				--*=*) name=${s%%=*} var=${s#*=} kind=value ;;
-				--*!*) name=${s%%!*} var=${s#*!} kind=flag ;;
-				--*+*) name=${s%%+*} var=${s#*+} kind=append ;;
+			_mo_found=
+			for _mo_s in "${_mo_specs[@]}"; do
+				case $_mo_s in
+				--*=*) _mo_name=${_mo_s%%=*} _mo_var=${_mo_s#*=} _mo_kind=value ;;
+				--*!*) _mo_name=${_mo_s%%!*} _mo_var=${_mo_s#*!} _mo_kind=flag ;;
+				--*+*) _mo_name=${_mo_s%%+*} _mo_var=${_mo_s#*+} _mo_kind=append ;;
 				*) continue ;;
 				esac
-				[ "$name" = "$1" ] || continue
-				found=1
-				if [ $kind = flag ]; then
-					printf -v "$var" 1
+				[ "$_mo_name" = "$1" ] || continue
+				_mo_found=1
+				if [ $_mo_kind = flag ]; then
+					printf -v "$_mo_var" 1
 					shift
 					break
 				fi
-				[ $# -ge 2 ] || mc_die "option $1 needs a value; $usage" 64
-				if [ $kind = value ]; then
-					printf -v "$var" '%s' "$2"
+				[ $# -ge 2 ] || mc_die "option $1 needs a value; $_mo_usage" 64
+				if [ $_mo_kind = value ]; then
+					printf -v "$_mo_var" '%s' "$2"
 				else
-					eval "$var+=(\"\$2\")"
+					eval "$_mo_var+=(\"\$2\")"
 				fi
 				shift 2
 				break
 			done
-			[ -n "$found" ] || mc_die "unknown option '$1'; $usage" 64 ;;
+			[ -n "$_mo_found" ] || mc_die "unknown option '$1'; $_mo_usage" 64 ;;
 		*)
-			[ -n "$operands" ] || mc_die "unexpected '$1'; $usage" 64
-			eval "$operands+=(\"\$1\")"
+			[ -n "$_mo_operands" ] || mc_die "unexpected '$1'; $_mo_usage" 64
+			eval "$_mo_operands+=(\"\$1\")"
 			shift ;;
 		esac
 	done

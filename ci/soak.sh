@@ -29,7 +29,7 @@ min=${MOVCOMPAT_SOAK_MIN:-$((DEFAULT_MIN * secs / DEFAULT_S))}
 keys=$(mc_expand_kernels "$kernels") || exit 64
 mkdir -p "$MC_RESULTS"
 : >"$MC_RESULTS/tests.tsv"
-: >"$MC_RESULTS/results.tsv"
+: >"$MC_RESULTS/steps.tsv"
 bash "$MC_CI/deps.sh" || mc_die "host packages missing; see above"
 
 list=$MC_RESULTS/soak.list

@@ -23,7 +23,7 @@ mc_options "usage: ci/test.sh [--kernels KEYS] [--kernel-only]" --kernels=kernel
 keys=$(mc_expand_kernels "$kernels") || exit 64
 mkdir -p "$MC_RESULTS"
 : >"$MC_RESULTS/tests.tsv"
-: >"$MC_RESULTS/results.tsv"
+: >"$MC_RESULTS/steps.tsv"
 
 deps=--test
 [ $kernel_only = 1 ] && deps=

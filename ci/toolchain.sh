@@ -108,7 +108,7 @@ prepare_one()
 			bash "$MC_CI/debug-kernel.sh" "$K_KEY" || return 1
 		fi
 	fi
-	mc_result "$K_KEY" toolchain PASS "$(mc_since "$t")" "$K_ENV"
+	mc_step_result "$K_KEY" toolchain PASS "$(mc_since "$t")" "$K_ENV"
 }
 
 [ $# -gt 0 ] || mc_die "usage: ci/toolchain.sh KEY..." 64
@@ -117,6 +117,6 @@ rc=0
 for key in "$@"; do
 	(mc_kernel "$key") || exit 64
 	(mc_lock "kernel-$key" "$key" toolchain && prepare_one "$key") ||
-		{ mc_result "$key" toolchain FAIL 0 "toolchain"; rc=1; }
+		{ mc_step_result "$key" toolchain FAIL 0 "toolchain"; rc=1; }
 done
 exit $rc

@@ -50,6 +50,17 @@ expect missing-guest-script 64 "guest script '$tmp/nope.sh' does not exist" \
 expect qemu-timeout 3 "QEMU timeout: guest did not finish within 8s" \
 	env MOVCOMPAT_QUIET=1 bash "$C/vm.sh" "$KEY" --name cli-timeout --timeout 8 \
 	--guest "$MC_TOP/tests/harness/guest-hang.sh"
+# --name names the boot's output directory (build/KEY/vm-NAME), which
+# ci/matrix.sh reads a boot group's per-test results from
+rm -rf "$MC_BUILD/$KEY/vm-guest-hang"
+expect vm-name-is-output-dir 0 "named" \
+	bash -c '[ -s "$1/vm-cli-timeout/console.log" ] && [ ! -e "$1/vm-guest-hang" ] && echo named ||
+		{ echo "no $1/vm-cli-timeout/console.log: --name was not used"; exit 1; }' _ "$MC_BUILD/$KEY"
+# mc_options sets a caller's variable whatever its name, also the names of
+# the parser's own work variables
+expect options-set-any-variable 0 "^foo bar 1 x y$" \
+	bash -c '. "$1/lib.sh"; name="" var="" s=0 specs=(); mc_options u --name=name --var=var --s!s --spec+specs -- \
+		--name foo --var bar --s --spec x --spec y; echo "$name $var $s ${specs[*]}"' _ "$C"
 
 # A kernel whose packages cannot be had: UNAVAILABLE with the reason; a
 # required one fails the run, an optional one does not.
