@@ -45,6 +45,14 @@ fi
 if [ $cocci = 1 ] && ! compgen -G '/usr/lib/x86_64-linux-gnu/libpython3.*.so' >/dev/null; then
 	missing="$missing libpython3-dev"
 fi
+# the signing test boots OVMF with a key enrolled by virt-fw-vars, whose
+# Python dependencies come from the host
+if [ $cocci = 1 ] && [ $lint = 1 ]; then
+	[ -r /usr/share/OVMF/OVMF_CODE_4M.fd ] || missing="$missing ovmf"
+	for m in cryptography:python3-cryptography pefile:python3-pefile importlib_resources:python3-importlib-resources; do
+		/usr/bin/python3 -c "import ${m%%:*}" 2>/dev/null || missing="$missing ${m#*:}"
+	done
+fi
 # libelf for the kbuild packages' objtool and resolve_btfids binaries
 [ -e /usr/lib/x86_64-linux-gnu/libelf.so.1 ] || missing="$missing libelf1"
 
