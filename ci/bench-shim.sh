@@ -102,7 +102,7 @@ for key in $keys; do
 	# samples: pages/s of each offlined block (run 0 is the warm-up);
 	# pairs: movcompat/native per run pair (whole runs)
 	rm -f "$dir"/rate-* "$dir/pair-ratio" "$dir/mc-backend"
-	awk '/MCT INFO run .* pages in .* us$/ || /^info: run .* pages in .* us$/ {
+	awk '/# info: run .* pages in .* us$/ || /^info: run .* pages in .* us$/ {
 		for (i = 1; i <= NF; i++) if ($i == "run") break
 		v = $(i + 1); r = $(i + 2); p = $(i + 4); t = $(i + 7)
 		if (r > 0 && t > 0) print p / t * 1e6 > (d "/rate-" v)

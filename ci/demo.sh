@@ -26,11 +26,11 @@ secs=$(mc_since "$t")
 group=$(awk -v t="$test" '$1 == t { print $5 }' "$MC_TOP/tests/vmtests.list")
 [ -z "$group" ] || [ "$group" = - ] && group=$test
 log=$MC_BUILD/$key/vm-$group/console.log
-info() { sed -n "s/.*MCT INFO $1//p" "$log" 2>/dev/null | tail -n 1; }
+info() { sed -n "s/.*\] *# info: $1//p" "$log" 2>/dev/null | tail -n 1; }
 field() { tr ' ' '\n' <<<"$result" | sed -n "s/^$1=//p"; }
 result=$(info 'RESULT ')
-npass=$(grep -c 'MCT PASS' "$log" 2>/dev/null)
-nfail=$(grep -c 'MCT FAIL' "$log" 2>/dev/null)
+npass=$(grep -E '\] +ok [0-9]+ ' "$log" 2>/dev/null | grep -c -v -e ' # SKIP' -e "\] ok [0-9]* $test")
+nfail=$(grep -E '\] +not ok [0-9]+ ' "$log" 2>/dev/null | grep -c -v "\] not ok [0-9]* $test")
 
 echo
 echo "movram demo: a RAM disk whose pages move, on Linux $K_REL"

@@ -20,9 +20,25 @@ keys=$(mc_expand_kernels "$kernels") || exit 64
 mkdir -p "$MC_RESULTS"
 summary=$MC_RESULTS/summary.tsv
 
-test_rows() { sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$tests_file"; }
+list_lines() { sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$tests_file"; }
+# a test per row; "group NAME OPTIONS..." rows declare a boot group's
+# options once, and the group's tests have "-" in their options column
+test_rows() { list_lines | awk '$1 != "group"'; }
 mc_t0_check=$(test_rows | awk 'NF < 6 { print NR": "$0; exit }')
 [ -z "$mc_t0_check" ] || mc_die "$tests_file: row '$mc_t0_check' has fewer than 6 columns (name guest modules kernels boot options)" 64
+declare -A GROUP_OPTS=()
+while read -r _ g opts; do
+	[ -n "$g" ] || mc_die "$tests_file: a 'group' row without a name (group NAME OPTIONS...)" 64
+	[ -z "${GROUP_OPTS[$g]+x}" ] || mc_die "$tests_file: boot group $g is declared twice" 64
+	GROUP_OPTS[$g]=$opts
+done < <(list_lines | awk '$1 == "group"')
+while read -r name _ _ _ group opts; do
+	[ "$group" = - ] && continue
+	[ -n "${GROUP_OPTS[$group]+x}" ] ||
+		mc_die "$tests_file: test $name is in boot group $group, which has no row 'group $group OPTIONS...'" 64
+	[ "$opts" = - ] ||
+		mc_die "$tests_file: test $name is in boot group $group: its options column must be '-' (the group's options are on its 'group $group' row; got '$opts')" 64
+done < <(test_rows)
 
 # applies KERNELS-COLUMN KEY: the test's kernels column names KEY, or is
 # "all"; a debug kernel ("BASE-debug") also runs every test of BASE, and the
@@ -159,14 +175,16 @@ run_kernel()
 		while read -r name guest mods kern group opts; do
 			applies "$kern" "$key" || continue
 			[ -z "$only" ] || [[ "$only" == *",$name,"* ]] || continue
-			[ "$group" = - ] && group=$name
-			[ "$opts" = - ] && opts=
+			if [ "$group" = - ]; then
+				group=$name
+				[ "$opts" = - ] && opts=
+			else
+				opts=${GROUP_OPTS[$group]}
+			fi
 			if [ -z "${gtests[$group]+x}" ]; then
 				groups+=("$group")
 				gtests[$group]=
 				gopts[$group]=$opts
-			elif [ "${gopts[$group]}" != "$opts" ]; then
-				mc_die "tests/vmtests.list: test $name is in boot group $group but its options differ from the group's ('$opts' vs '${gopts[$group]}')" 64
 			fi
 			gtests[$group]+=" $name"
 			gmods[$group]+=" ${mods//,/ }"

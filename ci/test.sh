@@ -74,6 +74,7 @@ harness_suites()
 	dkms_chroot=$(for k in $keys; do mc_kernel "$k"; [ -n "$K_CHROOT_SUITE" ] && [ "$K_LAYOUT" != debug ] && [ "${k%%.*}" = 7 ] && echo "$k"; done | sort -V | tail -n 1)
 	[ -z "$dkms_chroot" ] || suite harness bash "$MC_TOP/tests/harness/dkms.sh" "$dkms_chroot"
 	suite harness bash "$MC_TOP/tests/harness/sign.sh"
+	suite harness bash "$MC_TOP/tests/harness/ktap.sh"
 	suite harness bash "$MC_TOP/tests/harness/check-tree.sh"
 }
 if [ $kernel_only = 1 ]; then

@@ -115,6 +115,12 @@ kernel=$K_DIR/boot/vmlinuz
 [ "${MOVCOMPAT_BOOT:-pvh}" != bzimage ] && [ -s "$K_DIR/boot/vmlinux" ] && kernel=$K_DIR/boot/vmlinux
 errre=$(grep -v '^#' "$MC_CI/console-errors.txt" | paste -sd'|')
 benre=$(grep -v '^#' "$MC_CI/console-benign.txt" | paste -sd'|')
+# the guest's own KTAP lines (after the host's "[KEY +SECONDS] " prefix),
+# never taken for kernel errors; a failed check's line up to its reason
+ktapline='(KTAP version [0-9]+|1\.\.[0-9]+|(ok|not ok) [0-9]+ |# )'
+ktapre="^\\[[^]]*\\] *$ktapline"
+ktaplive="^ *$ktapline"
+failre='^.*\] +not ok [0-9]+ '
 kaslr=nokaslr
 [ "${MOVCOMPAT_KASLR:-0}" = 1 ] && kaslr=
 
@@ -139,7 +145,7 @@ boot_once()
 			# a boot that must hit a kernel error can stop soon after it:
 			# at the end of its trace
 			if [ $expect_err = 1 ]; then
-				if [[ $line =~ $errre ]] && [[ ! $line =~ (command\ line:|MCT\ ) ]] &&
+				if [[ $line =~ $errre ]] && [[ ! $line =~ command\ line: ]] && [[ ! $line =~ $ktaplive ]] &&
 				   [[ ! $line =~ $benre ]]; then
 					touch "$out/expected-error"
 				elif [[ $line == *'---[ end trace'* ]] && [ -e "$out/expected-error" ]; then
@@ -231,16 +237,18 @@ done
 secs=$(mc_since "$t")
 
 # the kernel's lines of the last boot that may count as errors: not the
-# command line's echo, the harness's own lines or the benign reports
+# command line's echo, the harness's own lines (the guest's KTAP) or the
+# benign reports
 kernel_lines()
 {
-	grep -v -i -e 'command line:' -e '=== boot ' -e 'MCT ' "$out/last.log" |
+	grep -v -i -e 'command line:' -e '=== boot ' "$out/last.log" | grep -v -E -- "$ktapre" |
 		if [ -n "$benre" ]; then grep -v -E -- "$benre"; else cat; fi
 }
 errline=$(kernel_lines | grep -E -- "$errre" | head -n 1)
-result=$(grep -o 'MOVCOMPAT-RESULT pass=[0-9]* fail=[0-9]*' "$out/last.log" | tail -n 1)
+result=$(grep -o 'MOVCOMPAT-RESULT pass=[0-9]* fail=[0-9]* skip=[0-9]*' "$out/last.log" | tail -n 1)
 npass=$(sed -n 's/.*pass=\([0-9]*\).*/\1/p' <<<"$result")
-nfail=$(sed -n 's/.*fail=\([0-9]*\)/\1/p' <<<"$result")
+nfail=$(sed -n 's/.*fail=\([0-9]*\).*/\1/p' <<<"$result")
+nskip=$(sed -n 's/.*skip=\([0-9]*\).*/\1/p' <<<"$result")
 
 if [ "${status:-}" != EARLY_DEATH ]; then
 	if [ -n "$errline" ]; then
@@ -250,51 +258,58 @@ if [ "${status:-}" != EARLY_DEATH ]; then
 	elif [ -z "$result" ]; then
 		status=FAIL rc=1 reason="guest ended without a result line"
 	elif [ "$nfail" != 0 ] || [ "$npass" = 0 ]; then
-		status=FAIL rc=1 reason="guest checks: $npass passed, $nfail failed: $(grep -m1 'MCT FAIL' "$out/last.log" | sed 's/.*MCT FAIL //')"
+		status=FAIL rc=1 reason="guest checks: $npass passed, $nfail failed: $(grep -m1 -E "$failre" "$out/last.log" | sed -E "s/$failre//; s/ # /: /")"
 	else
-		status=PASS rc=0 reason="guest checks: $npass passed"
+		status=PASS rc=0 reason="guest checks: $npass passed${nskip:+, $nskip skipped}"
+		[ "$nskip" != 0 ] || reason="guest checks: $npass passed"
 	fi
 else
 	reason="kernel died before /init on $try boots"
 fi
 
-# per-test results: the MCT lines between "MCT BEGIN t" and "MCT END t"
+# per-test results: the KTAP result lines of subtest t, from its "# Subtest:
+# t" line to its own result line ("ok|not ok N t")
 errtest=
 if [ -n "$errline" ]; then
 	errtest=$(awk -v e="$errline" '
-		/MCT BEGIN / { t = $NF }
+		/\] +# Subtest: / { t = $NF }
 		index($0, e) { print t; exit }' "$out/last.log")
 fi
 : >"$out/tests.tsv"
 for t in "${gnames[@]}"; do
 	sect=$(awk -v t="$t" '
-		$0 ~ ("MCT BEGIN " t "$") { on = 1; next }
-		$0 ~ ("MCT END " t "$") { on = 0; done = 1 }
-		on && /MCT (PASS|FAIL) / { print }
-		END { if (done) print "MCT-ENDED" }' "$out/last.log")
-	tp=$(grep -c 'MCT PASS ' <<<"$sect")
-	tf=$(grep -c 'MCT FAIL ' <<<"$sect")
+		$0 ~ ("\\] +# Subtest: " t "$") { on = 1; next }
+		on && $0 ~ ("\\] (ok|not ok) [0-9]+ " t "( #|$)") { on = 0; done = 1 }
+		on && /\] +(ok|not ok) [0-9]+ / { print }
+		END { if (done) print "KTAP-ENDED" }' "$out/last.log")
+	tp=$(grep -E '\] +ok [0-9]+ ' <<<"$sect" | grep -c -v ' # SKIP')
+	tf=$(grep -c -E '\] +not ok [0-9]+ ' <<<"$sect")
+	tsk=$(grep -E '\] +ok [0-9]+ ' <<<"$sect" | grep -c ' # SKIP')
 	if [ "${status}" = EARLY_DEATH ]; then
 		ts=FAIL tr=$reason
 	elif [ -n "$errline" ] && [ $expect_err = 0 ]; then
 		ts=FAIL
 		if [ "$t" = "$errtest" ]; then tr="kernel error on console: ${errline#*] }"
 		else tr="same boot as ${errtest:-another test}, which hit a kernel error"; fi
-	elif ! grep -q MCT-ENDED <<<"$sect"; then
+	elif ! grep -q KTAP-ENDED <<<"$sect"; then
 		ts=FAIL tr="did not finish (${status}: $reason)"
-	elif [ "$tf" != 0 ] || [ "$tp" = 0 ]; then
-		ts=FAIL tr="guest checks: $tp passed, $tf failed: $(grep -m1 'MCT FAIL' <<<"$sect" | sed 's/.*MCT FAIL //')"
+	elif [ "$tf" != 0 ] || { [ "$tp" = 0 ] && [ "$tsk" = 0 ]; }; then
+		ts=FAIL tr="guest checks: $tp passed, $tf failed: $(grep -m1 -E "$failre" <<<"$sect" | sed -E "s/$failre//; s/ # /: /")"
+	elif [ "$tp" = 0 ]; then
+		ts=SKIP tr="every check skipped: $(grep -m1 ' # SKIP' <<<"$sect" | sed 's/.* # SKIP //')"
 	else
 		ts=PASS tr="guest checks: $tp passed"
+		[ "$tsk" = 0 ] || tr="$tr, $tsk skipped"
 	fi
 	[ $expect_err = 1 ] && ts=- tr="see the boot's status"
 	printf '%s\t%s\t%s\t%s\t%s\n' "$t" "$ts" "$tp" "$tf" "$tr" >>"$out/tests.tsv"
 done
 
 if [ $expect_err = 1 ]; then
-	# a guest may name the pattern that must fire ("MCT EXPECT-ERROR
-	# PATTERN", a line of console-errors.txt): any other error is a failure
-	want=$(sed -n 's/.*MCT EXPECT-ERROR //p' "$out/last.log" | head -n 1)
+	# a guest may name the pattern that must fire (a diagnostic line "#
+	# expect-error: PATTERN", a line of console-errors.txt): any other
+	# error is a failure
+	want=$(sed -n 's/.*\] *# expect-error: //p' "$out/last.log" | head -n 1)
 	hit=$errline
 	[ -z "$want" ] || hit=$(kernel_lines | grep -E -- "$want" | head -n 1)
 	if [ -n "$want" ] && ! grep -v '^#' "$MC_CI/console-errors.txt" | grep -qxF -- "$want"; then
@@ -320,6 +335,6 @@ fi
 	echo "checks_passed=${npass:-0}"
 	echo "checks_failed=${nfail:-0}"
 } >"$out/result.env"
-grep 'MCT INFO' "$out/last.log" | sed 's/.*MCT INFO /info: /' >"$out/info.txt"
+grep -E '\] +# info: ' "$out/last.log" | sed -E 's/.*\] +# info: /info: /' >"$out/info.txt"
 mc_log "$K_KEY" boot "$name: $status in ${secs}s, $try boot(s): $reason"
 exit $rc

@@ -1,18 +1,38 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
 #
-# Helpers for guest test scripts (busybox sh). Each check prints one line
-#   MCT PASS <name> [detail]   or   MCT FAIL <name> <why>
-# and the host side counts them. Counts live in files, so checks may run in
-# subshells.
+# Helpers for guest test scripts (busybox sh). The guest's output is KTAP
+# (Documentation/dev-tools/ktap.rst): /init prints the version and plan
+# lines and one subtest per guest script, and each check here prints one
+# result line of that subtest, numbered in the order the checks end:
+#       ok N NAME [# DETAIL]
+#       not ok N NAME # WHY
+#       ok N NAME # SKIP WHY
+# Notes for the host's report are diagnostic lines, "    # info: TEXT".
+# Counts live in files, so checks may run in subshells.
 
 T_DIR=/tmp/mct
 mkdir -p $T_DIR
 : >$T_DIR/pass
 : >$T_DIR/fail
+: >$T_DIR/skip
+: >$T_DIR/all
 
-t_pass() { echo "MCT PASS $*"; echo x >>$T_DIR/pass; }
-t_fail() { echo "MCT FAIL $*"; echo x >>$T_DIR/fail; }
+# t_ktap RESULT NAME DIRECTIVE DETAIL: one KTAP result line of the running
+# subtest (a detail's newlines become blanks: one check, one line)
+t_ktap()
+{
+	echo x >>$T_DIR/all
+	_kd=$4
+	case $_kd in *'
+'*) _kd=$(printf '%s' "$_kd" | tr '\n' ' ') ;; esac
+	_kd=${3:+$3 }$_kd
+	echo "    $1 $(wc -l <$T_DIR/all) $2${_kd:+ # $_kd}"
+}
+t_pass() { _kn=$1; shift; t_ktap ok "$_kn" "" "$*"; echo x >>$T_DIR/pass; }
+t_fail() { _kn=$1; shift; t_ktap "not ok" "$_kn" "" "$*"; echo x >>$T_DIR/fail; }
+# t_skip NAME WHY: a check that cannot run here (counted neither way)
+t_skip() { _kn=$1; shift; t_ktap ok "$_kn" SKIP "$*"; echo x >>$T_DIR/skip; }
 
 # t_check NAME CMD...: pass when CMD succeeds.
 t_check()
@@ -71,7 +91,7 @@ t_free_kb()
 t_meminfo_moved()
 {
 	awk 'NR == FNR { a[$1] = $2; next }
-	     ($2 - a[$1] > 1024 || a[$1] - $2 > 1024) { print "MCT INFO meminfo " $1 " " a[$1] " -> " $2 " kB" }' "$1" /proc/meminfo
+	     ($2 - a[$1] > 1024 || a[$1] - $2 > 1024) { print "    # info: meminfo " $1 " " a[$1] " -> " $2 " kB" }' "$1" /proc/meminfo
 }
 
 # t_leak_mark / t_leak_check NAME WHEN: free memory (t_free_kb) now, and
@@ -214,8 +234,9 @@ t_abba()
 # has usec). Under the benchmarks' -icount it is guest instruction time.
 t_now_us() { adjtimex | awk '/tv_sec/ { s = $2 } /tv_usec/ { u = $2 } END { printf "%.0f\n", s * 1000000 + u }'; }
 
-# t_info TEXT: a figure or note for the host's report (not a check).
-t_info() { echo "MCT INFO $*"; }
+# t_info TEXT: a figure or note for the host's report (not a check), as a
+# KTAP diagnostic line.
+t_info() { echo "    # info: $*"; }
 
 t_finish()
 {
@@ -224,7 +245,7 @@ t_finish()
 	echo "MOVCOMPAT-DMESG-BEGIN"
 	dmesg
 	echo "MOVCOMPAT-DMESG-END"
-	echo "MOVCOMPAT-RESULT pass=$(wc -l <$T_DIR/pass) fail=$(wc -l <$T_DIR/fail)"
+	echo "MOVCOMPAT-RESULT pass=$(wc -l <$T_DIR/pass) fail=$(wc -l <$T_DIR/fail) skip=$(wc -l <$T_DIR/skip)"
 	sync
 	poweroff -f
 }

@@ -6,7 +6,7 @@
 # API) and mc_pages (the same driver through movcompat) with the same page
 # count, offline the memory blocks holding most of that module's pages,
 # time each offline, verify every page, unload. One line per run:
-#   MCT INFO BENCH variant=V run=N pages=P us=T vm=M blocks=B
+#   # info: BENCH variant=V run=N pages=P us=T vm=M blocks=B
 # (P: the module's pages migrated, T: microseconds spent offlining, M: the
 # pgmigrate_success delta, i.e. every page the offlines moved). Run 0 of
 # each variant is a warm-up.

@@ -9,7 +9,7 @@
 # kernel migrates them, or the core's notifier does) and then copies every
 # page once into a fresh page (copybench: the copy-bandwidth limit). One
 # line per run:
-#   MCT INFO BENCH variant=V run=R pages=P us=T copy_pages=C copy_ns=N
+#   # info: BENCH variant=V run=R pages=P us=T copy_pages=C copy_ns=N
 # Run 0 of each variant is a warm-up.
 RUNS=${MC_BENCH_RUNS:-3}
 MEM=/sys/devices/system/memory

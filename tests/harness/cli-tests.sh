@@ -62,6 +62,14 @@ expect options-set-any-variable 0 "^foo bar 1 x y$" \
 	bash -c '. "$1/lib.sh"; name="" var="" s=0 specs=(); mc_options u --name=name --var=var --s!s --spec+specs -- \
 		--name foo --var bar --s --spec x --spec y; echo "$name $var $s ${specs[*]}"' _ "$C"
 
+# A boot group's options are declared once, on its "group" row
+printf 'group g --mem 2048\nt1 tests/harness/guest-smoke.sh tests/harness/smoke all g --mem 1024\n' >"$tmp/opts.list"
+expect group-options-once 64 "test t1 is in boot group g: its options column must be '-'" \
+	bash "$C/matrix.sh" --kernels "$KEY" --tests "$tmp/opts.list"
+printf 't1 tests/harness/guest-smoke.sh tests/harness/smoke all g -\n' >"$tmp/nogroup.list"
+expect group-needs-row 64 "test t1 is in boot group g, which has no row 'group g OPTIONS...'" \
+	bash "$C/matrix.sh" --kernels "$KEY" --tests "$tmp/nogroup.list"
+
 # A kernel whose packages cannot be had: UNAVAILABLE with the reason; a
 # required one fails the run, an optional one does not.
 mc_kernel_rows | awk -v k="$KEY" '$1 == k { $1 = "ghost"; $2 = "ghost-" $2; $3 = "0.0.0-0"; $8 = "required"; print }' >"$tmp/req.list"

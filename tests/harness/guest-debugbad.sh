@@ -16,5 +16,5 @@ vmbug) exp='VM_BUG_ON' ;;
 listdel) exp='list_del corruption' ;;
 *) t_fail debugbad "unknown MC_BUG '${MC_BUG:-}'"; return 0 ;;
 esac
-echo "MCT EXPECT-ERROR $exp"
+echo "    # expect-error: $exp"
 t_load mc_debugbad bug="$MC_BUG"

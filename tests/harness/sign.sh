@@ -29,13 +29,7 @@ mc_kernel "$key"
 w=$MC_BUILD/sign
 rm -rf "$w"
 mkdir -p "$w" "$MC_RESULTS"
-rc=0
-row() # TEST STATUS SECONDS DETAIL
-{
-	mc_result harness "$key" "$1" "$2" "$3" "$4"
-	[ "$2" = PASS ] || rc=1
-	mc_log "$key" sign "$1: $2: $4"
-}
+row() { mc_check sign "$key" "$@"; } # TEST STATUS SECONDS DETAIL
 
 t=$(mc_now)
 cat >"$w/x509.genkey" <<'CNF'
@@ -87,7 +81,7 @@ if bash "$MC_CI/vm.sh" "$key" --guest "sig=$MC_TOP/tests/harness/guest-sig.sh" -
 	--append module.sig_enforce=1 >"$w/vm.log" 2>&1; then
 	row sign-enforce PASS "$(mc_since "$t")" "module.sig_enforce=1: Debian-signed crc7.ko loads; test-key-signed and unsigned mc_smoke refused"
 else
-	row sign-enforce FAIL "$(mc_since "$t")" "$(grep 'MCT FAIL' "$MC_BUILD/$key/vm-sign/console.log" | head -n 2 | tr '\n' ' ') (see $w/vm.log)"
+	row sign-enforce FAIL "$(mc_since "$t")" "$(grep -E '\] +not ok ' "$MC_BUILD/$key/vm-sign/console.log" | head -n 2 | tr '\n' ' ') (see $w/vm.log)"
 fi
 
 # the test key enrolled in UEFI db
@@ -125,6 +119,6 @@ if MOVCOMPAT_BOOT=bzimage MOVCOMPAT_QEMU_ARGS="-drive if=pflash,format=raw,reado
 	--name sign-db --append module.sig_enforce=1 >"$w/vm-db.log" 2>&1; then
 	row sign-db-loads PASS "$(mc_since "$t")" "UEFI boot, module.sig_enforce=1: the kernel took the test key from db; mc_smoke signed with it loads, signed with another key or unsigned refused"
 else
-	row sign-db-loads FAIL "$(mc_since "$t")" "$(grep 'MCT FAIL' "$MC_BUILD/$key/vm-sign-db/console.log" | head -n 3 | tr '\n' ' ') (see $w/vm-db.log)"
+	row sign-db-loads FAIL "$(mc_since "$t")" "$(grep -E '\] +not ok ' "$MC_BUILD/$key/vm-sign-db/console.log" | head -n 3 | tr '\n' ' ') (see $w/vm-db.log)"
 fi
-exit $rc
+exit $MC_CHECK_RC
