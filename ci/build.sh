@@ -53,8 +53,8 @@ mc_kernel "$key"
 src=$(cd "$src" && pwd)
 name=$(basename "$src")
 out=${out:-$MC_BUILD/$K_KEY/$name}
-kdir=$(mc_kdir)
-kroot=$(mc_kdir_host)
+kdir=$(mc_kdir "$key")
+kroot=$(mc_kdir_host "$key")
 [ -d "$kroot" ] || mc_die "kernel $K_KEY has no build environment: run 'bash ci/fetch.sh $K_KEY && bash ci/toolchain.sh $K_KEY'" 1
 
 mkdir -p "$out"
@@ -71,14 +71,14 @@ if [ "${MOVCOMPAT_BUILD_CACHE:-1}" = 1 ]; then
 		printf '%s\n' "$K_KEY" "$K_REL" "$K_CC" "vendored=$vendored" "$@"
 		sed 's|.*/||' "$K_DIR/debs.list" 2>/dev/null
 		if printf '%s\n' "$@" | grep -q '^C='; then
-			mc_in_env sparse --version 2>&1 | head -n 1
+			mc_in_env "$key" sparse --version 2>&1 | head -n 1
 		fi
 		(cd "$src" && find . -type f -print0 | sort -z | xargs -0 sha256sum)
 		(cd "$MC_TOP" && find compat include -type f -print0 | sort -z | xargs -0 sha256sum)
 		# files outside the directory it builds from (a mutant's source)
 		[ ! -r "$src/.build-inputs" ] || (cd "$MC_TOP" && xargs sha256sum <"$src/.build-inputs")
 		sha256sum "$0" "$MC_CI/lib.sh" "$kroot/.config" "$kroot/Module.symvers" | cut -d' ' -f1
-		mc_in_env "$K_CC" --version 2>&1 | head -n 1
+		mc_in_env "$key" "$K_CC" --version 2>&1 | head -n 1
 	} | sha256sum | cut -c1-32)
 	cdir=$MC_CACHE/modules/$ckey
 	if ls "$cdir"/*.ko >/dev/null 2>&1; then
@@ -92,7 +92,7 @@ jobs=$(nproc)
 margs=(-C "$kdir" M="$out" CC="$K_CC" -j"$jobs" "$@" modules)
 [ $vendored = 1 ] || margs=(MOVCOMPAT_DIR="$MC_TOP" "${margs[@]}")
 
-MC_EXTRA_BIND=$out mc_in_env make "${margs[@]}" >"$out/build.log" 2>&1
+MC_EXTRA_BIND=$out mc_in_env "$key" make "${margs[@]}" >"$out/build.log" 2>&1
 rc=$?
 if [ $rc != 0 ] || ! ls "$out"/*.ko >/dev/null 2>&1; then
 	mc_log "$K_KEY" build "FAIL $name after $(mc_since "$t")s; last lines of $out/build.log:"

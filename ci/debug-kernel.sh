@@ -21,7 +21,8 @@
 . "$(dirname "$0")/lib.sh"
 
 [ $# = 1 ] || mc_die "usage: ci/debug-kernel.sh KEY (a debug row of ci/kernels.list)" 64
-mc_kernel "$1"
+key=$1
+mc_kernel "$key"
 [ "$K_LAYOUT" = debug ] || mc_die "kernel $K_KEY is not a debug row (layout '$K_LAYOUT')" 64
 [ -n "$K_CHROOT_SUITE" ] || mc_die "kernel $K_KEY: debug kernels build in a chroot (env chroot-SUITE:gcc-N)" 64
 
@@ -29,12 +30,12 @@ FRAG=$MC_CI/debug-kernel.config
 t0=$(mc_now)
 
 # the source package: the row's version, from its suite
-mc_debug_source || { mc_log "$K_KEY" debug "UNAVAILABLE: $R_WHY"; exit 2; }
+mc_debug_source "$key" || { mc_log "$K_KEY" debug "UNAVAILABLE: $R_WHY"; exit 2; }
 
 croot=$(mc_chroot_dir "$K_CHROOT_SUITE")
 [ -e "$croot/.movcompat-ok" ] ||
 	mc_die "chroot $K_CHROOT_SUITE missing: run 'bash ci/toolchain.sh $K_KEY'"
-ccver=$(mc_in_env "$K_CC" --version | head -n 1)
+ccver=$(mc_in_env "$key" "$K_CC" --version | head -n 1)
 # what the kernel is built from; bump RECIPE when the way it is configured
 # or built changes (the steps after the build are not part of it)
 RECIPE=1
@@ -49,7 +50,7 @@ fi
 
 # The chroot gets the kernel's own build dependencies (once; under the
 # chroot lock, as toolchain.sh changes it).
-mc_chroot_install "$K_DIR/debug-deps.log" flex bison libelf-dev libssl-dev perl xz-utils cpio python3 ||
+mc_chroot_install "$key" "$K_DIR/debug-deps.log" flex bison libelf-dev libssl-dev perl xz-utils cpio python3 ||
 	mc_die "could not install the kernel build dependencies into chroot $K_CHROOT_SUITE (see $K_DIR/debug-deps.log)"
 
 build_tree()
@@ -68,7 +69,7 @@ build_tree()
 	jobs=$(nproc)
 	mc_log "$K_KEY" debug "configuring (defconfig + kvm_guest.config + ci/debug-kernel.config)"
 	# shellcheck disable=SC2016 # expanded by the inner shell
-	if ! mc_in_env bash -c '
+	if ! mc_in_env "$key" bash -c '
 		set -e
 		cd "$1"
 		make -s CC="$2" HOSTCC="$2" defconfig
@@ -105,7 +106,7 @@ build_tree()
 
 	mc_log "$K_KEY" debug "building $K_REL with $K_CC, -j$jobs (cold: tens of minutes on 2 cores; log: $log)"
 	t=$(mc_now)
-	if ! mc_in_env \
+	if ! mc_in_env "$key" \
 		make -C "$tree" -j"$jobs" CC="$K_CC" HOSTCC="$K_CC" all >>"$log" 2>&1; then
 		mc_log "$K_KEY" debug "FAIL: build after $(mc_since "$t")s; last lines of $log:"
 		grep -E 'error:|Error [0-9]' "$log" | head -n 10 >&2

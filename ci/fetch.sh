@@ -118,7 +118,7 @@ resolve()
 # builds the kernel from it in the toolchain step).
 fetch_debug()
 {
-	if mc_debug_source; then
+	if mc_debug_source "$K_KEY"; then
 		mc_log "$K_KEY" fetch "linux-source-$D_SERIES $D_VER ($(basename "$D_DEB")); the kernel is built in the toolchain step"
 		mc_step_result "$K_KEY" fetch PASS "$(mc_since "$t")" "linux-source-$D_SERIES $D_VER"
 		return 0
@@ -133,8 +133,8 @@ fetch_debug()
 fetch_local()
 {
 	local why
-	if [ -s "$K_DIR/boot/vmlinuz" ] && [ -s "$(mc_kdir)/Module.symvers" ]; then
-		mc_log "$K_KEY" fetch "a kernel built by its user: $K_DIR/boot/vmlinuz, tree $(mc_kdir)"
+	if [ -s "$K_DIR/boot/vmlinuz" ] && [ -s "$(mc_kdir "$K_KEY")/Module.symvers" ]; then
+		mc_log "$K_KEY" fetch "a kernel built by its user: $K_DIR/boot/vmlinuz, tree $(mc_kdir "$K_KEY")"
 		mc_step_result "$K_KEY" fetch PASS "$(mc_since "$t")" "local kernel in $K_DIR"
 		return 0
 	fi
@@ -179,7 +179,7 @@ fetch_one()
 			bytes=$((bytes + $(stat -c %s "$deb")))
 		fi
 		echo "$role $deb" >>"$K_DIR/debs.list.tmp"
-	done < <(mc_kernel_packages)
+	done < <(mc_kernel_packages "$K_KEY")
 	mv "$K_DIR/debs.list.tmp" "$K_DIR/debs.list"
 	extract_boot || return 2
 	if [ $dl = 0 ]; then
@@ -204,10 +204,10 @@ extract_boot()
 	fi
 	tmp=$(mktemp -d)
 	if [ "$K_LAYOUT" = binary ]; then
-		dpkg-deb --fsys-tarfile "$(deb_of image)" | tar -x -C "$tmp" --wildcards '*/vmlinuz*' &&
-		dpkg-deb --fsys-tarfile "$(deb_of config)" | tar -x -C "$tmp" --wildcards '*/config*'
+		dpkg-deb --fsys-tarfile "$(deb_of "$K_KEY" image)" | tar -x -C "$tmp" --wildcards '*/vmlinuz*' &&
+		dpkg-deb --fsys-tarfile "$(deb_of "$K_KEY" config)" | tar -x -C "$tmp" --wildcards '*/config*'
 	else
-		dpkg-deb --fsys-tarfile "$(deb_of image)" | tar -x -C "$tmp" --wildcards './boot/*'
+		dpkg-deb --fsys-tarfile "$(deb_of "$K_KEY" image)" | tar -x -C "$tmp" --wildcards './boot/*'
 	fi
 	local vml cfg
 	vml=$(find "$tmp" -name "vmlinuz*" -type f | head -n1)

@@ -104,6 +104,11 @@ mc_kernel()
 	fi
 }
 
+# mc_use_kernel KEY: make the K_* variables KEY's (mc_kernel), unless they
+# are already. Every helper below that needs a kernel takes its KEY first
+# and calls this: none reads a kernel chosen elsewhere.
+mc_use_kernel() { [ "${K_KEY:-}" = "$1" ] || mc_kernel "$1"; }
+
 # mc_expand_kernels "LIST": turn a KERNELS= value into keys. Accepts keys,
 # "required" (default), "optional", "debug" and "all"; validates every key.
 mc_expand_kernels()
@@ -119,9 +124,10 @@ mc_expand_kernels()
 	echo $out
 }
 
-# mc_kernel_packages: "role package" lines for the current kernel.
+# mc_kernel_packages KEY: "role package" lines of that kernel.
 mc_kernel_packages()
 {
+	mc_use_kernel "$1"
 	if [ "$K_LAYOUT" = binary ]; then
 		echo "image linux-binary-$K_REL"
 		echo "config linux-base-$K_REL"
@@ -133,22 +139,22 @@ mc_kernel_packages()
 	echo "kbuild $K_KBUILD"
 }
 
-# deb_of ROLE: the cached .deb of that role (image, headers, ...) of the
-# current kernel, from the list ci/fetch.sh wrote.
-deb_of() { awk -v r="$1" '$1 == r { print $2 }' "$K_DIR/debs.list"; }
+# deb_of KEY ROLE: the cached .deb of that role (image, headers, ...) of
+# that kernel, from the list ci/fetch.sh wrote.
+deb_of() { mc_use_kernel "$1"; awk -v r="$2" '$1 == r { print $2 }' "$K_DIR/debs.list"; }
 
-# mc_own_tree: the current kernel's build tree is its own, in the cache
+# mc_own_tree KEY: that kernel's build tree is its own, in the cache
 # ($K_DIR/tree): a debug kernel (ci/debug-kernel.sh) or a local row's (a
 # kernel its user built), not a Debian headers package.
-mc_own_tree() { [ "$K_LAYOUT" = debug ] || [ "$K_LAYOUT" = local ]; }
+mc_own_tree() { mc_use_kernel "$1"; [ "$K_LAYOUT" = debug ] || [ "$K_LAYOUT" = local ]; }
 
-# Where modules for KEY are built (inside the chroot the same path is
-# bind-mounted, so paths are identical inside and outside). A debug kernel's
-# tree (ci/debug-kernel.sh), or a local row's (a kernel its user built),
-# stays in the cache and is bind-mounted.
+# mc_kdir KEY: where modules for KEY are built (inside the chroot the same
+# path is bind-mounted, so paths are identical inside and outside). A debug
+# kernel's tree (ci/debug-kernel.sh), or a local row's (a kernel its user
+# built), stays in the cache and is bind-mounted.
 mc_kdir()
 {
-	if mc_own_tree; then
+	if mc_own_tree "$1"; then
 		echo "$K_DIR/tree"
 	elif [ -n "$K_CHROOT_SUITE" ]; then
 		echo "/usr/src/linux-headers-$K_REL"
@@ -159,11 +165,12 @@ mc_kdir()
 
 mc_chroot_dir() { echo "$MC_CACHE/chroots/$1"; }
 
-# mc_debug_source: for a debug row, download and verify its linux-source
-# package (ci/fetch-source.sh --deb) and set D_SERIES (X.Y), D_VER and D_DEB;
-# or return 1 with the reason in R_WHY.
+# mc_debug_source KEY: for a debug row, download and verify its
+# linux-source package (ci/fetch-source.sh --deb) and set D_SERIES (X.Y),
+# D_VER and D_DEB; or return 1 with the reason in R_WHY.
 mc_debug_source()
 {
+	mc_use_kernel "$1"
 	D_SERIES=$(cut -d. -f1,2 <<<"$K_REL")
 	if ! read -r D_VER D_DEB < <(MOVCOMPAT_SOURCE_SUITES=$K_SUITE bash "$MC_CI/fetch-source.sh" --deb "$D_SERIES"); then
 		R_WHY="linux-source-$D_SERIES is not in suite $K_SUITE"
@@ -175,13 +182,13 @@ mc_debug_source()
 	return 1
 }
 
-# mc_kdir_host: the same tree as mc_kdir, seen from the host.
+# mc_kdir_host KEY: the same tree as mc_kdir KEY, seen from the host.
 mc_kdir_host()
 {
-	if [ -n "$K_CHROOT_SUITE" ] && ! mc_own_tree; then
-		echo "$(mc_chroot_dir "$K_CHROOT_SUITE")$(mc_kdir)"
+	if ! mc_own_tree "$1" && [ -n "$K_CHROOT_SUITE" ]; then
+		echo "$(mc_chroot_dir "$K_CHROOT_SUITE")$(mc_kdir "$1")"
 	else
-		mc_kdir
+		mc_kdir "$1"
 	fi
 }
 
@@ -226,29 +233,32 @@ mc_spatch_new()
 	MC_CHROOT_WD=$PWD mc_chroot_run "$MC_COCCI_ROOT" "$MC_TOP $MC_BUILD $MC_CACHE/sources" spatch "$@"
 }
 
-# mc_in_env CMD...: run CMD in the current kernel's build environment: on
-# the host, or in its chroot (mc_chroot_run) with the repository, the build
+# mc_in_env KEY CMD...: run CMD in that kernel's build environment: on the
+# host, or in its chroot (mc_chroot_run) with the repository, the build
 # tree, a debug or local kernel's cache entry and $MC_EXTRA_BIND
 # bind-mounted at their own paths.
 mc_in_env()
 {
 	local extra=${MC_EXTRA_BIND:-}
+	mc_use_kernel "$1"
+	shift
 	if [ -z "$K_CHROOT_SUITE" ]; then
 		"$@"
 		return
 	fi
-	! mc_own_tree || extra="$extra $K_DIR"
+	! mc_own_tree "$K_KEY" || extra="$extra $K_DIR"
 	mc_chroot_run "$(mc_chroot_dir "$K_CHROOT_SUITE")" "$MC_TOP $MC_BUILD $extra" "$@"
 }
 
-# mc_chroot_install LOG PKG...: install the packages of PKG... that the
-# current kernel's chroot lacks (apt-get, no recommends), under the chroot
-# lock that ci/toolchain.sh takes; apt's output goes to LOG. Returns 1 with
-# the last lines of LOG on stderr when apt fails.
+# mc_chroot_install KEY LOG PKG...: install the packages of PKG... that
+# that kernel's chroot lacks (apt-get, no recommends), under the chroot lock
+# that ci/toolchain.sh takes; apt's output goes to LOG. Returns 1 with the
+# last lines of LOG on stderr when apt fails.
 mc_chroot_install()
 {
-	local log=$1 croot
-	shift
+	local key=$1 log=$2 croot
+	shift 2
+	mc_use_kernel "$key"
 	croot=$(mc_chroot_dir "$K_CHROOT_SUITE")
 	(
 		flock 9
@@ -258,7 +268,7 @@ mc_chroot_install()
 			sort | comm -13 - <(printf '%s\n' "$@" | sort) | tr '\n' ' ')
 		[ -n "${missing// /}" ] || exit 0
 		mc_log "$K_KEY" chroot "installing into chroot $K_CHROOT_SUITE: $missing"
-		mc_in_env sh -c "apt-get -qq update && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing" \
+		mc_in_env "$key" sh -c "apt-get -qq update && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing" \
 			>"$log" 2>&1 || { tail -n 5 "$log" >&2; exit 1; }
 	) 9>"$MC_CACHE/chroots/.lock"
 }

@@ -37,8 +37,8 @@ header_to_rows()
 # build environment ($out, $K_* set by the loop below)
 probe()
 {
-	mc_in_env env MOVCOMPAT_PROBE_CACHE="$1" sh "$MC_TOP/compat/probe.sh" \
-		"$(mc_kdir)" "$2" "$K_CC" y "$MC_TOP/drivers-examples/movram/probes" 2>>"$out/probe.err"
+	mc_in_env "$key" env MOVCOMPAT_PROBE_CACHE="$1" sh "$MC_TOP/compat/probe.sh" \
+		"$(mc_kdir "$key")" "$2" "$K_CC" y "$MC_TOP/drivers-examples/movram/probes" 2>>"$out/probe.err"
 }
 
 for key in $keys; do

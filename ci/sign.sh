@@ -25,7 +25,7 @@ keys=$(mc_expand_kernels "$kernels") || exit 64
 rc=0
 for k in $keys; do
 	mc_kernel "$k"
-	kroot=$(mc_kdir_host)
+	kroot=$(mc_kdir_host "$k")
 	[ -x "$kroot/scripts/sign-file" ] ||
 		mc_die "kernel $k has no scripts/sign-file in its headers ($kroot): run 'bash ci/fetch.sh $k && bash ci/toolchain.sh $k'" 1
 	hash=$(sed -n 's/^CONFIG_MODULE_SIG_HASH="\(.*\)"/\1/p' "$kroot/.config")
@@ -39,7 +39,7 @@ for k in $keys; do
 			continue
 		fi
 		if MC_EXTRA_BIND="$(dirname "$m") $(dirname "$key") $(dirname "$cert")" \
-			mc_in_env "$(mc_kdir)/scripts/sign-file" "${hash:-sha256}" "$key" "$cert" "$m"; then
+			mc_in_env "$k" "$(mc_kdir "$k")/scripts/sign-file" "${hash:-sha256}" "$key" "$cert" "$m"; then
 			n=$((n + 1))
 		else
 			mc_log "$k" sign "FAIL: sign-file could not sign $m"

@@ -27,7 +27,7 @@ host_root()
 	rm -rf "$root"
 	mkdir -p "$root"
 	for role in headers common kbuild; do
-		dpkg -x "$(deb_of $role)" "$root" || return 1
+		dpkg -x "$(deb_of "$K_KEY" $role)" "$root" || return 1
 	done
 	# The flavour Makefile includes the common tree by absolute path
 	# (7.x also sets KBUILD_OUTPUT): point both into the private root.
@@ -71,14 +71,14 @@ chroot_headers()
 	stamp=$(sha256sum "$K_DIR/debs.list" | cut -c1-16)
 	# a kbuild run can rewrite the flavour Makefile (O= wrapper): re-unpack
 	if [ "$(cat "$dir/usr/src/.movcompat-$K_REL" 2>/dev/null)" = "$stamp" ] &&
-	   ! head -n 1 "$dir$(mc_kdir)/Makefile" | grep -q 'Automatically generated'; then
+	   ! head -n 1 "$dir$(mc_kdir "$K_KEY")/Makefile" | grep -q 'Automatically generated'; then
 		mc_log "$K_KEY" toolchain "cache hit (chroot $K_CHROOT_SUITE, $K_CC)"
 		return 0
 	fi
 	t=$(mc_now)
 	for role in headers common kbuild; do
 		# tar, not dpkg -x: keep the chroot's lib -> usr/lib symlinks
-		dpkg-deb --fsys-tarfile "$(deb_of $role)" |
+		dpkg-deb --fsys-tarfile "$(deb_of "$K_KEY" $role)" |
 			tar -x --keep-directory-symlink -C "$dir" || return 1
 	done
 	echo "$stamp" >"$dir/usr/src/.movcompat-$K_REL"
@@ -90,10 +90,10 @@ prepare_one()
 	local t
 	mc_kernel "$1"
 	t=$(mc_now)
-	mc_own_tree || [ -s "$K_DIR/debs.list" ] ||
+	mc_own_tree "$K_KEY" || [ -s "$K_DIR/debs.list" ] ||
 		mc_die "kernel $K_KEY is not fetched: run 'bash ci/fetch.sh $K_KEY' first"
 	if [ "$K_LAYOUT" = local ]; then
-		mc_log "$K_KEY" toolchain "a kernel built by its user: its tree $(mc_kdir) is used as it is"
+		mc_log "$K_KEY" toolchain "a kernel built by its user: its tree $(mc_kdir "$K_KEY") is used as it is"
 	elif [ -z "$K_CHROOT_SUITE" ]; then
 		host_root || return 1
 	else

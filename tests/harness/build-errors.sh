@@ -21,7 +21,7 @@
 key=${1:-$MC_DEFAULT_KERNEL}
 mc_kernel "$key"
 [ -z "$K_CHROOT_SUITE" ] || mc_die "tests/harness/build-errors.sh needs a host-built kernel (not $key)" 64
-kdir=$(mc_kdir)
+kdir=$(mc_kdir "$key")
 work=$MC_BUILD/build-errors
 rm -rf "$work"
 mkdir -p "$work" "$MC_RESULTS"

@@ -18,7 +18,7 @@
 key=${1:-$MC_DEFAULT_KERNEL}
 mc_kernel "$key"
 [ -z "$K_CHROOT_SUITE" ] || mc_die "tests/harness/check-tree.sh needs a host-built kernel (not $key)" 64
-kdir=$(mc_kdir)
+kdir=$(mc_kdir "$key")
 w=$MC_BUILD/check-tree-test
 rm -rf "$w"
 mkdir -p "$w"

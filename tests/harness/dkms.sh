@@ -25,7 +25,7 @@
 key=${1:-$MC_DEFAULT_KERNEL}
 mc_kernel "$key"
 [ "$K_LAYOUT" != debug ] || mc_die "tests/harness/dkms.sh: $key is a debug kernel; give a Debian kernel of ci/kernels.list" 64
-kdir=$(mc_kdir)
+kdir=$(mc_kdir "$key")
 rel=$K_REL
 w=$MC_BUILD/dkms-$key
 rm -rf "$w"
@@ -43,7 +43,7 @@ dkms_()
 	local prop=private
 	[ -z "$K_CHROOT_SUITE" ] || prop=unchanged
 	# shellcheck disable=SC2016 # expanded by the inner shell
-	mc_in_env unshare --mount --propagation $prop sh -c \
+	mc_in_env "$key" unshare --mount --propagation $prop sh -c \
 		'mount --bind "$0" /etc/dkms/framework.conf.d && exec dkms "$@"' "$w/conf.d" \
 		--dkmstree "$w/tree" --sourcetree "$w/src" --installtree "$w/root/lib/modules" "$@"
 }
@@ -63,7 +63,7 @@ step()
 
 if [ -n "$K_CHROOT_SUITE" ]; then
 	t=$(mc_now)
-	if ! mc_chroot_install "$w/chroot-install.log" dkms; then
+	if ! mc_chroot_install "$key" "$w/chroot-install.log" dkms; then
 		row dkms-add FAIL "$(mc_since "$t")" "could not install dkms into chroot $K_CHROOT_SUITE; see $w/chroot-install.log"
 		exit 1
 	fi
@@ -71,7 +71,7 @@ elif ! command -v dkms >/dev/null 2>&1; then
 	row dkms-add FAIL 0 "dkms is not installed (ci/deps.sh --test installs it)"
 	exit 1
 fi
-mc_log "$key" dkms "$(mc_in_env dkms --version) in $([ -n "$K_CHROOT_SUITE" ] && echo "chroot $K_CHROOT_SUITE" || echo "the host")"
+mc_log "$key" dkms "$(mc_in_env "$key" dkms --version) in $([ -n "$K_CHROOT_SUITE" ] && echo "chroot $K_CHROOT_SUITE" || echo "the host")"
 # the signing hook: a test key made now (never kept), named in a
 # framework.conf.d file as DKMS's documentation says
 mkdir -p "$w/conf.d"
@@ -91,7 +91,7 @@ sed -i "s/@PACKAGE_VERSION@/$ver/" "$src/dkms.conf"
 step add dkms_ add -m movram -v "$ver" &&
 	step build dkms_ build -m movram -v "$ver" -k "$rel" --kernelsourcedir "$kdir" &&
 	step install dkms_ install --no-depmod -m movram -v "$ver" -k "$rel" --kernelsourcedir "$kdir" &&
-	step depmod mc_in_env depmod -b "$w/root" "$rel" || exit 1
+	step depmod mc_in_env "$key" depmod -b "$w/root" "$rel" || exit 1
 t=$(mc_now)
 st=$(dkms_ status -m movram -v "$ver" -k "$rel" 2>&1)
 ko=$(find "$w/root/lib/modules/$rel" -name 'movram.ko*' | head -n 1)

@@ -58,7 +58,7 @@ bash "$MC_CI/sign.sh" --key "$w/test-key.pem" --cert "$w/test-key.pem" --kernels
 signer=$(modinfo -F signer "$w/mc_smoke_testkey.ko" 2>/dev/null)
 algo=$(modinfo -F sig_hashalgo "$w/mc_smoke_testkey.ko" 2>/dev/null)
 unsigned=$(modinfo -F signer "$w/mc_smoke_unsigned.ko" 2>/dev/null)
-want=$(sed -n 's/^CONFIG_MODULE_SIG_HASH="\(.*\)"/\1/p' "$(mc_kdir_host)/.config")
+want=$(sed -n 's/^CONFIG_MODULE_SIG_HASH="\(.*\)"/\1/p' "$(mc_kdir_host "$key")/.config")
 if [ "$signer" = "movcompat test key" ] && [ "$algo" = "${want:-sha256}" ] && [ -z "$unsigned" ]; then
 	row sign-modinfo PASS "$(mc_since "$t")" "modinfo: signer '$signer', sig_hashalgo $algo; the unsigned copy has no signer"
 else
