@@ -273,15 +273,6 @@ run_agree()
 		0:0 | [1-9]*:1) ok=1 ;;
 		esac
 	fi
-	if grep -qx "$name" "$T/agree-known.list"; then
-		# a known disagreement: SKIP while it lasts, FAIL once it is gone
-		if [ $ok = 1 ]; then
-			rec - "agree-$ver-$name" FAIL "$(mc_since "$t")" "listed in agree-known.list but report and patch mode agree now: remove it from the list"
-		else
-			rec - "agree-$ver-$name" SKIP "$(mc_since "$t")" "known disagreement (semantic-patches/tests/agree-known.list): patch mode names $n MANUAL items, report mode $(printf '%s' "$r" | grep -c MANUAL)"
-		fi
-		return
-	fi
 	check - "agree-$ver-$name" "$t" "report mode's MANUAL items == patch mode's ($n), report exit $rc" [ $ok = 1 ]
 }
 

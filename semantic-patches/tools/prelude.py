@@ -19,6 +19,8 @@ mc_leftfile = os.path.join(os.environ.get("TMPDIR", "/tmp"),
 			   "movcompat-cocci-left-%d" % os.getpid())
 mc_lastfile = [None]
 mc_seen = set()
+# report/org mode: (file, line) of the MANUAL items patch mode printed
+mc_manual_at = set()
 # files that define the API a patch converts (the kernel's own
 # implementation and headers): no conversion, no note
 mc_api = set()
@@ -58,8 +60,9 @@ def mc_format(p, msg, f=None, line=None):
 
 
 def mc_emit(file, line, msg):
-	"""A MANUAL note for a file and line (no position at hand)."""
-	if file in mc_api:
+	"""A MANUAL note for a file and line (no position at hand). In report
+	and org mode the MANUAL items come from patch mode (mc_patch_manual)."""
+	if file in mc_api or mc_mode[0] in ("report", "org"):
 		return
 	if mc_mode[0] in ("report", "org"):
 		mc_say("%s:%s:0-0: MANUAL: %s\n" % (file, line, msg), True)
@@ -69,16 +72,70 @@ def mc_emit(file, line, msg):
 
 def mc_note(p, msg):
 	"""Something a human must finish: printed in every mode."""
-	if not mc_parse_ok(p):
+	if not mc_parse_ok(p) or mc_mode[0] in ("report", "org"):
 		return
 	f, line = mc_where(p)
 	if (f, str(line)) in mc_seen:
 		return
 	mc_seen.add((f, str(line)))
-	if mc_mode[0] in ("report", "org") and f == p[0].file:
-		mc_say(mc_format(p, "MANUAL: " + msg), True)
+	mc_emit(f, line, msg)
+
+
+# options of the parent spatch that change what patch mode does: passed
+# on to the patch-mode run of report and org mode (with their argument)
+MC_CHILD_OPTS = {"-I": 1, "--include": 1, "--macro-file": 1,
+		 "--macro-file-builtins": 1, "--iso-file": 1,
+		 "--include-headers": 0, "--no-includes": 0, "--all-includes": 0,
+		 "--local-includes": 0, "--recursive-includes": 0,
+		 "--include-headers-for-types": 0}
+
+
+def mc_patch_manual(f):
+	"""report/org mode: one source of truth for what is left. The MANUAL
+	items of a file are exactly those patch mode prints for it: run this
+	semantic patch in patch mode on the file (which it only reads) and
+	relay its MANUAL lines; a run that fails is itself reported."""
+	try:
+		argv = [a.decode(errors="replace") for a in
+			open("/proc/self/cmdline", "rb").read().split(b"\0")[:-1]]
+	except OSError:
+		argv = []
+	cocci, keep, i = None, [], 1
+	while i < len(argv):
+		a = argv[i]
+		if a in ("--sp-file", "--cocci-file") and i + 1 < len(argv):
+			cocci = argv[i + 1]
+		elif a.endswith(".cocci") and cocci is None:
+			cocci = a
+		if a in MC_CHILD_OPTS:
+			keep += argv[i:i + 1 + MC_CHILD_OPTS[a]]
+			i += MC_CHILD_OPTS[a]
+		i += 1
+	spatch = os.environ.get("MC_SPATCH") or shutil.which("spatch") or "spatch"
+	why = None
+	if cocci is None:
+		why = "no --sp-file/--cocci-file on the command line"
 	else:
-		mc_emit(f, line, msg)
+		try:
+			r = subprocess.run([spatch, "--very-quiet", "-D", "patch", "--sp-file",
+					    cocci] + keep + [f], stdout=subprocess.DEVNULL,
+					   stderr=subprocess.PIPE, timeout=900)
+			err = r.stderr.decode(errors="replace")
+			if r.returncode != 0:
+				why = "it exited %d: %s" % (r.returncode, err.strip()[-200:])
+		except Exception as e:
+			why = str(e)
+	if why is not None:
+		mc_say("%s:1:0-0: MANUAL: report mode could not run this patch in patch mode to find what is left (%s): run spatch -D patch on this file\n" % (f, why), True)
+		return
+	for m in re.finditer(r"^(.*?):(\d+|\?): MANUAL: (.*)$", err, re.M):
+		mc_manual_at.add((m.group(1), m.group(2)))
+		if mc_mode[0] == "org":
+			msg = m.group(3).replace("[", "@(").replace("]", ")")
+			mc_say("* TODO [[view:%s::face=ovl-face1::linb=%s::colb=0::cole=0][MANUAL: %s]]\n"
+			       % (m.group(1), m.group(2), msg), True)
+		else:
+			mc_say("%s:%s:0-0: MANUAL: %s\n" % (m.group(1), m.group(2), m.group(3)), True)
 
 
 def mc_real(p):
@@ -97,21 +154,33 @@ def mc_where(p):
 	if ("cocci_small_output" in f or "cocci-output" in f) and mc_lastfile[0]:
 		real = mc_lastfile[0]
 		fn = re.escape(p[0].current_element)
+		head = re.compile(r"[A-Za-z_].*\b%s\s*\(" % fn)
+		# the copy may begin before the first line of the function (with
+		# a preprocessor line spatch keeps with it): count from there
+		# (no single quote in comments here: SmPL lexes them)
+		at = {}
 		try:
-			for n, text in enumerate(open(real, errors="replace"), 1):
-				if re.match(r"[A-Za-z_].*\b%s\s*\(" % fn, text) and not text.rstrip().endswith(";"):
-					return real, n + int(line) - 1
+			for path in (real, f):
+				for n, text in enumerate(open(path, errors="replace"), 1):
+					if head.match(text) and not text.rstrip().endswith(";"):
+						at[path] = n
+						break
 		except OSError:
 			pass
+		if real in at:
+			return real, at[real] + int(line) - at.get(f, 1)
 		return real, "?"
 	return f, line
 
 
 def mc_info(p, msg):
-	"""What the patch mode converts: printed in report and org modes."""
+	"""What the patch mode converts: printed in report and org modes,
+	except on a line where patch mode leaves a MANUAL item."""
 	if not mc_parse_ok(p) or mc_mode[0] not in ("report", "org"):
 		return
 	f, line = mc_where(p)
+	if (f, str(line)) in mc_manual_at:
+		return
 	mc_say(mc_format(p, msg, f, line), False)
 
 
@@ -180,4 +249,6 @@ def mc_parse_ok(p):
 		inmacro = inmacro and line.rstrip().endswith(chr(92))
 	mc_verdict[f] = ok
 	mc_last[0] = ok
+	if mc_mode[0] in ("report", "org"):
+		mc_patch_manual(f)
 	return ok
