@@ -19,6 +19,7 @@ int movcompat_domain_init(struct movcompat_domain *dom,
 {
 	int ret;
 
+	dom->registered = false;	/* until it is: destroy is a no-op */
 	if (flags & ~MOVCOMPAT_DOMAIN_BALLOON_CARRIER) {
 		pr_err("movcompat: domain %s: unknown flags %#x\n",
 		       name ? name : "(unnamed)", flags);
@@ -48,16 +49,24 @@ int movcompat_domain_init(struct movcompat_domain *dom,
 		return ret;
 	/* the leaked-domain guard (movcompat_live.c) */
 	ret = movcompat_live_add(dom);
-	if (ret)
+	if (ret) {
 		movcompat_backend_domain_destroy(dom);
-	return ret;
+		return ret;
+	}
+	dom->registered = true;
+	return 0;
 }
 
 /* documented in include/movcompat/movcompat.h */
 void movcompat_domain_destroy(struct movcompat_domain *dom)
 {
-	long left = atomic_long_read(&dom->nr_movable);
+	long left;
 
+	/* never initialised, its init failed, or destroyed already */
+	if (!dom->registered)
+		return;
+	dom->registered = false;
+	left = atomic_long_read(&dom->nr_movable);
 	movcompat_live_del(dom);
 	if (left) {
 		/* loud, with the driver's call chain, but not a kernel warning */

@@ -107,6 +107,7 @@ struct movcompat_domain {
 	struct movcompat_live *live;
 	struct address_space *mapping;
 	struct movcompat_core *core;
+	bool registered;
 };
 
 /* ---- domains ---------------------------------------------------------- */
@@ -152,6 +153,10 @@ int movcompat_domain_init(struct movcompat_domain *dom,
  * its module is freed (a failed module_init included), with a loud
  * message, but without the driver's callbacks: its pages are not moved
  * then (see compat/movcompat_live.c).
+ *
+ * A domain that was never initialised (all zero, as a static one starts),
+ * whose movcompat_domain_init() failed, or that was destroyed already is
+ * left alone: an error path may destroy the domain wherever it failed.
  */
 void movcompat_domain_destroy(struct movcompat_domain *dom);
 

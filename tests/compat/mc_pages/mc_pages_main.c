@@ -659,11 +659,20 @@ static struct page *alloc_one(unsigned long i)
 	return movcompat_alloc_page(&dom, GFP_HIGHUSER);
 }
 
+/* never initialised: destroying it must be a no-op (see mc_pages_init) */
+static struct movcompat_domain unused_dom;
+
 static int __init mc_pages_init(void)
 {
 	struct page **spare = NULL;
 	unsigned long i;
 	int ret;
+
+	/*
+	 * An error path may destroy a domain never initialised: a no-op
+	 * (movcompat.h), which the semantic patch's error paths rely on.
+	 */
+	movcompat_domain_destroy(&unused_dom);
 
 	if (!npages || npages > totalram_pages() / 2) {
 		pr_err(KBUILD_MODNAME ": npages=%lu must be between 1 and half of RAM (%lu pages)\n",
@@ -791,6 +800,7 @@ static void __exit mc_pages_exit(void)
 	release_all(nr_in_service);
 	vfree(pages);
 	movcompat_domain_destroy(&dom);
+	movcompat_domain_destroy(&dom);	/* a second destroy: a no-op */
 }
 
 module_init(mc_pages_init);
