@@ -290,7 +290,26 @@ def mc_parse_ok(p):
 # ---- end of the shared part ----
 MC_MACRO = re.compile(r"\b(__SetPageMovable|__ClearPageMovable|PageMovable|MIGRATEPAGE_SUCCESS)\b")
 MC_TOKENS = re.compile(r"\b(__SetPageMovable|__ClearPageMovable|PageMovable|movable_operations|migrate_page|isolate_page|putback_page|MIGRATEPAGE_SUCCESS)\b")
-mc_first = {}
+mc_stmts = {}
+mc_checks = {}
+mc_guarded = set()
+mc_guarded2 = set()
+
+
+def mc_first_stmt(k):
+	"""Where module_init gets the domain: its first statement that is not
+	one of the checks of the driver (or on their lines)."""
+	left = [q for q in mc_stmts.get(k, set())
+		if not any(a <= q[0] <= b for a, b in mc_checks.get(k, []))]
+	return min(left) if left else None
+
+
+def mc_after_init(p):
+	"""A position of module_init after the point the domain is made."""
+	first = mc_first_stmt((p[0].file, p[0].current_element))
+	return first is not None and (int(p[0].line), int(p[0].column)) >= first
+
+
 mc_lastinc = {}
 mc_doms = {}
 mc_migfn = {}
@@ -439,7 +458,10 @@ G << m_allocvar.G;
 if "__GFP_MOVABLE" not in G and not re.match(r"^[A-Z0-9_|\s()]+$", G):
 	mc_note(p, "alloc_page(%s): flags this patch cannot read; if they can carry __GFP_MOVABLE for a page that is made movable, allocate it with movcompat_alloc_page(&dom, %s) so the placement policy decides (a page movcompat cannot move must not sit in ZONE_MOVABLE or CMA)" % (G, G))
 
-// ---- where the domain goes (found before any change)
+// ---- where the domain goes (found before any change): before the first
+// statement of module_init that is not one of the driver's own checks
+// (if (C) return E; with at most a message before the return), so that a
+// rejected parameter returns before any domain exists
 @m_st1 exists@
 identifier m_init.fin;
 statement S;
@@ -454,10 +476,51 @@ position p;
 @script:python@
 p << m_st1.p;
 @@
-k = (p[0].file, p[0].current_element)
-first = mc_first.get(k)
-if first is None or (int(p[0].line), int(p[0].column)) < first:
-	mc_first[k] = (int(p[0].line), int(p[0].column))
+mc_stmts.setdefault((p[0].file, p[0].current_element), set()).add((int(p[0].line), int(p[0].column)))
+
+@m_chk exists@
+identifier m_init.fin;
+expression C, E;
+position p1, p2;
+@@
+ fin(...) {
+ ... when any
+(
+ if@p1 (C) return@p2 E;
+|
+ if@p1 (C) { ... return@p2 E; }
+)
+ ... when any
+ }
+
+@script:python@
+p1 << m_chk.p1;
+p2 << m_chk.p2;
+@@
+k = (p1[0].file, p1[0].current_element)
+mc_checks.setdefault(k, []).append((int(p1[0].line), int(p2[0].line)))
+
+// ---- the returns of module_init after the domain exists: a constant
+// error, PTR_ERR() or a variable get the destroy; anything else (a call
+// whose result is returned) is reported
+@m_retcall exists@
+identifier m_init.fin, fn;
+expression list es;
+position p;
+@@
+ fin(...) {
+ ... when any
+ return@p fn(es);
+ ... when any
+ }
+
+@script:python depends on m_hasset@
+p << m_retcall.p;
+fn << m_retcall.fn;
+dom << m_dom.dom;
+@@
+if fn != "PTR_ERR" and mc_after_init(p):
+	mc_note(p, "module_init returns %s() after movcompat_domain_init(): if that fails, the domain stays registered; keep the result in a variable and call movcompat_domain_destroy(&%s) when it is not 0" % (fn, dom))
 
 // ---- the domain: registration and declaration
 @m_reg depends on patch && (m_ok1 || m_ok2 || m_ok3) && m_hasset@
@@ -465,7 +528,7 @@ identifier m_init.fin, m_ops.ops, m_dom.dom;
 expression m_dom.nm;
 statement S;
 position p : script:python() {
-	mc_first.get((p[0].file, p[0].current_element)) ==
+	mc_first_stmt((p[0].file, p[0].current_element)) ==
 		(int(p[0].line), int(p[0].column))
 };
 @@
@@ -513,6 +576,118 @@ p << m_ops.p;
 dom << m_dom.dom;
 @@
 mc_note(p, "no #include in this file: add #include <movcompat/movcompat.h> and static struct movcompat_domain %s;" % dom)
+
+// ---- every error return of module_init after the domain exists destroys
+// it (a destroy of a domain not yet made, reached through a shared unwind
+// label, is a no-op)
+@m_unerr1 depends on patch exists@
+identifier m_init.fin, m_dom.dom, m_ops.ops;
+expression nm;
+statement S;
+identifier C =~ "^E[A-Z0-9]+$";
+expression X;
+@@
+ fin(...) {
+ ... when any
+ if (movcompat_domain_init(&dom, &ops, nm, 0)) S
+ ... when any
+(
++	movcompat_domain_destroy(&dom);
+ return -C;
+|
++	movcompat_domain_destroy(&dom);
+ return PTR_ERR(X);
+)
+ ... when any
+ }
+
+// a variable: destroyed where the return is the branch of a test of that
+// variable (if (ret) return ret;), else only when it holds an error. The
+// positions each transformation needs are collected on the same version
+// of the code, just before it.
+@m_ret_g depends on patch exists@
+identifier m_init.fin, m_dom.dom, m_ops.ops, ret;
+expression nm;
+statement S;
+expression C;
+position p;
+@@
+ fin(...) {
+ ... when any
+ if (movcompat_domain_init(&dom, &ops, nm, 0)) S
+ ... when any
+ if (C) return@p ret;
+ ... when any
+ }
+
+@script:python@
+p << m_ret_g.p;
+ret << m_ret_g.ret;
+C << m_ret_g.C;
+@@
+if re.search(r"\b%s\b" % re.escape(ret), C):
+	mc_guarded.add((p[0].current_element, int(p[0].line), int(p[0].column)))
+
+@m_unerr2 depends on patch exists@
+identifier m_init.fin, m_dom.dom, m_ops.ops, ret;
+expression nm;
+statement S;
+position p : script:python() {
+	(p[0].current_element, int(p[0].line), int(p[0].column)) not in mc_guarded
+};
+@@
+ fin(...) {
+ ... when any
+ if (movcompat_domain_init(&dom, &ops, nm, 0)) S
+ ... when any
++	if (ret)
++		movcompat_domain_destroy(&dom);
+ return@p ret;
+ ... when any
+ }
+
+@m_ret_g2 depends on patch exists@
+identifier m_init.fin, m_dom.dom, m_ops.ops, ret;
+expression nm;
+statement S;
+expression C;
+position p;
+@@
+ fin(...) {
+ ... when any
+ if (movcompat_domain_init(&dom, &ops, nm, 0)) S
+ ... when any
+ if (C) return@p ret;
+ ... when any
+ }
+
+@script:python@
+p << m_ret_g2.p;
+ret << m_ret_g2.ret;
+C << m_ret_g2.C;
+@@
+if re.search(r"\b%s\b" % re.escape(ret), C):
+	mc_guarded2.add((p[0].current_element, int(p[0].line), int(p[0].column)))
+
+@m_unerr3 depends on patch exists@
+identifier m_init.fin, m_dom.dom, m_ops.ops, ret;
+expression nm, C;
+statement S;
+position p : script:python() {
+	(p[0].current_element, int(p[0].line), int(p[0].column)) in mc_guarded2
+};
+@@
+ fin(...) {
+ ... when any
+ if (movcompat_domain_init(&dom, &ops, nm, 0)) S
+ ... when any
+ if (C)
++	{
++	movcompat_domain_destroy(&dom);
+ return@p ret;
++	}
+ ... when any
+ }
 
 // ---- the migrate callback: get/set/clear/put -> movcompat_page_migrated()
 // (not when two tables share it: which domain would it be?)
