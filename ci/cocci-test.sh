@@ -77,25 +77,11 @@ setup_host()
 setup_chroot()
 {
 	[ -e "$CROOT/.movcompat-ok" ] && return 0
-	local t mirror
+	local t
 	t=$(mc_now)
-	mirror=$(mc_mirror "$COCCI_SUITE")
 	mc_log - cocci "building the $COCCI_SUITE chroot for the newest spatch (once)"
-	rm -rf "$CROOT.tmp"
-	if ! unshare --mount --propagation private bash -c '
-		set -e
-		debootstrap --variant=minbase "$1" "$2" "$3"
-		mount -t proc proc "$2/proc"
-		chroot "$2" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-			DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-			--no-install-recommends coccinelle libpython3-dev
-	' bash "$COCCI_SUITE" "$CROOT.tmp" "$mirror" >"$W/chroot.log" 2>&1; then
-		tail -n 5 "$W/chroot.log" >&2
+	mc_debootstrap "$COCCI_SUITE" "$CROOT" "$W/chroot.log" "" coccinelle libpython3-dev ||
 		mc_die "could not build the $COCCI_SUITE chroot for spatch (see $W/chroot.log)"
-	fi
-	rm -rf "$CROOT"
-	mv "$CROOT.tmp" "$CROOT"
-	touch "$CROOT/.movcompat-ok"
 	mc_log - cocci "chroot $COCCI_SUITE with $(spatch_new --version | head -n 1) in $(mc_since "$t")s"
 }
 

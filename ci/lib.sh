@@ -250,6 +250,36 @@ mc_in_env()
 	mc_chroot_run "$(mc_chroot_dir "$K_CHROOT_SUITE")" "$MC_TOP $MC_BUILD $extra" "$@"
 }
 
+# mc_debootstrap SUITE DIR LOG [PACKAGES [APT-PACKAGES...]]: a minbase
+# chroot of SUITE at DIR from the machine's mirror, with PACKAGES (comma
+# separated; debootstrap adds their dependencies) and then APT-PACKAGES
+# installed by apt-get inside it (for packages whose maintainer scripts
+# debootstrap cannot run, e.g. coccinelle's OCaml libraries), unless DIR
+# is complete already. It is built in DIR.tmp in a private mount namespace
+# and moved into place, marked .movcompat-ok, only when complete; the
+# output goes to LOG. Returns 1 with LOG's last lines on stderr on failure.
+mc_debootstrap()
+{
+	local suite=$1 dir=$2 log=$3 inc=${4:-}
+	shift 3
+	[ $# = 0 ] || shift
+	[ -e "$dir/.movcompat-ok" ] && return 0
+	mc_need debootstrap debootstrap
+	mc_need unshare util-linux
+	rm -rf "$dir.tmp"
+	mkdir -p "$(dirname "$dir")"
+	if ! unshare --mount --propagation private debootstrap --variant=minbase \
+		${inc:+--include="$inc"} "$suite" "$dir.tmp" "$(mc_mirror "$suite")" >"$log" 2>&1 ||
+	   ! { [ $# = 0 ] || mc_chroot_run "$dir.tmp" "" env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -q --no-install-recommends "$@" >>"$log" 2>&1; }; then
+		tail -n 5 "$log" >&2
+		return 1
+	fi
+	rm -rf "$dir"
+	mv "$dir.tmp" "$dir"
+	touch "$dir/.movcompat-ok"
+}
+
 # mc_chroot_install KEY LOG PKG...: install the packages of PKG... that
 # that kernel's chroot lacks (apt-get, no recommends), under the chroot lock
 # that ci/toolchain.sh takes; apt's output goes to LOG. Returns 1 with the

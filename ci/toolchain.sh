@@ -40,27 +40,16 @@ host_root()
 
 make_chroot()
 {
-	local suite=$1 cc=$2 dir t mirror
+	local suite=$1 cc=$2 dir t
 	dir=$(mc_chroot_dir "$suite")
 	[ -e "$dir/.movcompat-ok" ] && return 0
-	mc_need debootstrap debootstrap
-	mc_need unshare util-linux
-	mirror=$(mc_mirror "$suite")
 	t=$(mc_now)
 	mc_log "$K_KEY" toolchain "debootstrap $suite with $cc (about a minute, once)"
-	rm -rf "$dir.tmp"
-	mkdir -p "$(dirname "$dir")"
-	if ! unshare --mount --propagation private \
-		debootstrap --variant=minbase \
-		--include="$cc,make,libc6-dev,pahole,libelf1t64,libssl3t64,zlib1g,kmod,bc" \
-		"$suite" "$dir.tmp" "$mirror" >"$dir.log" 2>&1; then
-		mc_log "$K_KEY" toolchain "debootstrap of $suite failed; last lines of $dir.log:"
-		tail -n 5 "$dir.log" >&2
+	if ! mc_debootstrap "$suite" "$dir" "$dir.log" \
+		"$cc,make,libc6-dev,pahole,libelf1t64,libssl3t64,zlib1g,kmod,bc"; then
+		mc_log "$K_KEY" toolchain "debootstrap of $suite failed (lines above; all of it in $dir.log)"
 		return 1
 	fi
-	rm -rf "$dir"
-	mv "$dir.tmp" "$dir"
-	touch "$dir/.movcompat-ok"
 	mc_log "$K_KEY" toolchain "chroot $suite ready in $(mc_since "$t")s"
 }
 
