@@ -363,6 +363,21 @@ run_builds()
 
 # ---------------------------------------------------------------- real sources
 
+# real_build KEY T0 WHAT CC-FUNCTION: row real-t2-zsmalloc-KEY: the converted
+# $W/real/zsmalloc-KEY.c built for KEY (SKIP when KEY is not in
+# --kernels, FAIL when it cannot be prepared)
+real_build()
+{
+	local key=$1 t=$2 what=$3 cc=$4
+	if [[ $KEYS != *" $key "* ]]; then
+		rec "$key" "real-t2-zsmalloc-$key" SKIP 0 "kernel $key not in --kernels"
+	elif prepare_kernel "$key"; then
+		check "$key" "real-t2-zsmalloc-$key" "$t" "$what" build_one "$key" "$W/real/zsmalloc-$key.c" "$cc"
+	else
+		rec "$key" "real-t2-zsmalloc-$key" FAIL "$(mc_since "$t")" "kernel $key not available"
+	fi
+}
+
 run_real()
 {
 	local s510 s61 d f t sum matching
@@ -396,14 +411,7 @@ run_real()
 	cp "$s61/mm/zsmalloc.c" "$d/zsmalloc-6.1.c"
 	(cd "$d" && spatch_run old --very-quiet -D patch --sp-file "$SP/to_movcompat.cocci" \
 		--in-place zsmalloc-6.1.c >zsmalloc-6.1.out 2>zsmalloc-6.1.err)
-	if [[ $KEYS != *" 6.1 "* ]]; then
-		rec 6.1 "real-t2-zsmalloc-6.1" SKIP 0 "kernel 6.1 not in --kernels"
-	elif prepare_kernel 6.1; then
-		check 6.1 "real-t2-zsmalloc-6.1" "$t" "to_movcompat on 6.1 mm/zsmalloc.c, module built" \
-			build_one 6.1 "$d/zsmalloc-6.1.c" cc_zsmalloc_61
-	else
-		rec 6.1 "real-t2-zsmalloc-6.1" FAIL "$(mc_since "$t")" "kernel 6.1 not available"
-	fi
+	real_build 6.1 "$t" "to_movcompat on 6.1 mm/zsmalloc.c, module built" cc_zsmalloc_61
 	# transition 2 on 5.10's zsmalloc plus the reported hand-finishing
 	t=$(mc_now)
 	cp "$s510/mm/zsmalloc.c" "$d/zsmalloc-5.10.c"
@@ -411,14 +419,7 @@ run_real()
 		--in-place zsmalloc-5.10.c >zsmalloc-5.10.out 2>zsmalloc-5.10.err &&
 	 spatch_run old --very-quiet -D patch --sp-file "$T/real/zsmalloc-5.10-finish.cocci" \
 		--in-place zsmalloc-5.10.c >>zsmalloc-5.10.out 2>&1)
-	if [[ $KEYS != *" 5.10 "* ]]; then
-		rec 5.10 "real-t2-zsmalloc-5.10" SKIP 0 "kernel 5.10 not in --kernels"
-	elif prepare_kernel 5.10; then
-		check 5.10 "real-t2-zsmalloc-5.10" "$t" "to_movcompat + hand-finish on 5.10 mm/zsmalloc.c, module built" \
-			build_one 5.10 "$d/zsmalloc-5.10.c" cc_zsmalloc_510
-	else
-		rec 5.10 "real-t2-zsmalloc-5.10" FAIL "$(mc_since "$t")" "kernel 5.10 not available"
-	fi
+	real_build 5.10 "$t" "to_movcompat + hand-finish on 5.10 mm/zsmalloc.c, module built" cc_zsmalloc_510
 }
 
 # ---------------------------------------------------------------- corpus

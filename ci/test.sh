@@ -75,6 +75,7 @@ harness_suites()
 	[ -z "$dkms_chroot" ] || suite harness bash "$MC_TOP/tests/harness/dkms.sh" "$dkms_chroot"
 	suite harness bash "$MC_TOP/tests/harness/sign.sh"
 	suite harness bash "$MC_TOP/tests/harness/ktap.sh"
+	suite harness bash "$MC_TOP/tests/ported/ported.sh" --kernels "$keys"
 	suite harness bash "$MC_TOP/tests/harness/check-tree.sh"
 }
 if [ $kernel_only = 1 ]; then

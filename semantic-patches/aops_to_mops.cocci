@@ -565,6 +565,24 @@ v << a_fsdecl.v;
 @@
 mc_note(p, "'%s' only served the pseudo filesystem that carried the a_ops: remove it (with its init_fs_context function and the labels its error paths leave unused)" % v)
 
+// the anonymous inode whose mapping carried the a_ops
+@a_inode@
+identifier v;
+position p;
+@@
+ struct inode *v@p;
+
+@a_inodeset@
+identifier a_inode.v;
+@@
+ v = alloc_anon_inode(...)
+
+@script:python depends on (a_ops || a_bal) && a_inodeset@
+p << a_inode.p;
+v << a_inode.v;
+@@
+mc_note(p, "'%s' is the anonymous inode that carried the a_ops: remove it with its iput() calls" % v)
+
 // ---- __SetPageMovable(page, mapping) -> __SetPageMovable(page, &ops)
 @a_set1 depends on patch && (a_ok1 || a_ok2)@
 expression a_assign.M, P;

@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
+# Guest side of the porting test (tests/ported/ported.sh; --mem 2048,
+# movablecore=1G): each driver of MC_PORTED, as the semantic patches and
+# the hand edits their MANUAL lines asked for left it, is loaded with its
+# pages (held out of the top block, which never goes offline), verified,
+# moved by the kernel's compaction and by offlining the block holding most
+# of them (on kernels without a hook movcompat's core moves them from its
+# memory notifier), verified page by page again and unloaded.
+for drv in ${MC_PORTED:-}; do
+	D=/sys/kernel/debug/$drv
+	st() { awk -v k="$1" '$1 == k { print $2 }' $D/stats; }
+	t_fill_top_block
+	t_load "$drv"
+	t_unfill_top_block
+	[ -r $D/verify ] || { t_fail "$drv-debugfs" "no $D/verify"; continue; }
+	n=$(st pages)
+	v=$(cat $D/verify)
+	[ "$v" = "pages $n bad 0" ] && t_pass "$drv-verify-after-load" || t_fail "$drv-verify-after-load" "$v"
+	m0=$(st migrated)
+	echo 1 >/proc/sys/vm/compact_memory
+	m1=$(st migrated)
+	offlined=
+	tried=0
+	for b in $(t_offline_candidates $D/pfns); do
+		f=/sys/devices/system/memory/memory$b/state
+		[ -w $f ] && [ "$(cat $f)" = online ] || continue
+		tried=$((tried + 1))
+		zone=$(t_zone $b)
+		if timeout "$(t_secs 30)" sh -c "echo offline >$f" 2>/dev/null ||
+		   { sleep 1; timeout "$(t_secs 30)" sh -c "echo offline >$f" 2>/dev/null; }; then
+			offlined=memory$b
+			t_online_again $b "$zone"
+			break
+		fi
+		t_info "$drv: memory$b: offline refused, trying the next block"
+		[ $tried -ge 8 ] && break
+	done
+	m2=$(st migrated)
+	t_info "$drv: $n pages, migrated by compaction $((m1 - m0)), by offlining ${offlined:-no block} $((m2 - m1))"
+	[ -n "$offlined" ] && [ $((m2 - m1)) -gt 0 ] && t_pass "$drv-migrated-by-offline" ||
+		t_fail "$drv-migrated-by-offline" "offlined '${offlined}', migrated $((m2 - m1))"
+	v=$(cat $D/verify)
+	[ "$v" = "pages $n bad 0" ] && t_pass "$drv-verify-after-migration" || t_fail "$drv-verify-after-migration" "$v"
+	t_unload "$drv"
+done
