@@ -494,6 +494,40 @@ mc_check()
 	mc_log "$2" "$1" "$3: $4: $6"
 }
 
+# mc_phase_table: where a run's time went, from build/results/steps.tsv:
+# set-up (host packages, each kernel's fetch and toolchain), module builds,
+# VM boots (each boot group), and each suite's own wall time. Lanes run side
+# by side (kernels, the static checks beside the matrix), so a phase's
+# busy seconds may add up to more than the wall clock printed below them.
+mc_phase_table()
+{
+	local f=$MC_RESULTS/steps.tsv
+	[ -s "$f" ] || return 0
+	echo
+	echo "Where the time went (busy seconds summed over parallel lanes; wall clock last):"
+	awk -F'\t' -v wall="$(mc_since "$MC_T0")" '
+		function add(k, s) { if (!(k in sum)) ord[++no] = k; sum[k] += s; n[k]++ }
+		$2 == "deps" || $2 == "fetch" || $2 == "toolchain" { add("set-up: packages, kernels, chroots", $4) }
+		$2 == "build" { add("module builds (matrix)", $4) }
+		$2 == "boot" { add("VM boots (matrix)", $4) }
+		$2 ~ /^suite:/ { k = "suite " substr($2, 7) " (" $5 ")"; add(k, $4) }
+		END {
+			order = "set-up: packages, kernels, chroots|module builds (matrix)|VM boots (matrix)"
+			m = split(order, first, "|")
+			for (i = 1; i <= m; i++)
+				if (first[i] in sum)
+					printf "  %-44s %8.1f s  (%d)\n", first[i], sum[first[i]], n[first[i]]
+			for (j = 1; j <= no; j++) {
+				k = ord[j]
+				skip = 0
+				for (i = 1; i <= m; i++) if (k == first[i]) skip = 1
+				if (!skip)
+					printf "  %-44s %8.1f s\n", k, sum[k]
+			}
+			printf "  %-44s %8.1f s\n", "wall clock", wall
+		}' "$f"
+}
+
 # mc_report_results [NOTE]: the end of a run's output from
 # build/results/tests.tsv: the failed rows, where the results are (and
 # NOTE), the time since the start and the closing line "N passed, N

@@ -69,7 +69,12 @@ build_module()
 		grep -q "^${variant}[[:space:]]" "$MC_TOP/$dir/variants" 2>/dev/null ||
 			mc_die "module $spec: no variant '$variant' in $dir/variants" 64
 	fi
+	local t rc
+	t=$(mc_now)
 	bash "$MC_CI/build.sh" "$key" "$MC_TOP/$dir" "$(module_out "$key" "$spec")" -- "${args[@]}"
+	rc=$?
+	mc_step_result "$key" build "$([ $rc = 0 ] && echo PASS || echo FAIL)" "$(mc_since "$t")" "$spec"
+	return $rc
 }
 
 # boot_group KEY GROUP "TESTS" "MODULE SPECS" "TEST=GUEST..." "OPTIONS":
@@ -93,8 +98,10 @@ boot_group()
 	fi
 	for t in $guests; do gargs+=(--guest "$t"); done
 	# shellcheck disable=SC2086 # options are word lists by design
+	t=$(mc_now)
 	bash "$MC_CI/vm.sh" "$key" --name "$group" "${gargs[@]}" "${kos[@]}" $opts
 	rc=$?
+	mc_step_result "$key" boot "$([ $rc = 0 ] && echo PASS || echo FAIL)" "$(mc_since "$t")" "$group"
 	local dir=$MC_BUILD/$key/vm-$group status='' reason='' seconds=0 boots=1
 	# shellcheck disable=SC1091
 	. "$dir/result.env" 2>/dev/null || { status=FAIL reason="vm.sh exited $rc without a result"; }

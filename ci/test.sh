@@ -27,17 +27,21 @@ mkdir -p "$MC_RESULTS"
 
 deps=--test
 [ $kernel_only = 1 ] && deps=
+t=$(mc_now)
 bash "$MC_CI/deps.sh" ${deps:+"$deps"} || mc_die "host packages missing; see above"
+mc_step_result - deps PASS "$(mc_since "$t")" "ci/deps.sh $deps"
 
 # suite SUITE CMD...: run one suite; a suite that fails without recording a
 # failure of its own (it died early, e.g. on a missing tool) gets one, so
 # it can never end as "0 failed"
 suite()
 {
-	local name=$1 rc
+	local name=$1 rc t
 	shift
+	t=$(mc_now)
 	"$@"
 	rc=$?
+	mc_step_result - "suite:$name" "$([ $rc = 0 ] && echo PASS || echo FAIL)" "$(mc_since "$t")" "$(basename "$2")"
 	if [ $rc != 0 ] && ! awk -F'\t' -v s="$name" '$1 == s && $4 == "FAIL" { f = 1 } END { exit !f }' "$MC_RESULTS/tests.tsv"; then
 		mc_result "$name" - suite-exit FAIL 0 "$* exited $rc without recording a failed test; see its output above"
 	fi
@@ -106,4 +110,5 @@ else
 	cat "$slog"
 fi
 
+mc_phase_table
 mc_report_results
