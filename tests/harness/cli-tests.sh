@@ -93,6 +93,19 @@ done
 expect no-archive-host-in-repo 0 "clean" \
 	bash -c "[ -n '$hosts' ] && [ -z \"\$1\" ] && echo clean || { echo \"hosts: $hosts; hits: \$1\"; exit 1; }" _ "$hits"
 
+# Every environment variable the scripts read, host side (MOVCOMPAT_*) and
+# guest side (MC_* of the guest scripts), has its row in
+# docs/environment.md.
+undoc=$(cd "$MC_TOP" && {
+	grep -ohE '\$\{?MOVCOMPAT_[A-Z0-9_]+' ci/*.sh ci/guest/* tests/*/*.sh compat/probe.sh .ci/run
+	grep -ohE '\$\(MOVCOMPAT_[A-Z0-9_]+\)|^MOVCOMPAT_[A-Z0-9_]+ *[?:]?=' Makefile compat/movcompat.mk \
+		drivers-examples/*/Makefile drivers-examples/*/Kbuild tests/*/*/Kbuild
+	grep -ohE '\$\{?MC_[A-Z0-9_]+' ci/guest/* tests/*/guest-*.sh
+} 2>/dev/null | grep -oE '(MOVCOMPAT|MC)_[A-Z0-9_]+' | sort -u |
+	while read -r v; do grep -q "\`$v\`" docs/environment.md || echo "$v"; done | tr '\n' ' ')
+expect env-vars-documented 0 "documented" \
+	bash -c '[ -z "$1" ] && echo documented || { echo "not in docs/environment.md: $1"; exit 1; }' _ "$undoc"
+
 # One driver source: no preprocessor conditionals in driver code.
 drivers=$(ls "$MC_TOP"/tests/compat/*/*.c "$MC_TOP"/drivers-examples/*/*.c 2>/dev/null)
 ifs=$(grep -nE '^[[:space:]]*#[[:space:]]*(if|ifdef|ifndef|elif)' $drivers /dev/null 2>/dev/null | head -n 3)
