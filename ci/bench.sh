@@ -4,7 +4,9 @@
 # make bench: run every bench part that exists, in this order:
 #   ci/bench-shim.sh   movcompat vs native pages/s (shim overhead)
 #   ci/bench-probes.sh probe time cold and cached
-#   ci/bench-core.sh, ci/bench-cocci.sh (when present)
+#   ci/bench-core.sh   the core vs the kernel, migration by offlining
+#   ci/bench-compact.sh the core vs the kernel, compaction
+#   ci/bench-cocci.sh  seconds per semantic-patch run (when present)
 # each with --kernels KEYS, then print one table of every figure side by
 # side (metrics down, kernels across, then a column for figures of no one
 # kernel, e.g. "-") from build/results/bench.tsv, which is emptied first. A part is a script that appends rows
@@ -24,7 +26,7 @@ bench=$MC_RESULTS/bench.tsv
 : >"$bench"
 
 ran='' skipped='' failed=''
-for part in shim probes core cocci; do
+for part in shim probes core compact cocci; do
 	f=$MC_CI/bench-$part.sh
 	if [ ! -e "$f" ]; then
 		skipped="$skipped $part"
