@@ -126,7 +126,27 @@ struct movcompat_pass {
 	unsigned int pool_n;	/* destinations ready: pool[0 .. pool_n) */
 	int pool_nid;
 	struct page *pool[MOVCOMPAT_CORE_POOL];
+	/* a defragmenting compaction: the pageblocks it empties, sorted */
+	unsigned long *sources;
+	unsigned int nr_sources;
 };
+
+/* @pfn lies in a pageblock the pass empties (no destination there) */
+static inline bool movcompat_core_pass_source(const struct movcompat_pass *pass,
+					      unsigned long pfn)
+{
+	unsigned long block = pfn >> pageblock_order;
+	unsigned int lo = 0, hi = pass->nr_sources, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (pass->sources[mid] < block)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < pass->nr_sources && pass->sources[lo] == block;
+}
 
 int movcompat_core_domain_init(struct movcompat_domain *dom,
 			       unsigned int flags);

@@ -10,6 +10,7 @@
 #include <linux/pagemap.h>
 #include <linux/ratelimit.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <movcompat/movcompat.h>
 #include "movcompat_core.h"
 #include "movcompat_core_table.h"
@@ -114,6 +115,8 @@ static void core_pass_init(struct movcompat_pass *pass, enum migrate_mode mode,
 	pass->nr_rejected = 0;
 	pass->pool_n = 0;
 	pass->pool_nid = NUMA_NO_NODE;
+	pass->sources = NULL;
+	pass->nr_sources = 0;
 }
 
 static void core_pass_end(struct movcompat_core *core,
@@ -126,6 +129,9 @@ static void core_pass_end(struct movcompat_core *core,
 		list_del(&page->lru);
 		movcompat_core_free_dst(core, page);
 	}
+	kvfree(pass->sources);
+	pass->sources = NULL;
+	pass->nr_sources = 0;
 }
 
 /* migrate isolated pages; returns how many did not move (put back) */
@@ -203,7 +209,8 @@ long movcompat_core_migrate_list(struct movcompat_domain *dom,
  */
 static unsigned int core_gather(struct movcompat_core *core,
 				unsigned long *cursor, unsigned long last,
-				bool compaction, struct page **batch, bool *more)
+				const struct movcompat_pass *pass,
+				struct page **batch, bool *more)
 {
 	unsigned long base, word, pfn;
 	struct movcompat_chunk *c;
@@ -215,9 +222,12 @@ static unsigned int core_gather(struct movcompat_core *core,
 	for (c = mc_table_first(&core->table, &it, *cursor, last); c;
 	     c = mc_table_next(&it)) {
 		base = c->index * BITS_PER_LONG;
+		/* a chunk lies in one pageblock: only the blocks to empty */
+		if (pass->nr_sources && !movcompat_core_pass_source(pass, base))
+			continue;
 		word = READ_ONCE(c->present) &
 		       mc_range_mask(base, *cursor, last);
-		if (compaction)
+		if (pass->compaction)
 			word &= ~READ_ONCE(c->fresh);
 		for_each_set_bit(b, &word, BITS_PER_LONG) {
 			pfn = base + b;
@@ -252,8 +262,7 @@ static long core_sweep(struct movcompat_domain *dom, unsigned long start,
 	if (!batch)
 		return -ENOMEM;
 	do {
-		found = core_gather(core, &cursor, last, pass->compaction,
-				    batch, &more);
+		found = core_gather(core, &cursor, last, pass, batch, &more);
 		for (i = 0, n = 0; i < found; i++)
 			if (!movcompat_core_isolate(dom, batch[i], 0))
 				batch[n++] = batch[i];
@@ -354,6 +363,92 @@ static void core_clear_fresh(struct movcompat_core *core)
 	rcu_read_unlock();
 }
 
+/* a pageblock holding pages of the domain, and how many */
+struct mc_block {
+	unsigned long block;
+	unsigned long count;
+};
+
+static int mc_block_by_count(const void *a, const void *b)
+{
+	const struct mc_block *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count < y->count ? -1 : 1;
+	return x->block < y->block ? -1 : x->block > y->block;
+}
+
+static int mc_block_number(const void *a, const void *b)
+{
+	const unsigned long *x = a, *y = b;
+
+	return *x < *y ? -1 : *x > *y;
+}
+
+/*
+ * A defragmenting compaction empties the sparsest pageblocks of the domain
+ * into the free room of the others, as the kernel's two scanners do:
+ * moving every page once only refills the same half-full blocks. Counts
+ * the domain's pages per pageblock, then takes blocks sparsest first while
+ * their pages fit into the room the blocks not taken leave (other users'
+ * pages there are not counted: the room is an upper bound, and
+ * destinations beyond it come from free blocks). Sets pass->sources;
+ * none when no block is worth emptying, or on -ENOMEM.
+ */
+static void core_pick_sources(struct movcompat_core *core,
+			      struct movcompat_pass *pass)
+{
+	unsigned long cap, n = 0, chunks = 0, block, room = 0, moved = 0, i, max;
+	struct movcompat_chunk *c;
+	struct mc_table_iter it;
+	struct mc_block *blk;
+	unsigned long *src;
+
+	cap = min(core_count(core, 0, ULONG_MAX),
+		  (unsigned long)(totalram_pages() >> pageblock_order) + 1);
+	if (!cap)
+		return;
+	blk = kvmalloc_array(cap, sizeof(*blk), GFP_KERNEL);
+	if (!blk)
+		return;
+	rcu_read_lock();
+	for (c = mc_table_first(&core->table, &it, 0, ULONG_MAX); c;
+	     c = mc_table_next(&it)) {
+		block = (c->index * BITS_PER_LONG) >> pageblock_order;
+		if (!n || blk[n - 1].block != block) {
+			if (n == cap)
+				break;
+			blk[n].block = block;
+			blk[n++].count = 0;
+		}
+		blk[n - 1].count += hweight_long(READ_ONCE(c->present));
+		mc_table_walk_pause(&it, &chunks);
+	}
+	rcu_read_unlock();
+	for (i = 0; i < n; i++)
+		room += pageblock_nr_pages - min(blk[i].count, pageblock_nr_pages);
+	sort(blk, n, sizeof(*blk), mc_block_by_count, NULL);
+	/* the pass holds the free pages of its blocks aside: a share of RAM */
+	max = totalram_pages() / MOVCOMPAT_CORE_REJECT_SHARE / pageblock_nr_pages;
+	for (i = 0; i < n && i < max && blk[i].count < pageblock_nr_pages; i++) {
+		room -= pageblock_nr_pages - blk[i].count;
+		if (moved + blk[i].count > room)
+			break;
+		moved += blk[i].count;
+	}
+	if (i) {
+		src = kvmalloc_array(i, sizeof(*src), GFP_KERNEL);
+		if (src) {
+			for (n = 0; n < i; n++)
+				src[n] = blk[n].block;
+			sort(src, i, sizeof(*src), mc_block_number, NULL);
+			pass->sources = src;
+			pass->nr_sources = i;
+		}
+	}
+	kvfree(blk);
+}
+
 static long core_compact(struct movcompat_domain *dom)
 {
 	struct movcompat_core *core = dom->core;
@@ -364,6 +459,7 @@ static long core_compact(struct movcompat_domain *dom)
 	atomic_long_inc(&core->stats.passes);
 	core_pass_init(&pass, MIGRATE_SYNC, 0, 0);
 	pass.compaction = true;
+	core_pick_sources(core, &pass);
 	moved = core_sweep(dom, 0, ULONG_MAX, &pass);
 	core_clear_fresh(core);
 	core_pass_end(dom->core, &pass);

@@ -275,8 +275,16 @@ struct page *movcompat_core_alloc_dst(struct movcompat_core *core,
 
 	if (movcompat_fault_dst_alloc(&core->faults))
 		return NULL;
-	limit = min(pass->avoid_end - pass->avoid_start,
-		    totalram_pages() / MOVCOMPAT_CORE_REJECT_SHARE);
+	/*
+	 * A defragmenting pass rejects the free pages of the blocks it
+	 * empties, and each source page it frees comes straight back from
+	 * the allocator: it may hold every page of those blocks, which
+	 * core_pick_sources() keeps within the same share of RAM.
+	 */
+	limit = pass->nr_sources ?
+		(unsigned long)pass->nr_sources * pageblock_nr_pages :
+		pass->avoid_end - pass->avoid_start;
+	limit = min(limit, totalram_pages() / MOVCOMPAT_CORE_REJECT_SHARE);
 	limit = max(limit, 64UL);
 	while (pass->nr_rejected < limit) {
 		page = core_pool_get(core, pass, page_to_nid(src));
@@ -284,7 +292,8 @@ struct page *movcompat_core_alloc_dst(struct movcompat_core *core,
 			return NULL;
 		pfn = page_to_pfn(page);
 		if ((pfn < pass->avoid_start || pfn >= pass->avoid_end) &&
-		    !movcompat_core_offline_range_has(core, pfn))
+		    !movcompat_core_offline_range_has(core, pfn) &&
+		    !(pass->nr_sources && movcompat_core_pass_source(pass, pfn)))
 			return page;
 		list_add(&page->lru, &pass->rejected);
 		pass->nr_rejected++;

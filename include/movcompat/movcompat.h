@@ -161,14 +161,16 @@ int movcompat_domain_init(struct movcompat_domain *dom,
 void movcompat_domain_destroy(struct movcompat_domain *dom);
 
 /**
- * movcompat_domain_compact() - move every page of the domain once.
+ * movcompat_domain_compact() - defragment the domain's pages.
  * @dom: the domain.
  *
- * Core backend: isolates and migrates each page of the domain to a newly
- * allocated page (the allocator's choice, under the placement policy), so
- * the pageblocks it leaves can merge into higher orders. Pages that are
- * busy or refused are skipped. On native backends the kernel's own
- * compaction moves the pages; nothing to do here.
+ * Core backend: empties the sparsest pageblocks holding the domain's pages
+ * into the room of the others, as the kernel's compaction does: their pages
+ * are migrated to newly allocated pages outside those blocks (under the
+ * placement policy), so the emptied blocks can merge into huge pages. When
+ * no block is worth emptying, every page moves once. Pages that are busy or
+ * refused are skipped. On native backends the kernel's own compaction
+ * moves the pages; nothing to do here.
  *
  * Context: process context, may sleep for a long time.
  * Return: pages migrated, or -EOPNOTSUPP on native backends, or -errno.

@@ -7,15 +7,18 @@
 # each pageblock of ZONE_MOVABLE is half full), is compacted once by the
 # kernel (/proc/sys/vm/compact_memory; variant "kernel", on the native
 # backend) and once by movcompat's core (movcompat_domain_compact(), its
-# debugfs "compact"; variant "core", mc_pages_core), in ABBA order. Where
-# the kernel has no hook (MC_BENCH_VARIANTS="core") only the core runs.
+# debugfs "compact"; variant "core", mc_pages_core), in ABBA order, and
+# once not at all (variant "none", the baseline). Where the kernel has no
+# hook (MC_BENCH_VARIANTS="core") only the core and the baseline run.
+# After each, the guest asks for 2000 huge pages and notes how many it got
+# (the allocation drains the per-cpu lists and compacts, as THP does).
 # One line per run:
 #   # info: BENCH variant=V run=R pages=P us=T hp_before=A hp_after=B
-#     pgmigrate=M copy_pages=C copy_ns=N
+#     hugepages=H pgmigrate=M copy_pages=C copy_ns=N
 # pages: the driver's pages moved; hp: free 2 MiB blocks of ZONE_MOVABLE
-# (orders 9 and 10 of /proc/buddyinfo); pgmigrate: every page the kernel
-# counted as migrated meanwhile (its compaction also moves others). Run 0
-# of each variant is a warm-up.
+# in /proc/buddyinfo (freed pages still on per-cpu lists do not show);
+# hugepages: huge pages obtained afterwards; pgmigrate: every page the
+# kernel counted as migrated meanwhile. Run 0 of each variant is a warm-up.
 RUNS=${MC_BENCH_RUNS:-3}
 stat() { awk -v k="$1" '$1 == k { print $2 }' "/sys/kernel/debug/$2/stats"; }
 hugefree() { awk '$4 == "Movable" { print $(5 + 9) + 2 * $(5 + 10) }' /proc/buddyinfo; }
@@ -31,7 +34,9 @@ bench_run() # VARIANT MODULE RUN
 	[ -d "/sys/kernel/debug/$m" ] || return 0
 	hp0=$(hugefree) m0=$(stat migrated "$m") g0=$(vmstat pgmigrate_success)
 	t0=$(t_now_us)
-	if [ "$v" = kernel ]; then
+	if [ "$v" = none ]; then
+		:	# the baseline: what a huge page user gets from the layout as it is
+	elif [ "$v" = kernel ]; then
 		echo 1 >/proc/sys/vm/compact_memory
 	else
 		echo 1 >"/sys/kernel/debug/movcompat-$m/compact"
@@ -39,12 +44,18 @@ bench_run() # VARIANT MODULE RUN
 	us=$(($(t_now_us) - t0))
 	pages=$(($(stat migrated "$m") - m0))
 	hp1=$(hugefree) g1=$(vmstat pgmigrate_success)
-	[ $pages -gt 0 ] && t_pass "$v-$r-moved" || t_fail "$v-$r-moved" "$m: compaction moved no page of the driver"
+	# what a huge page user gets now: its allocation drains the per-cpu
+	# lists (where freed pages wait, unmerged, on 6.7+) and compacts, as
+	# the kernel does for THP
+	echo 2000 >/proc/sys/vm/nr_hugepages
+	got=$(cat /proc/sys/vm/nr_hugepages)
+	echo 0 >/proc/sys/vm/nr_hugepages
+	[ $pages -gt 0 ] || [ "$v" = none ] && t_pass "$v-$r-moved" || t_fail "$v-$r-moved" "$m: compaction moved no page of the driver"
 	c=$(cat "/sys/kernel/debug/$m/copybench")
 	set -- $c
 	ok=$(cat "/sys/kernel/debug/$m/verify")
 	[ "$ok" = "checked $N bad 0" ] && t_pass "$v-$r-verify" || t_fail "$v-$r-verify" "$m: $ok"
-	t_info "BENCH variant=$v backend=$(stat backend "$m") run=$r pages=$pages us=$us hp_before=$hp0 hp_after=$hp1 pgmigrate=$((g1 - g0)) copy_pages=$2 copy_ns=$4"
+	t_info "BENCH variant=$v backend=$(stat backend "$m") run=$r pages=$pages us=$us hp_before=$hp0 hp_after=$hp1 hugepages=$got pgmigrate=$((g1 - g0)) copy_pages=$2 copy_ns=$4"
 	t_unload "$m"
 }
 
@@ -54,9 +65,11 @@ t_unload mc_pages_core
 if [ "${MC_BENCH_VARIANTS:-kernel core}" = core ]; then
 	_i=0
 	while [ $_i -le "$RUNS" ]; do
+		bench_run none mc_pages_core $_i
 		bench_run core mc_pages_core $_i
 		_i=$((_i + 1))
 	done
 else
 	t_abba "$RUNS" bench_run "kernel mc_pages" "core mc_pages_core"
+	bench_run none mc_pages 1
 fi
