@@ -24,9 +24,7 @@ want=${MOVCOMPAT_BENCH_COMPACT_KERNELS:-6.1 6.12 6.16 6.17 7.3}
 mkdir -p "$MC_RESULTS"
 bench=$MC_RESULTS/bench.tsv
 row() { printf 'compact\t%s\t%s\t%s\t%s\n' "$@" >>"$bench"; }
-median() { sort -g | awk '{ v[++n] = $1 } END { if (!n) print 0; else print (n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2) }'; }
-qargs=
-[ "$clock" = icount ] && qargs="-icount shift=0,sleep=off"
+qargs=$(mc_bench_qemu_args "$clock")
 
 rc=0 table=
 for key in $keys; do
@@ -55,8 +53,8 @@ for key in $keys; do
 		print f["hugepages"] > (o "." f["variant"] ".hp")
 		if (f["copy_ns"] > 0) print f["copy_pages"] / f["copy_ns"] * 1e9 > (o ".copy")
 	}' o="$out" "$MC_BUILD/$key/vm-bench-compact/info.txt"
-	copy=$(median <"$out.copy")
-	base=$(median <"$out.none.hp")
+	copy=$(mc_median <"$out.copy")
+	base=$(mc_median <"$out.none.hp")
 	row "$key" none_hugepages "$base" "huge pages obtained"
 	line=$(printf '%-8s %6s' "$key" "$base")
 	for v in kernel core; do
@@ -64,17 +62,17 @@ for key in $keys; do
 			line+=$(printf ' %10s %6s' - -)
 			continue
 		fi
-		r=$(median <"$out.$v.rate") hp=$(median <"$out.$v.hp")
+		r=$(mc_median <"$out.$v.rate") hp=$(mc_median <"$out.$v.hp")
 		row "$key" "${v}_pages_per_s" "$(printf %.0f "$r")" pages/s
 		row "$key" "${v}_hugepages" "$hp" "huge pages obtained"
 		line+=$(printf ' %10.0f %6s' "$r" "$hp")
 	done
-	core=$(median <"$out.core.rate")
+	core=$(mc_median <"$out.core.rate")
 	fc=$(awk -v a="$core" -v b="$copy" 'BEGIN { printf "%.3f", b ? a / b : 0 }')
 	row "$key" copy_limit_pages_per_s "$(printf %.0f "$copy")" pages/s
 	row "$key" core_fraction_of_copy "$fc" core/copy
 	if [ -s "$out.kernel.rate" ]; then
-		ratio=$(awk -v a="$core" -v b="$(median <"$out.kernel.rate")" 'BEGIN { printf "%.3f", b ? a / b : 0 }')
+		ratio=$(awk -v a="$core" -v b="$(mc_median <"$out.kernel.rate")" 'BEGIN { printf "%.3f", b ? a / b : 0 }')
 		row "$key" ratio "$ratio" core/kernel
 	else
 		ratio=n/a

@@ -24,10 +24,8 @@ want=${MOVCOMPAT_BENCH_CORE_KERNELS:-6.12}
 mkdir -p "$MC_RESULTS"
 bench=$MC_RESULTS/bench.tsv
 row() { printf 'core\t%s\t%s\t%s\t%s\n' "$@" >>"$bench"; }
-median() { sort -g | awk '{ v[++n] = $1 } END { if (!n) print 0; else print (n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2) }'; }
 
-qargs=
-[ "$clock" = icount ] && qargs="-icount shift=0,sleep=off"
+qargs=$(mc_bench_qemu_args "$clock")
 
 rc=0 table=
 for key in $keys; do
@@ -60,7 +58,7 @@ for key in $keys; do
 			if (f["copy_ns"] > 0) print f["copy_pages"] / f["copy_ns"] * 1e9 > (o ".copy")
 		}' o="$out" "$info"
 	done
-	nat=$(median <"$out.native.rate") core=$(median <"$out.core.rate") copy=$(median <"$out.copy")
+	nat=$(mc_median <"$out.native.rate") core=$(mc_median <"$out.core.rate") copy=$(mc_median <"$out.copy")
 	ratio=$(awk -v a="$core" -v b="$nat" 'BEGIN { printf "%.3f", b ? a / b : 0 }')
 	fc=$(awk -v a="$core" -v b="$copy" 'BEGIN { printf "%.3f", b ? a / b : 0 }')
 	fn=$(awk -v a="$nat" -v b="$copy" 'BEGIN { printf "%.3f", b ? a / b : 0 }')

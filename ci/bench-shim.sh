@@ -36,8 +36,7 @@ bench=$MC_RESULTS/bench.tsv
 rows=$MC_RESULTS/.bench-shim.txt
 : >"$rows"
 
-qargs=
-[ $clock = icount ] && qargs="-icount shift=0,sleep=off"
+qargs=$(mc_bench_qemu_args "$clock")
 
 row() { printf 'shim\t%s\t%s\t%s\t%s\n' "$@" >>"$bench"; }
 line() { printf '%-8s %-7s %s\n' "$@" >>"$rows"; }

@@ -528,6 +528,15 @@ mc_phase_table()
 		}' "$f"
 }
 
+# ---------------------------------------------------------------- benchmarks
+
+# mc_median: the median of the numbers on stdin, one a line (0 for none)
+mc_median() { sort -g | awk '{ v[++n] = $1 } END { if (!n) print 0; else print (n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2) }'; }
+
+# mc_bench_qemu_args CLOCK: the QEMU options of a benchmark clock: "icount"
+# (guest instruction time, unmoved by a busy host) or "wall" (none)
+mc_bench_qemu_args() { [ "$1" != icount ] || echo "-icount shift=0,sleep=off"; }
+
 # mc_report_results [NOTE]: the end of a run's output from
 # build/results/tests.tsv: the failed rows, where the results are (and
 # NOTE), the time since the start and the closing line "N passed, N

@@ -179,6 +179,32 @@ t_load_off_top_block()
 	t_unfill_top_block
 }
 
+# t_offline_one PFNS_FILE: offline the first block of t_offline_candidates
+# that goes offline (at most 8 tried; a refusal right after boot can be
+# transient: one more try after a pause) and online it again into its
+# zone. Sets T_OFFLINED to memoryN, or to nothing when none went.
+# shellcheck disable=SC2034 # T_OFFLINED is for the calling script
+t_offline_one()
+{
+	T_OFFLINED=
+	_tried=0
+	for _b in $(t_offline_candidates "$1"); do
+		_f=/sys/devices/system/memory/memory$_b/state
+		[ -w $_f ] && [ "$(cat $_f)" = online ] || continue
+		_tried=$((_tried + 1))
+		_zone=$(t_zone $_b)
+		if timeout "$(t_secs 30)" sh -c "echo offline >$_f" 2>/dev/null ||
+		   { sleep 1; timeout "$(t_secs 30)" sh -c "echo offline >$_f" 2>/dev/null; }; then
+			T_OFFLINED=memory$_b
+			t_online_again $_b "$_zone"
+			return 0
+		fi
+		t_info "memory$_b: offline refused, trying the next block"
+		[ $_tried -ge 8 ] && break
+	done
+	return 0
+}
+
 # t_zone BLOCK: the zone memory block BLOCK is in while online (valid_zones
 # of an online block names exactly that zone), e.g. "Movable" or "Normal".
 t_zone() { cat /sys/devices/system/memory/memory$1/valid_zones 2>/dev/null; }

@@ -26,23 +26,8 @@ echo 1 >/proc/sys/vm/compact_memory
 [ "$backend" = core ] && echo 1 >/sys/kernel/debug/movcompat-mc_pool/compact
 m1=$(st migrated)
 t_unfill_top_block
-offlined=
-tried=0
-for b in $(t_offline_candidates $D/pfns); do
-	f=/sys/devices/system/memory/memory$b/state
-	[ -w $f ] && [ "$(cat $f)" = online ] || continue
-	tried=$((tried + 1))
-	zone=$(t_zone $b)
-	# a refusal right after boot can be transient: one more try after a pause
-	if timeout "$(t_secs 30)" sh -c "echo offline >$f" 2>/dev/null ||
-	   { sleep 1; timeout "$(t_secs 30)" sh -c "echo offline >$f" 2>/dev/null; }; then
-		offlined=memory$b
-		t_online_again $b "$zone"
-		break
-	fi
-	t_info "memory$b: offline refused, trying the next block"
-	[ $tried -ge 8 ] && break
-done
+t_offline_one $D/pfns
+offlined=$T_OFFLINED
 m2=$(st migrated)
 t_info "migrated by compaction $((m1 - m0)), by offlining ${offlined:-no block} $((m2 - m1))"
 if [ "$backend" = none ]; then

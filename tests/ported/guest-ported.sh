@@ -20,22 +20,8 @@ for drv in ${MC_PORTED:-}; do
 	m0=$(st migrated)
 	echo 1 >/proc/sys/vm/compact_memory
 	m1=$(st migrated)
-	offlined=
-	tried=0
-	for b in $(t_offline_candidates $D/pfns); do
-		f=/sys/devices/system/memory/memory$b/state
-		[ -w $f ] && [ "$(cat $f)" = online ] || continue
-		tried=$((tried + 1))
-		zone=$(t_zone $b)
-		if timeout "$(t_secs 30)" sh -c "echo offline >$f" 2>/dev/null ||
-		   { sleep 1; timeout "$(t_secs 30)" sh -c "echo offline >$f" 2>/dev/null; }; then
-			offlined=memory$b
-			t_online_again $b "$zone"
-			break
-		fi
-		t_info "$drv: memory$b: offline refused, trying the next block"
-		[ $tried -ge 8 ] && break
-	done
+	t_offline_one $D/pfns
+	offlined=$T_OFFLINED
 	m2=$(st migrated)
 	t_info "$drv: $n pages, migrated by compaction $((m1 - m0)), by offlining ${offlined:-no block} $((m2 - m1))"
 	[ -n "$offlined" ] && [ $((m2 - m1)) -gt 0 ] && t_pass "$drv-migrated-by-offline" ||
