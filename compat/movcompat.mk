@@ -64,7 +64,8 @@ movcompat-objs := movcompat_build/movcompat_domain.o movcompat_build/movcompat_a
 	movcompat_build/movcompat_core.o movcompat_build/movcompat_core_triggers.o \
 	movcompat_build/movcompat_core_pass.o movcompat_build/movcompat_core_protocol.o \
 	movcompat_build/movcompat_core_place.o movcompat_build/movcompat_carrier.o \
-	movcompat_build/movcompat_native_drain.o movcompat_build/movcompat_live.o
+	movcompat_build/movcompat_native_drain.o movcompat_build/movcompat_live.o \
+	movcompat_build/movcompat_balloon.o
 movcompat-ccflags := -I$(MOVCOMPAT_DIR)/include -I$(mc_out)
 ifeq ($(MOVCOMPAT_GPL),y)
 movcompat-ccflags += -DMOVCOMPAT_MODULE_GPL

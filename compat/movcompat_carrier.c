@@ -85,9 +85,6 @@ static int carrier_migratepage(struct balloon_dev_info *b,
 	struct movcompat_carried *c = container_of(b, struct movcompat_carried, b);
 	struct movcompat_domain *dom = c->dom;
 	int rc;
-#ifndef MOVCOMPAT_HAVE_BALLOON_H
-	unsigned long flags;
-#endif
 
 	/*
 	 * so the driver's callback finds its value through the new page; the
@@ -127,18 +124,7 @@ moved:
 	xa_erase(&dom->core->pages, page_to_pfn(page));
 #ifndef MOVCOMPAT_HAVE_BALLOON_H
 	/* 6.0-6.19: the device does the balloon bookkeeping, as virtio's */
-	get_page(newpage);
-	spin_lock_irqsave(&b->pages_lock, flags);
-	balloon_page_insert(b, newpage);
-	b->isolated_pages--;
-	__count_vm_event(BALLOON_MIGRATE);
-	spin_unlock_irqrestore(&b->pages_lock, flags);
-#ifdef MOVCOMPAT_HAVE_BALLOON_PAGE_FINALIZE
-	balloon_page_finalize(page);
-#else
-	balloon_page_delete(page);	/* 6.0-6.16: isolated, no list_del */
-#endif
-	put_page(page);
+	movcompat_balloon_settle(b, newpage, page, true, false);
 #endif
 	return 0;
 }

@@ -60,6 +60,15 @@ static inline long movcompat_native_drain(struct movcompat_domain *dom)
 }
 #endif
 
+/*
+ * compat/movcompat_balloon.c, before 7.0 where the kernel moves balloon
+ * pages: the bookkeeping of a balloon migration (also the carrier's)
+ */
+struct balloon_dev_info;
+void movcompat_balloon_settle(struct balloon_dev_info *dev,
+			      struct page *newpage, struct page *page,
+			      bool inflated, bool adjust);
+
 int movcompat_live_add(struct movcompat_domain *dom);
 void movcompat_live_del(struct movcompat_domain *dom);
 
