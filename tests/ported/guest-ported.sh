@@ -6,10 +6,14 @@
 # pages (held out of the top block, which never goes offline), verified,
 # moved by the kernel's compaction and by offlining the block holding most
 # of them (on kernels without a hook movcompat's core moves them from its
-# memory notifier), verified page by page again and unloaded.
+# memory notifier), verified page by page again and unloaded. A balloon
+# driver's pages are verified by its hypervisor's view (each inflated pfn
+# a balloon page), and the kernel's balloon counters must agree with it.
 for drv in ${MC_PORTED:-}; do
 	D=/sys/kernel/debug/$drv
 	st() { awk -v k="$1" '$1 == k { print $2 }' $D/stats; }
+	vm() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
+	bi0=$(vm balloon_inflate) bd0=$(vm balloon_deflate) bm0=$(vm balloon_migrate)
 	t_fill_top_block
 	t_load "$drv"
 	t_unfill_top_block
@@ -28,5 +32,14 @@ for drv in ${MC_PORTED:-}; do
 		t_fail "$drv-migrated-by-offline" "offlined '${offlined}', migrated $((m2 - m1))"
 	v=$(cat $D/verify)
 	[ "$v" = "pages $n bad 0" ] && t_pass "$drv-verify-after-migration" || t_fail "$drv-verify-after-migration" "$v"
+	mt=$(st migrated)
 	t_unload "$drv"
+	case $drv in balloon_*)
+		# the balloon core's own counters agree with the driver's
+		inf=$(($(vm balloon_inflate) - bi0)) def=$(($(vm balloon_deflate) - bd0))
+		mig=$(($(vm balloon_migrate) - bm0))
+		[ "$inf" = "$n" ] && [ "$def" = "$n" ] && [ "$mig" = "$mt" ] &&
+			t_pass "$drv-balloon-counters" "inflated $inf, deflated $def, migrated $mig" ||
+			t_fail "$drv-balloon-counters" "vmstat: inflated $inf, deflated $def, migrated $mig; driver: $n pages, migrated $mt"
+	esac
 done

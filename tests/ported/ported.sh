@@ -30,7 +30,7 @@ rm -rf "$w"
 mkdir -p "$w" "$MC_RESULTS"
 row() { mc_check ported "$@"; } # KERNEL TEST STATUS SECONDS DETAIL
 command -v spatch >/dev/null 2>&1 || mc_die "spatch is not installed: run 'bash ci/deps.sh --cocci'" 1
-drivers="aops_store:5.10 mops_store:6.1"
+drivers="aops_store:5.10 mops_store:6.1 balloon_store:5.10"
 ported=
 
 for d in $drivers; do
