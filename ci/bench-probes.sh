@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Probe time per kernel: compat/probe.sh cold (empty probe cache) and cached.
-# Targets: <= 10 s cold, <= 1 s cached. The timing is ci/probes.sh --cold's
+# Targets (issue 16): <= 3 s cold, <= 0.2 s cached, host and chroot kernels. The timing is ci/probes.sh --cold's
 # (its one probe() helper); this script only reads the times it records in
 # build/results/probes.tsv and reports them.
 #
@@ -23,22 +23,25 @@ load="$load0-$(cut -d' ' -f1 /proc/loadavg)"
 
 rc=0
 echo
-echo "Probe time (compat/probe.sh; targets: cold <= 10 s, cached <= 1 s; host loadavg $load)"
-printf '%-8s %8s %8s  %s\n' kernel cold cached verdict
+echo "Probe time (compat/probe.sh; targets: cold <= 3 s, cached <= 0.2 s; host loadavg $load)"
+printf '%-8s %-14s %8s %8s  %s\n' kernel where cold cached verdict
 for key in $keys; do
 	# probes.sh writes: time<TAB>KEY<TAB>cold Xs, cached Ys
 	t=$(awk -F'\t' -v k="$key" '$1 == "time" && $2 == k { print $3 }' "$MC_RESULTS/probes.tsv")
 	cold=$(sed -n 's/^cold \([0-9.]*\)s, .*/\1/p' <<<"$t")
 	cached=$(sed -n 's/.*, cached \([0-9.]*\)s$/\1/p' <<<"$t")
 	if [ -z "$cold" ] || [ -z "$cached" ]; then
-		printf '%-8s %8s %8s  %s\n' "$key" - - "FAIL: not timed (see $log)"
+		printf '%-8s %-14s %8s %8s  %s\n' "$key" - - - "FAIL: not timed (see $log)"
 		printf 'probes\t%s\tcold\tn/a\tfailed\n' "$key" >>"$MC_RESULTS/bench.tsv"
 		rc=1
 		continue
 	fi
 	verdict=$(awk -v c="$cold" -v h="$cached" 'BEGIN {
-		print (c <= 10 ? "cold ok" : "cold OVER 10 s") ", " (h <= 1 ? "cached ok" : "cached OVER 1 s") }')
-	printf '%-8s %7ss %7ss  %s\n' "$key" "$cold" "$cached" "$verdict"
+		print (c <= 3 ? "cold ok" : "cold OVER 3 s") ", " (h <= 0.2 ? "cached ok" : "cached OVER 0.2 s") }')
+	mc_kernel "$key"
+	where=host
+	[ -z "$K_CHROOT_SUITE" ] || where="chroot $K_CHROOT_SUITE"
+	printf '%-8s %-14s %7ss %7ss  %s\n' "$key" "$where" "$cold" "$cached" "$verdict"
 	{
 		printf 'probes\t%s\tcold\t%s\ts\n' "$key" "$cold"
 		printf 'probes\t%s\tcached\t%s\ts\n' "$key" "$cached"

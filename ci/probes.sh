@@ -33,14 +33,16 @@ header_to_rows()
 	' "$1"
 }
 
-# probe CACHE-DIR OUT-HEADER: one probe.sh run in the current kernel's
-# build environment ($out, $K_* set by the loop below)
+# probe CACHE-DIR OUT-HEADER [MODE]: one probe.sh run in the current
+# kernel's build environment ($out, $K_* set by the loop below); MODE is
+# batch (default: all probes in one translation unit) or single
 probe()
 {
-	mc_in_env "$key" env MOVCOMPAT_PROBE_CACHE="$1" sh "$MC_TOP/compat/probe.sh" \
+	mc_in_env "$key" env MOVCOMPAT_PROBE_CACHE="$1" MOVCOMPAT_PROBE_MODE="${3:-batch}" sh "$MC_TOP/compat/probe.sh" \
 		"$(mc_kdir "$key")" "$2" "$K_CC" y "$MC_TOP/drivers-examples/movram/probes" 2>>"$out/probe.err"
 }
 
+rc=0
 for key in $keys; do
 	mc_kernel "$key"
 	bash "$MC_CI/fetch.sh" "$key" >/dev/null 2>&1 && bash "$MC_CI/toolchain.sh" "$key" >/dev/null 2>&1 ||
@@ -69,6 +71,19 @@ for key in $keys; do
 	header_to_rows "$out/movcompat_config.h" | while read -r f v; do
 		printf 'probe\t%s\t%s\t%s\n' "$key" "$f" "$v" >>"$table"
 	done
+	[ -n "$check" ] || continue
+	# the batch's verdicts against every probe compiled on its own
+	t=$(mc_now)
+	if ! probe "$cache" "$out/single.h" single; then
+		mc_result probes "$key" probe-batch-vs-single FAIL "$(mc_since "$t")" "probe.sh in single mode failed: $(tail -n 1 "$out/probe.err")"
+		rc=1
+	elif cmp -s "$out/single.h" "$out/movcompat_config.h"; then
+		mc_result probes "$key" probe-batch-vs-single PASS "$(mc_since "$t")" "one translation unit gives what each probe compiled alone gives ($(grep -c '^#define MOVCOMPAT_HAVE' "$out/single.h") features present)"
+	else
+		d=$(diff "$out/single.h" "$out/movcompat_config.h" | grep '^[<>]' | tr '\n' ' ')
+		mc_result probes "$key" probe-batch-vs-single FAIL "$(mc_since "$t")" "batch and single-probe results differ (< single, > batch): $(cut -c1-300 <<<"$d")"
+		rc=1
+	fi
 done
 
 # print: features down, kernels across
@@ -88,7 +103,6 @@ awk -F'\t' -v keys="$keys" '
 	}' "$table"
 
 [ -n "$check" ] || exit 0
-rc=0
 cols=$(awk '!/^#/ && NF { print; exit }' "$check")
 for key in $keys; do
 	# a debug kernel is its base kernel's source: the same table

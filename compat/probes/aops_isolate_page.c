@@ -10,16 +10,16 @@
  */
 #include <linux/fs.h>
 
-static bool p_isolate(struct page *page, isolate_mode_t mode) { return false; }
-static void p_putback(struct page *page) { }
-static int p_migrate(struct address_space *m, struct page *n,
+static bool ao_isolate(struct page *page, isolate_mode_t mode) { return false; }
+static void ao_putback(struct page *page) { }
+static int ao_migrate(struct address_space *m, struct page *n,
 		     struct page *o, enum migrate_mode mode)
 {
 	return 0;
 }
 
 const struct address_space_operations movcompat_probe = {
-	.isolate_page = p_isolate,
-	.migratepage = p_migrate,
-	.putback_page = p_putback,
+	.isolate_page = ao_isolate,
+	.migratepage = ao_migrate,
+	.putback_page = ao_putback,
 };

@@ -8,11 +8,11 @@
  */
 #include <linux/migrate.h>
 
-static bool p_isolate(struct page *page, isolate_mode_t mode) { return false; }
-static int p_migrate(struct page *dst, struct page *src, enum migrate_mode mode) { return 0; }
-static void p_putback(struct page *page) { }
+static bool mo_isolate(struct page *page, isolate_mode_t mode) { return false; }
+static int mo_migrate(struct page *dst, struct page *src, enum migrate_mode mode) { return 0; }
+static void mo_putback(struct page *page) { }
 const struct movable_operations movcompat_probe = {
-	.isolate_page = p_isolate,
-	.migrate_page = p_migrate,
-	.putback_page = p_putback,
+	.isolate_page = mo_isolate,
+	.migrate_page = mo_migrate,
+	.putback_page = mo_putback,
 };

@@ -111,3 +111,14 @@ drivers=$(ls "$MC_TOP"/tests/compat/*/*.c "$MC_TOP"/drivers-examples/*/*.c 2>/de
 ifs=$(grep -nE '^[[:space:]]*#[[:space:]]*(if|ifdef|ifndef|elif)' $drivers /dev/null 2>/dev/null | head -n 3)
 expect no-if-in-driver-sources 0 "clean" \
 	bash -c "[ -n '$drivers' ] && [ -z \"\$1\" ] && echo clean || { echo \"#if in driver code: \$1\"; exit 1; }" _ "$ifs"
+
+# The probe batch (every probe in one translation unit) blames each error
+# on its own probe: an error on a probe's line, one inside a kernel macro it
+# uses, a header no kernel has, and two probes whose helpers share a name
+# (compiled again on their own); the probes after them are unharmed.
+mc_kernel "$KEY"
+blame=$(MOVCOMPAT_PROBE_CACHE=$tmp/probe-cache mc_in_env "$KEY" env MOVCOMPAT_PROBE_CACHE="$tmp/probe-cache" \
+	sh "$MC_TOP/compat/probe.sh" "$(mc_kdir "$KEY")" "$tmp/blame.h" "$K_CC" y "$MC_TOP/tests/probes/blame" >/dev/null 2>&1 &&
+	sed -n 's/^#define MOVCOMPAT_HAVE_\(BLAME_[A-Z_]*\) 1.*/\1/p' "$tmp/blame.h" | tr '\n' ' ')
+expect probe-batch-blame 0 "right" \
+	bash -c '[ "$1" = "BLAME_CLASH_A BLAME_CLASH_B BLAME_ZZ_PRESENT " ] && echo right || { echo "present: $1 (want BLAME_CLASH_A BLAME_CLASH_B BLAME_ZZ_PRESENT)"; exit 1; }' _ "$blame"
