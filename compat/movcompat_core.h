@@ -158,6 +158,9 @@ unsigned long movcompat_core_count_zone_movable(struct movcompat_core *core);
 /* protocol steps (exposed for the protocol tests) */
 int movcompat_core_isolate(struct movcompat_domain *dom, struct page *page,
 			   isolate_mode_t mode);
+unsigned int movcompat_core_isolate_batch(struct movcompat_domain *dom,
+					  struct page **pages, unsigned int n,
+					  isolate_mode_t mode);
 void movcompat_core_putback(struct movcompat_domain *dom, struct page *page);
 long movcompat_core_migrate_list(struct movcompat_domain *dom,
 				 struct page **pages, unsigned int n,

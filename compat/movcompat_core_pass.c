@@ -253,7 +253,7 @@ static long core_sweep(struct movcompat_domain *dom, unsigned long start,
 {
 	struct movcompat_core *core = dom->core;
 	unsigned long cursor = start;
-	unsigned int i, n, found;
+	unsigned int n, found;
 	long moved = 0, failed;
 	struct page **batch;
 	bool more;
@@ -263,9 +263,7 @@ static long core_sweep(struct movcompat_domain *dom, unsigned long start,
 		return -ENOMEM;
 	do {
 		found = core_gather(core, &cursor, last, pass, batch, &more);
-		for (i = 0, n = 0; i < found; i++)
-			if (!movcompat_core_isolate(dom, batch[i], 0))
-				batch[n++] = batch[i];
+		n = movcompat_core_isolate_batch(dom, batch, found, 0);
 		if (!n) {
 			if (more)
 				continue;

@@ -234,50 +234,52 @@ static int core_claim(struct movcompat_core *core, struct page *page,
 	return ret;
 }
 
-/**
- * movcompat_core_isolate() - isolate one page of the domain.
- * @dom: the domain.
- * @page: a page found in the domain's table (no reference held).
- * @mode: passed to the driver's isolate_page.
- *
- * Return: 0 with the page isolated and a reference held by the core;
- * -ENOENT (being freed or no longer in the domain), -EINVAL (tail or
- * compound page), -EBUSY (locked, already isolated, or refused by the
- * driver).
+/*
+ * Isolation, before the page lock: take a reference and check, with it
+ * held, that the page is still the domain's (it may have left the domain,
+ * and been reused, since the batch was gathered), as the kernel checks
+ * for movable ops before folio_trylock(): the core never locks a page
+ * that is not its own. Under rcu_read_lock() (@cache). 0, -ENOENT or
+ * -EINVAL (tail or compound page); the reference is dropped on error.
  */
-int movcompat_core_isolate(struct movcompat_domain *dom, struct page *page,
-			   isolate_mode_t mode)
+static int core_isolate_get(struct movcompat_core *core, struct page *page,
+			    struct mc_chunk_cache *cache)
+{
+	if (MOVCOMPAT_BROKEN(TAIL)) {
+		get_page(page);
+		return 0;
+	}
+	/* a tail page has refcount 0; check again with the reference */
+	if (!get_page_unless_zero(page)) {
+		core_stat_inc(core, refused);
+		return -ENOENT;
+	}
+	if (PageCompound(page)) {
+		put_page(page);
+		core_stat_inc(core, refused);
+		return -EINVAL;
+	}
+	if (!mc_table_test_cached(&core->table, page_to_pfn(page), MC_PRESENT,
+				  cache)) {
+		put_page(page);
+		core_stat_inc(core, refused);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/*
+ * Isolation under the page lock, with core_isolate_get()'s reference:
+ * claim the page (core_claim() checks ownership again) and ask the
+ * driver. 0, or -ENOENT/-EBUSY with the reference dropped.
+ */
+static int core_isolate_locked(struct movcompat_domain *dom,
+			       struct page *page, isolate_mode_t mode)
 {
 	struct movcompat_core *core = dom->core;
 	unsigned long pfn = page_to_pfn(page);
 	int ret;
 
-	if (MOVCOMPAT_BROKEN(TAIL)) {
-		get_page(page);
-	} else {
-		/* a tail page has refcount 0; check again with the reference */
-		if (!get_page_unless_zero(page)) {
-			core_stat_inc(core, refused);
-			return -ENOENT;
-		}
-		if (PageCompound(page)) {
-			put_page(page);
-			core_stat_inc(core, refused);
-			return -EINVAL;
-		}
-		/*
-		 * The page may have left the domain (and been reused) since
-		 * the batch was gathered: check ownership with the reference
-		 * held, before touching its lock, as the kernel checks for
-		 * movable ops before folio_trylock(). core_claim() checks
-		 * again under the lock.
-		 */
-		if (!mc_table_test(&core->table, pfn, MC_PRESENT)) {
-			put_page(page);
-			core_stat_inc(core, refused);
-			return -ENOENT;
-		}
-	}
 	if (!trylock_page(page)) {
 		put_page(page);
 		core_stat_inc(core, busy);
@@ -299,6 +301,61 @@ int movcompat_core_isolate(struct movcompat_domain *dom, struct page *page,
 	}
 	core_stat_inc(core, isolated);
 	return 0;
+}
+
+/**
+ * movcompat_core_isolate() - isolate one page of the domain.
+ * @dom: the domain.
+ * @page: a page found in the domain's table (no reference held).
+ * @mode: passed to the driver's isolate_page.
+ *
+ * Return: 0 with the page isolated and a reference held by the core;
+ * -ENOENT (being freed or no longer in the domain), -EINVAL (tail or
+ * compound page), -EBUSY (locked, already isolated, or refused by the
+ * driver).
+ */
+int movcompat_core_isolate(struct movcompat_domain *dom, struct page *page,
+			   isolate_mode_t mode)
+{
+	struct mc_chunk_cache cache = MC_CHUNK_CACHE_INIT;
+	int ret;
+
+	rcu_read_lock();
+	ret = core_isolate_get(dom->core, page, &cache);
+	rcu_read_unlock();
+	return ret ? ret : core_isolate_locked(dom, page, mode);
+}
+
+/**
+ * movcompat_core_isolate_batch() - isolate pages of the domain, in order.
+ * @dom: the domain.
+ * @pages: pages found in the domain's table (no references held), in pfn
+ *	order; on return the isolated ones, packed at the start.
+ * @n: how many.
+ * @mode: passed to the driver's isolate_page.
+ *
+ * movcompat_core_isolate() for each page, with the checks before the page
+ * lock done for all of them in one RCU section (one table lookup per
+ * chunk of 64 pfns instead of one per page).
+ *
+ * Return: the number of pages isolated.
+ */
+unsigned int movcompat_core_isolate_batch(struct movcompat_domain *dom,
+					  struct page **pages, unsigned int n,
+					  isolate_mode_t mode)
+{
+	struct mc_chunk_cache cache = MC_CHUNK_CACHE_INIT;
+	unsigned int i, got = 0;
+
+	rcu_read_lock();
+	for (i = 0; i < n; i++)
+		if (!core_isolate_get(dom->core, pages[i], &cache))
+			pages[got++] = pages[i];
+	rcu_read_unlock();
+	for (i = 0, n = got, got = 0; i < n; i++)
+		if (!core_isolate_locked(dom, pages[i], mode))
+			pages[got++] = pages[i];
+	return got;
 }
 
 /**

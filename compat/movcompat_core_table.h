@@ -467,6 +467,37 @@ static inline bool mc_table_test(struct movcompat_table *t, unsigned long pfn,
 	return ret;
 }
 
+/**
+ * struct mc_chunk_cache - the last chunk looked up, for a run of pfns.
+ * @index: its index (ULONG_MAX: none yet).
+ * @c: the chunk, or NULL; valid only in the rcu_read_lock() section that
+ *	looked it up.
+ */
+struct mc_chunk_cache {
+	unsigned long index;
+	struct movcompat_chunk *c;
+};
+
+#define MC_CHUNK_CACHE_INIT { .index = ULONG_MAX, .c = NULL }
+
+/*
+ * mc_table_test() for pfns taken in order, under one rcu_read_lock() held
+ * by the caller: one index lookup per chunk instead of one per pfn.
+ */
+static inline bool mc_table_test_cached(struct movcompat_table *t,
+					unsigned long pfn,
+					enum movcompat_table_word w,
+					struct mc_chunk_cache *cache)
+{
+	unsigned long index = pfn / BITS_PER_LONG;
+
+	if (cache->index != index) {
+		cache->c = mc_index_load(t, index);
+		cache->index = index;
+	}
+	return cache->c && test_bit(pfn % BITS_PER_LONG, mc_word(cache->c, w));
+}
+
 /*
  * set bit @w of @pfn whose chunk the caller has pinned (a present page it
  * holds locked or isolated): no lock needed
