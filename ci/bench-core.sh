@@ -3,24 +3,29 @@
 #
 # The migration core vs the kernel's own migration of the same pages on the
 # same kernel: mc_pages on the native backend and mc_pages_core (the core
-# forced), in ONE VM boot per kernel, alternating runs of offlining the
-# memory blocks holding the module's pages (tests/core/guest-bench-core.sh).
-# Also the copy-bandwidth limit: the same pages copied once each into fresh
-# pages in the same VM, and the fraction of it each variant reaches.
+# forced), in ONE VM boot per kernel and setting, alternating runs of
+# offlining the memory blocks holding the module's pages
+# (tests/core/guest-bench-core.sh). Also the limit of the work each
+# migration cannot avoid: the same pages copied once each into fresh pages
+# in the same VM (copybench), which with init_on_alloc=1 (Debian's default)
+# is a zeroing and a copy per page, with init_on_alloc=0 a copy. Each kernel
+# boots once with each setting (MOVCOMPAT_BENCH_CORE_INIT).
 # Measured on the kernels with a native hook among --kernels, by default
-# only 6.12 (the issue's reference; MOVCOMPAT_BENCH_CORE_KERNELS=all for
-# every one). Guest clock: QEMU -icount (deterministic instruction time)
-# unless MOVCOMPAT_BENCH_CLOCK=wall.
+# 6.1, 6.12 and 6.16 (MOVCOMPAT_BENCH_CORE_KERNELS; all: every one). Guest
+# clock: QEMU -icount (deterministic instruction time) unless
+# MOVCOMPAT_BENCH_CLOCK=wall.
 #
 # usage: ci/bench-core.sh [--kernels KEYS] [--runs N]
-# Appends "core KERNEL METRIC VALUE UNIT" rows to build/results/bench.tsv.
+# Appends "core KERNEL METRIC VALUE UNIT" rows to build/results/bench.tsv
+# (metrics of init_on_alloc=0 end in _init0).
 
 . "$(dirname "$0")/lib.sh"
 
 kernels=required runs=${MOVCOMPAT_BENCH_RUNS:-3} clock=${MOVCOMPAT_BENCH_CLOCK:-icount}
 mc_options "usage: ci/bench-core.sh [--kernels KEYS] [--runs N]" --kernels=kernels --runs=runs -- "$@"
 keys=$(mc_expand_kernels "$kernels") || exit 64
-want=${MOVCOMPAT_BENCH_CORE_KERNELS:-6.12}
+want=${MOVCOMPAT_BENCH_CORE_KERNELS:-6.1 6.12 6.16}
+inits=${MOVCOMPAT_BENCH_CORE_INIT:-1 0}
 mkdir -p "$MC_RESULTS"
 bench=$MC_RESULTS/bench.tsv
 row() { printf 'core\t%s\t%s\t%s\t%s\n' "$@" >>"$bench"; }
@@ -44,39 +49,45 @@ for key in $keys; do
 		row "$key" ratio n/a "no native hook"
 		continue
 	fi
-	MOVCOMPAT_QEMU_ARGS=$qargs MOVCOMPAT_SMP=1 MOVCOMPAT_QUIET=1 bash "$MC_CI/vm.sh" "$key" --name bench-core \
-		--guest "$MC_TOP/tests/core/guest-bench-core.sh" \
-		--module "$out/native/mc_pages.ko" --module "$out/core/mc_pages_core.ko" \
-		--mem 2048 --append movablecore=1G --timeout 900 --env MC_BENCH_RUNS="$runs" >"$out.log" 2>&1 ||
-		{ table+=$(printf '\n%-8s FAIL: %s' "$key" "$(tail -n 1 "$out.log")"); rc=1; continue; }
-	info=$MC_BUILD/$key/vm-bench-core/info.txt
-	for v in native core; do
-		awk -v v=$v '/BENCH variant=/ {
-			for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
-			if (f["variant"] != v || f["run"] == 0) next
-			if (f["us"] > 0) print f["pages"] / f["us"] * 1e6 > (o "." v ".rate")
-			if (f["copy_ns"] > 0) print f["copy_pages"] / f["copy_ns"] * 1e9 > (o ".copy")
-		}' o="$out" "$info"
+	for init in $inits; do
+		o=$out.init$init sfx=
+		[ "$init" = 1 ] || sfx=_init$init
+		rm -f "$o".*
+		MOVCOMPAT_QEMU_ARGS=$qargs MOVCOMPAT_SMP=1 MOVCOMPAT_QUIET=1 bash "$MC_CI/vm.sh" "$key" --name "bench-core-init$init" \
+			--guest "$MC_TOP/tests/core/guest-bench-core.sh" \
+			--module "$out/native/mc_pages.ko" --module "$out/core/mc_pages_core.ko" \
+			--mem 2048 --append "movablecore=1G init_on_alloc=$init" --timeout 900 --env MC_BENCH_RUNS="$runs" >"$o.log" 2>&1 ||
+			{ table+=$(printf '\n%-8s %-4s FAIL: %s' "$key" "$init" "$(tail -n 1 "$o.log")"); rc=1; continue; }
+		info=$MC_BUILD/$key/vm-bench-core-init$init/info.txt
+		for v in native core; do
+			awk -v v=$v '/BENCH variant=/ {
+				for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+				if (f["variant"] != v || f["run"] == 0) next
+				if (f["us"] > 0) print f["pages"] / f["us"] * 1e6 > (o "." v ".rate")
+				if (f["copy_ns"] > 0) print f["copy_pages"] / f["copy_ns"] * 1e9 > (o ".copy")
+			}' o="$o" "$info"
 	done
-	nat=$(mc_median <"$out.native.rate") core=$(mc_median <"$out.core.rate") copy=$(mc_median <"$out.copy")
+	nat=$(mc_median <"$o.native.rate") core=$(mc_median <"$o.core.rate") copy=$(mc_median <"$o.copy")
 	ratio=$(awk -v a="$core" -v b="$nat" 'BEGIN { printf "%.3f", b ? a / b : 0 }')
 	fc=$(awk -v a="$core" -v b="$copy" 'BEGIN { printf "%.3f", b ? a / b : 0 }')
 	fn=$(awk -v a="$nat" -v b="$copy" 'BEGIN { printf "%.3f", b ? a / b : 0 }')
-	row "$key" native_pages_per_s "$(printf %.0f "$nat")" pages/s
-	row "$key" core_pages_per_s "$(printf %.0f "$core")" pages/s
-	row "$key" ratio "$ratio" core/native
-	row "$key" copy_limit_pages_per_s "$(printf %.0f "$copy")" pages/s
-	row "$key" core_fraction_of_copy "$fc" core/copy
-	row "$key" native_fraction_of_copy "$fn" native/copy
+	row "$key" "native_pages_per_s$sfx" "$(printf %.0f "$nat")" pages/s
+	row "$key" "core_pages_per_s$sfx" "$(printf %.0f "$core")" pages/s
+	row "$key" "ratio$sfx" "$ratio" core/native
+	row "$key" "copy_limit_pages_per_s$sfx" "$(printf %.0f "$copy")" pages/s
+	row "$key" "core_fraction_of_copy$sfx" "$fc" core/copy
+	row "$key" "native_fraction_of_copy$sfx" "$fn" native/copy
 	verdict="core at least as fast as the kernel"
 	awk -v r="$ratio" 'BEGIN { exit !(r < 1) }' && verdict="core SLOWER than the kernel"
-	table+=$(printf '\n%-8s %10.0f %10.0f %6s %10.0f %6s %6s  %s' "$key" "$nat" "$core" "$ratio" "$copy" "$fc" "$fn" "$verdict")
-	mc_log "$key" bench "core: native $(printf %.0f "$nat") pages/s, core $(printf %.0f "$core") pages/s, ratio $ratio, copy limit $(printf %.0f "$copy") pages/s"
+	table+=$(printf '\n%-8s %-4s %10.0f %10.0f %6s %10.0f %6s %6s  %s' "$key" "$init" "$nat" "$core" "$ratio" "$copy" "$fc" "$fn" "$verdict")
+	mc_log "$key" bench "core, init_on_alloc=$init: native $(printf %.0f "$nat") pages/s, core $(printf %.0f "$core") pages/s, ratio $ratio, copy limit $(printf %.0f "$copy") pages/s"
+	done
 done
 
 echo
 echo "Migration core vs the kernel's own migration (memory-block offlining, same pages, same boot,"
-echo "ABBA runs, medians of $runs runs; clock: $clock), and the copy-bandwidth limit (copybench)."
-printf '%-8s %10s %10s %6s %10s %6s %6s  %s' kernel "native/s" "core/s" ratio "copy/s" "c/copy" "n/copy" verdict
+echo "ABBA runs, medians of $runs runs; clock: $clock), and the limit of the work a migration cannot"
+echo "avoid (copybench: a fresh page per page, zeroed by the allocator when init_on_alloc=1, and a copy)."
+printf '%-8s %-4s %10s %10s %6s %10s %6s %6s  %s' kernel init "native/s" "core/s" ratio "limit/s" "c/lim" "n/lim" verdict
 echo "$table"
 exit $rc
