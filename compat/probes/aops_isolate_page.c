@@ -13,7 +13,7 @@
 static bool ao_isolate(struct page *page, isolate_mode_t mode) { return false; }
 static void ao_putback(struct page *page) { }
 static int ao_migrate(struct address_space *m, struct page *n,
-		     struct page *o, enum migrate_mode mode)
+		      struct page *o, enum migrate_mode mode)
 {
 	return 0;
 }
