@@ -11,7 +11,9 @@
 # side (metrics down, kernels across, then a column for figures of no one
 # kernel, e.g. "-") from build/results/bench.tsv, which is emptied first. A part is a script that appends rows
 #   bench<TAB>kernel<TAB>metric<TAB>value<TAB>unit
-# to that file; ratios are only ever computed inside one part's run.
+# to that file; ratios are only ever computed inside one part's run. The
+# host's load average before and after is a row too. When every part
+# succeeded, ci/bench-readme.sh regenerates README.md's performance table.
 #
 # usage: ci/bench.sh [--kernels KEYS]
 # exit:  0 when every part that ran succeeded
@@ -25,7 +27,7 @@ mkdir -p "$MC_RESULTS"
 bench=$MC_RESULTS/bench.tsv
 : >"$bench"
 
-ran='' skipped='' failed=''
+ran='' skipped='' failed='' load0=$(cut -d' ' -f1 /proc/loadavg)
 for part in shim probes core compact cocci; do
 	f=$MC_CI/bench-$part.sh
 	if [ ! -e "$f" ]; then
@@ -40,6 +42,8 @@ for part in shim probes core compact cocci; do
 		failed="$failed $part"
 	fi
 done
+
+printf 'bench\t-\thost_load\t%s\tloadavg\n' "$load0-$(cut -d' ' -f1 /proc/loadavg)" >>"$bench"
 
 echo
 echo "Benchmarks, side by side (from $bench)"
@@ -73,4 +77,5 @@ awk -F'\t' -v keys="$keys" '
 	}' "$bench"
 echo
 echo "parts run:${ran:- none}${skipped:+; not present:$skipped}"
-[ -z "$failed" ] || { echo "failed parts:$failed"; exit 1; }
+[ -z "$failed" ] || { echo "failed parts:$failed (README.md's table left as it was)"; exit 1; }
+bash "$MC_CI/bench-readme.sh" --tsv "$bench"

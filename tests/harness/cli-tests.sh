@@ -122,3 +122,19 @@ blame=$(MOVCOMPAT_PROBE_CACHE=$tmp/probe-cache mc_in_env "$KEY" env MOVCOMPAT_PR
 	sed -n 's/^#define MOVCOMPAT_HAVE_\(BLAME_[A-Z_]*\) 1.*/\1/p' "$tmp/blame.h" | tr '\n' ' ')
 expect probe-batch-blame 0 "right" \
 	bash -c '[ "$1" = "BLAME_CLASH_A BLAME_CLASH_B BLAME_ZZ_PRESENT " ] && echo right || { echo "present: $1 (want BLAME_CLASH_A BLAME_CLASH_B BLAME_ZZ_PRESENT)"; exit 1; }' _ "$blame"
+
+# README's performance table comes from make bench's rows: a fixture
+# bench.tsv gives the kernels that have figures, in the kernel list's
+# order, and a README without the markers is refused unchanged.
+printf '%s\n' '# x' '<!-- bench-table:begin -->' 'old table' '<!-- bench-table:end -->' 'tail' >"$tmp/readme.md"
+printf 'core\t6.12\tratio\t1.150\tcore/kernel\ncore\t6.1\tratio\t1.187\tcore/kernel\ncore\t6.1\tratio_init0\t1.262\tcore/kernel\ncompact\t7.3\tcore_pages_per_s\t168400\tpages/s\ncompact\t7.3\tcore_hugepages_gained\t118\t2MiB blocks\ncompact\t7.3\tratio\tn/a\tno hook\nbench\t-\thost_load\t0.5-1.0\tloadavg\n' >"$tmp/bench.tsv"
+expect bench-readme-table 0 "right" bash -c '
+	bash "$1/bench-readme.sh" --tsv "$2/bench.tsv" --readme "$2/readme.md" >/dev/null &&
+	rows=$(grep "^| [0-9]" "$2/readme.md" | cut -d"|" -f2-3 | tr -s " " | tr "\n" ";") &&
+	[ "$rows" = " 6.1 | 1.187 / 1.262 ; 6.12 | 1.150 / - ; 7.3 | - ;" ] &&
+	grep -q "^| 7.3 | - | - | - | 168 k, 118 | no hook | - |$" "$2/readme.md" &&
+	grep -q "host loadavg 0.5-1.0" "$2/readme.md" && ! grep -q "old table" "$2/readme.md" &&
+	[ "$(tail -n 1 "$2/readme.md")" = tail ] && echo right || { echo "table: ${rows:-none}"; exit 1; }' _ "$C" "$tmp"
+printf '%s\n' '# no markers' >"$tmp/readme2.md"
+expect bench-readme-no-markers 1 "has no <!-- bench-table:begin -->" \
+	bash "$C/bench-readme.sh" --tsv "$tmp/bench.tsv" --readme "$tmp/readme2.md"
