@@ -43,6 +43,28 @@ struct movcompat_core_stats {
 };
 
 /**
+ * struct movcompat_migration - a migration in progress, for
+ *	movcompat_page_migrated() in the driver's callback: the table chunks
+ *	of its pages, so that it needs no lookup and no lock.
+ * @src: the source page (NULL: no migration in progress).
+ * @src_chunk: its chunk, pinned by the pass's isolation of @src.
+ * @dst: the destination page.
+ * @dst_chunk: its chunk, pinned by @dst's reserved bit; NULL if the
+ *	reservation found no memory.
+ *
+ * Written by the pass that holds the slot, before and after the callback.
+ */
+struct movcompat_migration {
+	struct page *src;
+	struct movcompat_chunk *src_chunk;
+	struct page *dst;
+	struct movcompat_chunk *dst_chunk;
+};
+
+/* passes of a domain at once that get a migration slot (the rest look up) */
+#define MOVCOMPAT_CORE_SLOTS	4
+
+/**
  * struct movcompat_core - the core's per-domain state.
  * @dom: the domain.
  * @pages: balloon carrier (7.x, so always an xarray): pfn -> struct
@@ -51,6 +73,8 @@ struct movcompat_core_stats {
  *	(movcompat_core_table.h).
  * @migrated_calls: movcompat_page_migrated() calls (a driver that returns 0
  *	from migrate_page without calling it is reported).
+ * @migrations: the running passes' migration slots.
+ * @migrations_used: bit i: @migrations[i] belongs to a pass.
  * @untracked: destinations movcompat_page_migrated() could not add to the
  *	table atomically; their migration adds them once the callback returns.
  * @teardown: passes hold it for reading; domain teardown for writing.
@@ -83,6 +107,8 @@ struct movcompat_core {
 #endif
 	struct movcompat_table table;
 	atomic_long_t migrated_calls;
+	struct movcompat_migration migrations[MOVCOMPAT_CORE_SLOTS];
+	unsigned long migrations_used;
 	atomic_t untracked;
 	struct rw_semaphore teardown;
 	gfp_t gfp;
@@ -126,6 +152,9 @@ struct movcompat_pass {
 	unsigned int pool_n;	/* destinations ready: pool[0 .. pool_n) */
 	int pool_nid;
 	struct page *pool[MOVCOMPAT_CORE_POOL];
+	/* their chunks, pinned by their reserved bits (NULL: not reserved) */
+	struct movcompat_chunk *pool_chunk[MOVCOMPAT_CORE_POOL];
+	struct movcompat_migration *migration;	/* the pass's slot, or NULL */
 	/* a defragmenting compaction: the pageblocks it empties, sorted */
 	unsigned long *sources;
 	unsigned int nr_sources;
@@ -159,9 +188,14 @@ unsigned long movcompat_core_count_zone_movable(struct movcompat_core *core);
 int movcompat_core_isolate(struct movcompat_domain *dom, struct page *page,
 			   isolate_mode_t mode);
 unsigned int movcompat_core_isolate_batch(struct movcompat_domain *dom,
-					  struct page **pages, unsigned int n,
-					  isolate_mode_t mode);
+					  struct page **pages,
+					  struct movcompat_chunk **chunks,
+					  unsigned int n, isolate_mode_t mode);
 void movcompat_core_putback(struct movcompat_domain *dom, struct page *page);
+void movcompat_core_putback_chunk(struct movcompat_domain *dom,
+				  struct page *page, struct movcompat_chunk *c);
+struct movcompat_chunk *
+movcompat_core_isolated_chunk(struct movcompat_core *core, struct page *page);
 long movcompat_core_migrate_list(struct movcompat_domain *dom,
 				 struct page **pages, unsigned int n,
 				 enum migrate_mode mode,
@@ -175,11 +209,13 @@ long movcompat_core_evacuate(struct movcompat_domain *dom,
 
 /* between the core's files (movcompat_core.c says which calls which) */
 void movcompat_core_move_leftovers_out(struct movcompat_domain *dom);
-bool movcompat_core_owns(struct movcompat_core *core, struct page *page);
+bool movcompat_core_owns(struct movcompat_chunk *c, struct page *page);
 struct page *movcompat_core_alloc_dst(struct movcompat_core *core,
 				      struct page *src,
-				      struct movcompat_pass *pass);
-void movcompat_core_free_dst(struct movcompat_core *core, struct page *page);
+				      struct movcompat_pass *pass,
+				      struct movcompat_chunk **cp);
+void movcompat_core_free_dst(struct movcompat_core *core, struct page *page,
+			     struct movcompat_chunk *c);
 void movcompat_core_pool_drain(struct movcompat_core *core,
 			       struct movcompat_pass *pass);
 

@@ -38,24 +38,55 @@ static void core_track_late(struct movcompat_domain *dom, struct page *dst)
 	atomic_dec(&core->untracked);
 }
 
+/*
+ * Publish the migration of @src (chunk @c) to @dst (chunk @dc) in the
+ * pass's slot for movcompat_core_migrated(), until
+ * core_migration_end().
+ */
+static void core_migration_begin(struct movcompat_pass *pass,
+				 struct page *src, struct movcompat_chunk *c,
+				 struct page *dst, struct movcompat_chunk *dc)
+{
+	struct movcompat_migration *m = pass->migration;
+
+	if (!m)
+		return;
+	m->src_chunk = c;
+	m->dst = dst;
+	m->dst_chunk = dc;
+	smp_wmb();	/* pairs with core_migration_of() */
+	WRITE_ONCE(m->src, src);
+}
+
+static void core_migration_end(struct movcompat_pass *pass)
+{
+	if (pass->migration)
+		WRITE_ONCE(pass->migration->src, NULL);
+}
+
 /* 0: moved or dropped (released); else the page stays isolated */
 static int core_migrate_one(struct movcompat_domain *dom, struct page *src,
+			    struct movcompat_chunk *c,
 			    struct movcompat_pass *pass)
 {
 	struct movcompat_core *core = dom->core;
 	unsigned long dst_pfn, calls;
+	struct movcompat_chunk *dc;
 	struct page *dst;
 	int rc;
 
 	lock_page(src);
-	if (!movcompat_core_owns(core, src)) {
+	if (!movcompat_core_owns(c, src)) {
 		/* released by the driver while isolated: just let it go */
+		if (c)
+			mc_chunk_clear(&core->table, c, page_to_pfn(src),
+				       BIT(MC_ISOLATED));
 		unlock_page(src);
 		put_page(src);
 		core_stat_inc(core, released_isolated);
 		return 0;
 	}
-	dst = movcompat_core_alloc_dst(core, src, pass);
+	dst = movcompat_core_alloc_dst(core, src, pass, &dc);
 	if (!dst) {
 		unlock_page(src);
 		core_stat_inc(core, dst_alloc_failed);
@@ -63,22 +94,27 @@ static int core_migrate_one(struct movcompat_domain *dom, struct page *src,
 	}
 	dst_pfn = page_to_pfn(dst);
 	if (WARN_ON_ONCE(!trylock_page(dst))) {
-		movcompat_core_free_dst(core, dst);
+		movcompat_core_free_dst(core, dst, dc);
 		unlock_page(src);
 		core_stat_inc(core, dst_alloc_failed);
 		return -ENOMEM;
 	}
 	calls = atomic_long_read(&core->migrated_calls);
+	core_migration_begin(pass, src, c, dst, dc);
 	rc = dom->ops->migrate_page(dst, src, pass->mode);
+	core_migration_end(pass);
 	if (!rc) {
 		/* a driver bug; a concurrent pass may hide it, never fake it */
 		if (atomic_long_read(&core->migrated_calls) == calls) {
 			pr_err_ratelimited("movcompat: domain %s: migrate_page returned 0 without calling movcompat_page_migrated(): a driver bug; the page stays where it is\n",
 					   dom->name);
-			mc_table_clear(&core->table, page_to_pfn(src), false,
-				       true, false);
+			if (c)
+				mc_chunk_clear(&core->table, c,
+					       page_to_pfn(src),
+					       BIT(MC_ISOLATED));
 			unlock_page(dst);
-			movcompat_core_free_dst(core, dst);	/* nobody took it over */
+			/* nobody took it over */
+			movcompat_core_free_dst(core, dst, dc);
 			unlock_page(src);
 			put_page(src);		/* the isolation reference */
 			core_stat_inc(core, failed);
@@ -86,8 +122,12 @@ static int core_migrate_one(struct movcompat_domain *dom, struct page *src,
 		} else if (unlikely(atomic_read(&core->untracked))) {
 			core_track_late(dom, dst);
 		}
-		if (pass->compaction &&
-		    mc_table_test(&core->table, dst_pfn, MC_PRESENT))
+		/* @dst is locked and present: its chunk stays */
+		if (pass->compaction && dc &&
+		    test_bit(dst_pfn % BITS_PER_LONG, &dc->present))
+			mc_chunk_set(dc, dst_pfn, MC_FRESH);
+		else if (pass->compaction &&
+			 mc_table_test(&core->table, dst_pfn, MC_PRESENT))
 			mc_table_set_pinned(&core->table, dst_pfn, MC_FRESH);
 		unlock_page(dst);	/* our reference is the driver's now */
 		unlock_page(src);
@@ -96,14 +136,28 @@ static int core_migrate_one(struct movcompat_domain *dom, struct page *src,
 		return 0;
 	}
 	unlock_page(dst);
-	movcompat_core_free_dst(core, dst);
+	movcompat_core_free_dst(core, dst, dc);
 	unlock_page(src);
 	if (rc == -EAGAIN)
 		core_stat_inc(core, retried);
 	return rc;
 }
 
-static void core_pass_init(struct movcompat_pass *pass, enum migrate_mode mode,
+/* take a free migration slot of @core for the pass, if there is one */
+static void core_pass_slot(struct movcompat_core *core,
+			   struct movcompat_pass *pass)
+{
+	unsigned int i;
+
+	for (i = 0; i < MOVCOMPAT_CORE_SLOTS; i++)
+		if (!test_and_set_bit_lock(i, &core->migrations_used)) {
+			pass->migration = &core->migrations[i];
+			return;
+		}
+}
+
+static void core_pass_init(struct movcompat_core *core,
+			   struct movcompat_pass *pass, enum migrate_mode mode,
 			   unsigned long avoid_start, unsigned long avoid_end)
 {
 	pass->mode = mode;
@@ -117,6 +171,8 @@ static void core_pass_init(struct movcompat_pass *pass, enum migrate_mode mode,
 	pass->pool_nid = NUMA_NO_NODE;
 	pass->sources = NULL;
 	pass->nr_sources = 0;
+	pass->migration = NULL;
+	core_pass_slot(core, pass);
 }
 
 static void core_pass_end(struct movcompat_core *core,
@@ -127,16 +183,24 @@ static void core_pass_end(struct movcompat_core *core,
 	movcompat_core_pool_drain(core, pass);
 	list_for_each_entry_safe(page, next, &pass->rejected, lru) {
 		list_del(&page->lru);
-		movcompat_core_free_dst(core, page);
+		movcompat_core_free_dst(core, page, NULL);
 	}
+	if (pass->migration)
+		clear_bit_unlock(pass->migration - core->migrations,
+				 &core->migrations_used);
+	pass->migration = NULL;
 	kvfree(pass->sources);
 	pass->sources = NULL;
 	pass->nr_sources = 0;
 }
 
-/* migrate isolated pages; returns how many did not move (put back) */
+/*
+ * migrate isolated pages (@chunks: theirs, from the isolation); returns
+ * how many did not move (put back)
+ */
 static long core_migrate_list(struct movcompat_domain *dom,
-			      struct page **pages, unsigned int n,
+			      struct page **pages,
+			      struct movcompat_chunk **chunks, unsigned int n,
 			      struct movcompat_pass *pass)
 {
 	struct movcompat_core *core = dom->core;
@@ -148,14 +212,15 @@ static long core_migrate_list(struct movcompat_domain *dom,
 		for (i = 0; i < n; i++) {
 			if (!pages[i])
 				continue;
-			rc = core_migrate_one(dom, pages[i], pass);
+			rc = core_migrate_one(dom, pages[i], chunks[i], pass);
 			if (rc == -EAGAIN && !MOVCOMPAT_BROKEN(EAGAIN))
 				continue;
 			if (rc && rc == -ENOMEM && MOVCOMPAT_BROKEN(DST_FAIL)) {
 				put_page(pages[i]);	/* forgets the page */
 				failed++;
 			} else if (rc) {
-				movcompat_core_putback(dom, pages[i]);
+				movcompat_core_putback_chunk(dom, pages[i],
+							     chunks[i]);
 				failed++;
 			}
 			pages[i] = NULL;
@@ -165,7 +230,7 @@ static long core_migrate_list(struct movcompat_domain *dom,
 	}
 	for (i = 0; i < n; i++) {
 		if (pages[i]) {		/* still -EAGAIN after the last pass */
-			movcompat_core_putback(dom, pages[i]);
+			movcompat_core_putback_chunk(dom, pages[i], chunks[i]);
 			pages[i] = NULL;
 			failed++;
 		}
@@ -192,12 +257,23 @@ long movcompat_core_migrate_list(struct movcompat_domain *dom,
 				 unsigned long avoid_start,
 				 unsigned long avoid_end)
 {
+	struct movcompat_chunk **chunks;
 	struct movcompat_pass pass;
+	unsigned int i;
 	long failed;
 
-	core_pass_init(&pass, mode, avoid_start, avoid_end);
-	failed = core_migrate_list(dom, pages, n, &pass);
+	chunks = kmalloc_array(n, sizeof(*chunks), GFP_KERNEL);
+	if (!chunks) {
+		for (i = 0; i < n; i++)
+			movcompat_core_putback(dom, pages[i]);
+		return n;
+	}
+	for (i = 0; i < n; i++)
+		chunks[i] = movcompat_core_isolated_chunk(dom->core, pages[i]);
+	core_pass_init(dom->core, &pass, mode, avoid_start, avoid_end);
+	failed = core_migrate_list(dom, pages, chunks, n, &pass);
 	core_pass_end(dom->core, &pass);
+	kfree(chunks);
 	return failed;
 }
 
@@ -252,6 +328,7 @@ static long core_sweep(struct movcompat_domain *dom, unsigned long start,
 		       unsigned long last, struct movcompat_pass *pass)
 {
 	struct movcompat_core *core = dom->core;
+	struct movcompat_chunk **chunks;
 	unsigned long cursor = start;
 	unsigned int n, found;
 	long moved = 0, failed;
@@ -259,22 +336,28 @@ static long core_sweep(struct movcompat_domain *dom, unsigned long start,
 	bool more;
 
 	batch = kmalloc_array(MOVCOMPAT_CORE_BATCH, sizeof(*batch), GFP_KERNEL);
-	if (!batch)
+	chunks = kmalloc_array(MOVCOMPAT_CORE_BATCH, sizeof(*chunks),
+			       GFP_KERNEL);
+	if (!batch || !chunks) {
+		kfree(batch);
+		kfree(chunks);
 		return -ENOMEM;
+	}
 	do {
 		found = core_gather(core, &cursor, last, pass, batch, &more);
-		n = movcompat_core_isolate_batch(dom, batch, found, 0);
+		n = movcompat_core_isolate_batch(dom, batch, chunks, found, 0);
 		if (!n) {
 			if (more)
 				continue;
 			break;
 		}
 		movcompat_fault_delay(&core->faults);
-		failed = core_migrate_list(dom, batch, n, pass);
+		failed = core_migrate_list(dom, batch, chunks, n, pass);
 		moved += n - failed;
 		cond_resched();
 	} while (more && !fatal_signal_pending(current));
 	kfree(batch);
+	kfree(chunks);
 	return moved;
 }
 
@@ -327,7 +410,7 @@ long movcompat_core_evacuate(struct movcompat_domain *dom,
 		return 0;
 	down_read(&core->teardown);
 	atomic_long_inc(&core->stats.passes);
-	core_pass_init(&pass, mode, start_pfn, end_pfn);
+	core_pass_init(core, &pass, mode, start_pfn, end_pfn);
 	left = core_count(core, start_pfn, end_pfn - 1);
 	for (sweep = 0; sweep < 3 && left; sweep++) {
 		before = left;
@@ -455,7 +538,7 @@ static long core_compact(struct movcompat_domain *dom)
 
 	down_read(&core->teardown);
 	atomic_long_inc(&core->stats.passes);
-	core_pass_init(&pass, MIGRATE_SYNC, 0, 0);
+	core_pass_init(core, &pass, MIGRATE_SYNC, 0, 0);
 	pass.compaction = true;
 	core_pick_sources(core, &pass);
 	moved = core_sweep(dom, 0, ULONG_MAX, &pass);
@@ -506,7 +589,7 @@ void movcompat_core_move_leftovers_out(struct movcompat_domain *dom)
 		end = node_end_pfn(nid);
 		if (end <= start)
 			continue;
-		core_pass_init(&pass, MIGRATE_SYNC, 0, 0);
+		core_pass_init(core, &pass, MIGRATE_SYNC, 0, 0);
 		pass.movable_full = true;	/* no destination in ZONE_MOVABLE */
 		pass.compaction = true;		/* each page moves once */
 		core_sweep(dom, start, end - 1, &pass);

@@ -87,10 +87,27 @@ int movcompat_core_track(struct movcompat_domain *dom, struct page *page)
  * @dom: the domain.
  * @page: the page. If the core holds it isolated, the core notices under
  *	the page lock and drops it without calling the driver again.
+ *
+ * The isolated bit stays: the pass that set it clears it when it drops the
+ * page, and keeps the chunk's pointer until then.
  */
 void movcompat_core_untrack(struct movcompat_domain *dom, struct page *page)
 {
-	mc_table_clear(&dom->core->table, page_to_pfn(page), true, true, true);
+	mc_table_clear(&dom->core->table, page_to_pfn(page), true, false, true);
+}
+
+/* the migration of @src a pass has in progress, or NULL */
+static struct movcompat_migration *core_migration_of(struct movcompat_core *core,
+						     struct page *src)
+{
+	unsigned int i;
+
+	for (i = 0; i < MOVCOMPAT_CORE_SLOTS; i++)
+		if (READ_ONCE(core->migrations[i].src) == src) {
+			smp_rmb();	/* pairs with movcompat_core_migration_begin() */
+			return &core->migrations[i];
+		}
+	return NULL;
 }
 
 /**
@@ -98,27 +115,39 @@ void movcompat_core_untrack(struct movcompat_domain *dom, struct page *page)
  * @dom: the domain.
  * @dst: the destination; enters the table with the driver's reference.
  * @src: the source; leaves the table, the driver's reference is dropped.
+ *
+ * Called in the driver's migrate_page, so the pass's migration slot has
+ * both chunks, pinned: no lookup, no lock.
  */
 void movcompat_core_migrated(struct movcompat_domain *dom, struct page *dst,
 			     struct page *src)
 {
 	struct movcompat_core *core = dom->core;
+	struct movcompat_migration *m;
 
 	if (core->carrier)	/* the balloon side does the bookkeeping */
 		return;
+	m = core_migration_of(core, src);
 	/*
 	 * The driver's reference on @dst is the one the core allocated it
 	 * with: core_migrate_one() hands it over instead of dropping it.
-	 * @dst's chunk usually exists (the domain's pages are dense). If a
-	 * new one cannot be had atomically, core_migrate_one() adds @dst
-	 * again with GFP_KERNEL once the driver's callback returned (@dst
-	 * stays locked until then, so nobody can release it meanwhile).
+	 * @dst's chunk was reserved with it; if that found no memory, and a
+	 * new one cannot be had atomically now either, core_migrate_one()
+	 * adds @dst again with GFP_KERNEL once the driver's callback
+	 * returned (@dst stays locked until then, so nobody can release it
+	 * meanwhile).
 	 */
-	if (mc_table_add(&core->table, page_to_pfn(dst),
-			 GFP_ATOMIC | __GFP_NOWARN))
+	if (m && m->dst == dst && m->dst_chunk)
+		mc_chunk_set(m->dst_chunk, page_to_pfn(dst), MC_PRESENT);
+	else if (mc_table_add(&core->table, page_to_pfn(dst),
+			      GFP_ATOMIC | __GFP_NOWARN))
 		atomic_inc(&core->untracked);
 	/* @src leaves the domain, isolated and fresh bits included */
-	mc_table_clear(&core->table, page_to_pfn(src), true, true, true);
+	if (m && m->src_chunk)
+		mc_chunk_clear(&core->table, m->src_chunk, page_to_pfn(src),
+			       MC_ALL_WORDS);
+	else
+		mc_table_clear(&core->table, page_to_pfn(src), true, true, true);
 	atomic_long_inc(&core->migrated_calls);
 	put_page(src);
 }
@@ -202,35 +231,65 @@ bool movcompat_core_page_isolated(struct movcompat_domain *dom,
 			     MC_ISOLATED);
 }
 
-/* still the driver's page? (page locked) */
-bool movcompat_core_owns(struct movcompat_core *core, struct page *page)
+/**
+ * movcompat_core_owns() - still the driver's page?
+ * @c: the page's chunk, pinned by the core's isolation of it (NULL: none).
+ * @page: the page, locked.
+ *
+ * Return: true while the page is in the domain.
+ */
+bool movcompat_core_owns(struct movcompat_chunk *c, struct page *page)
 {
 	if (MOVCOMPAT_BROKEN(RELEASED))
 		return true;
-	return mc_table_test(&core->table, page_to_pfn(page), MC_PRESENT);
+	return c && test_bit(page_to_pfn(page) % BITS_PER_LONG, &c->present);
+}
+
+/**
+ * movcompat_core_isolated_chunk() - the table chunk of an isolated page.
+ * @core: the core.
+ * @page: a page the core holds isolated (which pins the chunk).
+ *
+ * Return: the chunk, or NULL.
+ */
+struct movcompat_chunk *
+movcompat_core_isolated_chunk(struct movcompat_core *core, struct page *page)
+{
+	struct movcompat_chunk *c;
+
+	rcu_read_lock();
+	c = mc_chunk(&core->table, page_to_pfn(page));
+	rcu_read_unlock();
+	return c;
 }
 
 /*
- * Claim a locked page for isolation: in one walk under the table's lock,
- * check that it is still the domain's page and not isolated already, and
- * set the core's isolated mark. 0, -ENOENT (not the domain's) or -EBUSY.
+ * Claim a locked page for isolation: check that it is still the domain's
+ * page and not isolated already, and set the core's isolated bit. No lock:
+ * the present bit of a locked page pins its chunk (movcompat_core_table.h),
+ * and a test-and-set decides between passes. @pinned: a chunk this pass
+ * pins already (a page it isolated), used instead of a lookup when @pfn is
+ * in it. Sets *@cp to the page's chunk (pinned by the new isolated bit).
+ * 0, -ENOENT (not the domain's) or -EBUSY.
  */
-static int core_claim(struct movcompat_core *core, struct page *page,
-		      unsigned long pfn)
+static int core_claim(struct movcompat_core *core, unsigned long pfn,
+		      struct movcompat_chunk *pinned,
+		      struct movcompat_chunk **cp)
 {
 	unsigned int b = pfn % BITS_PER_LONG;
-	struct movcompat_chunk *c;
+	struct movcompat_chunk *c = pinned;
 	int ret = 0;
 
-	mc_index_lock(&core->table);
-	c = mc_chunk(&core->table, pfn);
+	rcu_read_lock();
+	if (!c || c->index != pfn / BITS_PER_LONG)
+		c = mc_chunk(&core->table, pfn);
 	if (!MOVCOMPAT_BROKEN(TAIL) && !(c && test_bit(b, &c->present)))
 		ret = -ENOENT;
-	else if (!MOVCOMPAT_BROKEN(ISOLATED) && c && test_bit(b, &c->isolated))
+	else if (c && test_and_set_bit(b, &c->isolated) &&
+		 !MOVCOMPAT_BROKEN(ISOLATED))
 		ret = -EBUSY;
-	else if (c)
-		set_bit(b, &c->isolated);
-	mc_index_unlock(&core->table);
+	rcu_read_unlock();
+	*cp = c;
 	return ret;
 }
 
@@ -271,13 +330,16 @@ static int core_isolate_get(struct movcompat_core *core, struct page *page,
 /*
  * Isolation under the page lock, with core_isolate_get()'s reference:
  * claim the page (core_claim() checks ownership again) and ask the
- * driver. 0, or -ENOENT/-EBUSY with the reference dropped.
+ * driver. 0 with *@pinned set to the page's chunk (pinned now), or
+ * -ENOENT/-EBUSY with the reference dropped and *@pinned unchanged.
  */
 static int core_isolate_locked(struct movcompat_domain *dom,
-			       struct page *page, isolate_mode_t mode)
+			       struct page *page, isolate_mode_t mode,
+			       struct movcompat_chunk **pinned)
 {
 	struct movcompat_core *core = dom->core;
 	unsigned long pfn = page_to_pfn(page);
+	struct movcompat_chunk *c;
 	int ret;
 
 	if (!trylock_page(page)) {
@@ -285,11 +347,15 @@ static int core_isolate_locked(struct movcompat_domain *dom,
 		core_stat_inc(core, busy);
 		return -EBUSY;
 	}
-	ret = core_claim(core, page, pfn);
+	ret = core_claim(core, pfn, *pinned, &c);
 	if (!ret && !dom->ops->isolate_page(page, mode)) {
-		mc_table_clear(&core->table, pfn, false, true, false);
+		/* the present bit of the locked page still pins @c */
+		if (c)
+			clear_bit(pfn % BITS_PER_LONG, &c->isolated);
 		ret = -EBUSY;
 	}
+	if (!ret)
+		*pinned = c;
 	unlock_page(page);
 	if (ret) {
 		put_page(page);
@@ -318,12 +384,13 @@ int movcompat_core_isolate(struct movcompat_domain *dom, struct page *page,
 			   isolate_mode_t mode)
 {
 	struct mc_chunk_cache cache = MC_CHUNK_CACHE_INIT;
+	struct movcompat_chunk *c = NULL;
 	int ret;
 
 	rcu_read_lock();
 	ret = core_isolate_get(dom->core, page, &cache);
 	rcu_read_unlock();
-	return ret ? ret : core_isolate_locked(dom, page, mode);
+	return ret ? ret : core_isolate_locked(dom, page, mode, &c);
 }
 
 /**
@@ -331,20 +398,24 @@ int movcompat_core_isolate(struct movcompat_domain *dom, struct page *page,
  * @dom: the domain.
  * @pages: pages found in the domain's table (no references held), in pfn
  *	order; on return the isolated ones, packed at the start.
+ * @chunks: on return, the table chunk of each isolated page (pinned by
+ *	the isolation until the pass drops the page).
  * @n: how many.
  * @mode: passed to the driver's isolate_page.
  *
  * movcompat_core_isolate() for each page, with the checks before the page
- * lock done for all of them in one RCU section (one table lookup per
- * chunk of 64 pfns instead of one per page).
+ * lock done for all of them in one RCU section, and one table lookup per
+ * chunk of 64 pfns instead of two per page.
  *
  * Return: the number of pages isolated.
  */
 unsigned int movcompat_core_isolate_batch(struct movcompat_domain *dom,
-					  struct page **pages, unsigned int n,
-					  isolate_mode_t mode)
+					  struct page **pages,
+					  struct movcompat_chunk **chunks,
+					  unsigned int n, isolate_mode_t mode)
 {
 	struct mc_chunk_cache cache = MC_CHUNK_CACHE_INIT;
+	struct movcompat_chunk *pinned = NULL;
 	unsigned int i, got = 0;
 
 	rcu_read_lock();
@@ -352,10 +423,40 @@ unsigned int movcompat_core_isolate_batch(struct movcompat_domain *dom,
 		if (!core_isolate_get(dom->core, pages[i], &cache))
 			pages[got++] = pages[i];
 	rcu_read_unlock();
-	for (i = 0, n = got, got = 0; i < n; i++)
-		if (!core_isolate_locked(dom, pages[i], mode))
-			pages[got++] = pages[i];
+	for (i = 0, n = got, got = 0; i < n; i++) {
+		if (core_isolate_locked(dom, pages[i], mode, &pinned))
+			continue;
+		chunks[got] = pinned;
+		pages[got++] = pages[i];
+	}
 	return got;
+}
+
+/**
+ * movcompat_core_putback_chunk() - give an isolated page back to the driver.
+ * @dom: the domain.
+ * @page: a page the core isolated; the core's reference is dropped.
+ * @c: its chunk, from the isolation (NULL: none).
+ */
+void movcompat_core_putback_chunk(struct movcompat_domain *dom,
+				  struct page *page, struct movcompat_chunk *c)
+{
+	struct movcompat_core *core = dom->core;
+
+	lock_page(page);
+	if (movcompat_core_owns(c, page)) {
+		if (!MOVCOMPAT_BROKEN(PUTBACK)) {
+			dom->ops->putback_page(page);
+			core_stat_inc(core, putback);
+		}
+	} else {
+		core_stat_inc(core, released_isolated);
+	}
+	if (c)
+		mc_chunk_clear(&core->table, c, page_to_pfn(page),
+			       BIT(MC_ISOLATED));
+	unlock_page(page);
+	put_page(page);
 }
 
 /**
@@ -366,21 +467,8 @@ unsigned int movcompat_core_isolate_batch(struct movcompat_domain *dom,
  */
 void movcompat_core_putback(struct movcompat_domain *dom, struct page *page)
 {
-	struct movcompat_core *core = dom->core;
-
-	lock_page(page);
-	if (movcompat_core_owns(core, page)) {
-		if (!MOVCOMPAT_BROKEN(PUTBACK)) {
-			dom->ops->putback_page(page);
-			core_stat_inc(core, putback);
-		}
-		mc_table_clear(&core->table, page_to_pfn(page), false, true,
-			       false);
-	} else {
-		core_stat_inc(core, released_isolated);
-	}
-	unlock_page(page);
-	put_page(page);
+	movcompat_core_putback_chunk(dom, page,
+				     movcompat_core_isolated_chunk(dom->core, page));
 }
 
 #endif /* MOVCOMPAT_BACKEND_CORE */

@@ -16,12 +16,16 @@
  *
  * Rules:
  *  - a chunk is created, and a bit is SET, only under the index's lock, so
- *    a chunk seen empty under the lock stays empty until it is freed;
+ *    a chunk seen empty under the lock stays empty until it is freed; or
+ *    without the lock in a chunk the caller pins (below);
  *  - bits are cleared and tested without the lock, under RCU (chunks are
  *    freed with kfree_rcu());
  *  - a chunk is freed (under the lock) only when all its words are zero:
- *    a page the core holds isolated, or that the caller has locked and
- *    present, pins its chunk;
+ *    a bit only its setter clears pins the chunk, so that setter may keep
+ *    the chunk's pointer, outside RCU, until it clears the bit. Such bits:
+ *    present while the caller holds the page locked, isolated (cleared
+ *    only by the pass that isolated the page, even when the driver released
+ *    the page meanwhile), and reserved (by the allocating caller);
  *  - a page allocated for the domain (movcompat_alloc_page(), or a
  *    destination in a pass's pool) is reserved: its chunk exists before the
  *    page is made movable, so tracking it needs no memory and cannot fail.
@@ -63,6 +67,8 @@ struct movcompat_chunk {
 };
 
 enum movcompat_table_word { MC_PRESENT, MC_ISOLATED, MC_FRESH, MC_RESERVED };
+#define MC_ALL_WORDS	(BIT(MC_PRESENT) | BIT(MC_ISOLATED) | BIT(MC_FRESH) | \
+			 BIT(MC_RESERVED))
 
 static inline unsigned long *mc_word(struct movcompat_chunk *c,
 				     enum movcompat_table_word w)
@@ -289,10 +295,13 @@ static inline struct movcompat_chunk *mc_chunk(struct movcompat_table *t,
 	return mc_index_load(t, pfn / BITS_PER_LONG);
 }
 
-/* set bit @w of @pfn in chunk @c (under the index's lock) */
-static inline void mc_chunk_set_locked(struct movcompat_chunk *c,
-				       unsigned long pfn,
-				       enum movcompat_table_word w)
+/*
+ * set bit @w of @pfn in chunk @c: under the index's lock, or in a chunk
+ * the caller pins (MC_PRESENT then replaces the reserved bit that pins it:
+ * set first, so that the chunk never looks empty)
+ */
+static inline void mc_chunk_set(struct movcompat_chunk *c, unsigned long pfn,
+				enum movcompat_table_word w)
 {
 	set_bit(pfn % BITS_PER_LONG, mc_word(c, w));
 	if (w == MC_PRESENT)
@@ -305,12 +314,14 @@ static inline void mc_chunk_set_locked(struct movcompat_chunk *c,
  * @pfn: the page's pfn.
  * @w: MC_PRESENT (which also clears the reserved bit) or MC_RESERVED.
  * @gfp: for a new chunk and index nodes.
+ * @cp: if not NULL, set to the chunk (pinned by the bit just set).
  *
  * Return: 0 or -ENOMEM.
  */
 #ifdef MOVCOMPAT_USE_XARRAY
 static inline int mc_table_set(struct movcompat_table *t, unsigned long pfn,
-			       enum movcompat_table_word w, gfp_t gfp)
+			       enum movcompat_table_word w, gfp_t gfp,
+			       struct movcompat_chunk **cp)
 {
 	XA_STATE(xas, &t->xa, pfn / BITS_PER_LONG);
 	struct movcompat_chunk *c, *new = NULL;
@@ -327,7 +338,7 @@ static inline int mc_table_set(struct movcompat_table *t, unsigned long pfn,
 			}
 		}
 		if (c)
-			mc_chunk_set_locked(c, pfn, w);
+			mc_chunk_set(c, pfn, w);
 		xas_unlock(&xas);
 		if (c)
 			break;
@@ -345,11 +356,14 @@ static inline int mc_table_set(struct movcompat_table *t, unsigned long pfn,
 		new->index = pfn / BITS_PER_LONG;
 	}
 	kfree(new);
+	if (cp)
+		*cp = ret ? NULL : c;
 	return ret;
 }
 #else
 static inline int mc_table_set(struct movcompat_table *t, unsigned long pfn,
-			       enum movcompat_table_word w, gfp_t gfp)
+			       enum movcompat_table_word w, gfp_t gfp,
+			       struct movcompat_chunk **cp)
 {
 	unsigned long index = pfn / BITS_PER_LONG;
 	struct movcompat_chunk *c, *new = NULL;
@@ -367,7 +381,7 @@ static inline int mc_table_set(struct movcompat_table *t, unsigned long pfn,
 			}
 		}
 		if (c)
-			mc_chunk_set_locked(c, pfn, w);
+			mc_chunk_set(c, pfn, w);
 		mc_index_unlock(t);
 		if (c || ret)
 			break;
@@ -379,6 +393,8 @@ static inline int mc_table_set(struct movcompat_table *t, unsigned long pfn,
 		new->index = index;
 	}
 	kfree(new);
+	if (cp)
+		*cp = ret ? NULL : c;
 	return ret;
 }
 #endif
@@ -387,7 +403,7 @@ static inline int mc_table_set(struct movcompat_table *t, unsigned long pfn,
 static inline int mc_table_add(struct movcompat_table *t, unsigned long pfn,
 			       gfp_t gfp)
 {
-	return mc_table_set(t, pfn, MC_PRESENT, gfp);
+	return mc_table_set(t, pfn, MC_PRESENT, gfp, NULL);
 }
 
 /* free @pfn's chunk if it is empty (takes the lock) */
@@ -405,26 +421,40 @@ static inline void mc_table_trim(struct movcompat_table *t, unsigned long pfn)
 	mc_index_unlock(t);
 }
 
-/* clear the words in mask @words (bits of enum movcompat_table_word) */
-static inline void mc_table_clear_words(struct movcompat_table *t, unsigned long pfn,
-					unsigned int words)
+/*
+ * clear the words in mask @words (bits of enum movcompat_table_word) of
+ * @pfn in its chunk @c, which the caller pins until this call; frees the
+ * chunk if that left it empty
+ */
+static inline void mc_chunk_clear(struct movcompat_table *t,
+				  struct movcompat_chunk *c, unsigned long pfn,
+				  unsigned int words)
 {
 	unsigned int b = pfn % BITS_PER_LONG;
 	enum movcompat_table_word w;
-	struct movcompat_chunk *c;
-	bool empty = false;
+	bool empty;
 
-	rcu_read_lock();
-	c = mc_chunk(t, pfn);
-	if (c) {
-		for (w = MC_PRESENT; w <= MC_RESERVED; w++)
-			if (words & BIT(w))
-				clear_bit(b, mc_word(c, w));
-		empty = mc_chunk_empty(c);
-	}
+	rcu_read_lock();	/* @c may go once the caller's bits are gone */
+	for (w = MC_PRESENT; w <= MC_RESERVED; w++)
+		if (words & BIT(w))
+			clear_bit(b, mc_word(c, w));
+	empty = mc_chunk_empty(c);
 	rcu_read_unlock();
 	if (empty)
 		mc_table_trim(t, pfn);
+}
+
+/* mc_chunk_clear() of @pfn's chunk, looked up */
+static inline void mc_table_clear_words(struct movcompat_table *t, unsigned long pfn,
+					unsigned int words)
+{
+	struct movcompat_chunk *c;
+
+	rcu_read_lock();
+	c = mc_chunk(t, pfn);
+	if (c)
+		mc_chunk_clear(t, c, pfn, words);
+	rcu_read_unlock();
 }
 
 /**
