@@ -64,6 +64,18 @@ static void core_migration_end(struct movcompat_pass *pass)
 		WRITE_ONCE(pass->migration->src, NULL);
 }
 
+/*
+ * Did the driver's callback call movcompat_page_migrated() for @src? (Both
+ * pages locked: nothing else takes @src out of the table or puts @dst in.)
+ * Only asked when it returned an error, which it must not do then.
+ */
+static bool core_migration_reported(struct movcompat_core *core,
+				    struct page *src, unsigned long dst_pfn)
+{
+	return mc_table_test(&core->table, dst_pfn, MC_PRESENT) &&
+	       !mc_table_test(&core->table, page_to_pfn(src), MC_PRESENT);
+}
+
 /* 0: moved or dropped (released); else the page stays isolated */
 static int core_migrate_one(struct movcompat_domain *dom, struct page *src,
 			    struct movcompat_chunk *c,
@@ -103,6 +115,12 @@ static int core_migrate_one(struct movcompat_domain *dom, struct page *src,
 	core_migration_begin(pass, src, c, dst, dc);
 	rc = dom->ops->migrate_page(dst, src, pass->mode);
 	core_migration_end(pass);
+	if (unlikely(rc) && core_migration_reported(core, src, dst_pfn)) {
+		/* the table has @dst, not @src: @c may be gone, @dst is used */
+		pr_err_ratelimited("movcompat: domain %s: migrate_page returned %d after calling movcompat_page_migrated(): a driver bug; the page counts as moved\n",
+				   dom->name, rc);
+		rc = 0;
+	}
 	if (!rc) {
 		/* a driver bug; a concurrent pass may hide it, never fake it */
 		if (atomic_long_read(&core->migrated_calls) == calls) {

@@ -35,6 +35,7 @@ static atomic_t isolate_calls, migrate_calls, putback_calls, bad_calls;
 static atomic_t eagain_left[NPAGES];
 static bool fail_permanent[NPAGES];
 static bool skip_migrated[NPAGES];	/* driver bug: 0 without migrated() */
+static bool error_after_migrated[NPAGES];	/* driver bug: error after it */
 static char *results;
 static size_t results_len;
 static struct dentry *dir;
@@ -119,6 +120,8 @@ static int proto_migrate(struct page *dst, struct page *src,
 	table[idx] = dst;
 	spin_unlock(&table_lock);
 	movcompat_page_migrated(&dom, dst, src);
+	if (error_after_migrated[idx])
+		return -EIO;	/* the bug: an error after handing over */
 	return 0;
 }
 
@@ -495,6 +498,40 @@ static void test_migrated_not_called(void)
 }
 
 /*
+ * a driver bug: migrate_page calls movcompat_page_migrated() and then
+ * returns an error; the page counts as moved (the driver holds the
+ * destination now): no putback, and the destination is not freed under
+ * the driver
+ */
+static void test_error_after_migrated(void)
+{
+	struct page *page, *old;
+	long failed;
+
+	reset_calls();
+	error_after_migrated[6] = true;
+	page = isolate_idx(6);
+	old = page;
+	if (!page) {
+		report(false, "error-after-migrated", "could not isolate");
+		error_after_migrated[6] = false;
+		return;
+	}
+	failed = movcompat_core_migrate_list(&dom, &page, 1, MIGRATE_SYNC, 0, 0);
+	error_after_migrated[6] = false;
+	page = READ_ONCE(table[6]);
+	if (failed || page == old || atomic_read(&putback_calls))
+		report(false, "error-after-migrated",
+		       "failed %ld, page %s, putback calls %d (want 0, moved, 0)",
+		       failed, page == old ? "not moved" : "moved",
+		       atomic_read(&putback_calls));
+	else if (!intact(page, 6))
+		report(false, "error-after-migrated", "the moved page lost its data");
+	else
+		check_isolates_again(6, "error-after-migrated");
+}
+
+/*
  * a page that was a fresh destination of a compaction pass and is moved
  * again (by an evacuation) leaves no bit behind at its old pfn
  */
@@ -618,6 +655,7 @@ static int __init mc_proto_init(void)
 	test_dst_alloc_fails();
 	test_not_owned();
 	test_migrated_not_called();
+	test_error_after_migrated();
 	test_fresh_cleared();
 	test_gfp_not_last_caller();
 	test_data();
