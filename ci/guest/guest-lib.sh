@@ -113,6 +113,26 @@ t_leak_check()
 	t_chk "$1" "$_leak" "free (MemFree + per-cpu lists) $_f0 kB before, $_f1 kB $2"
 }
 
+# t_balloon_mark: remember /proc/vmstat's balloon counters; then
+# t_balloon_counters NAME INFLATED DEFLATED MIGRATED [WHY]: they moved by
+# exactly these since (the balloon core's view against a driver's; WHY
+# ends the failure message)
+t_vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
+t_balloon_mark()
+{
+	T_BI0=$(t_vmstat balloon_inflate) T_BD0=$(t_vmstat balloon_deflate)
+	T_BM0=$(t_vmstat balloon_migrate)
+}
+t_balloon_counters()
+{
+	_inf=$(($(t_vmstat balloon_inflate) - T_BI0))
+	_def=$(($(t_vmstat balloon_deflate) - T_BD0))
+	_mig=$(($(t_vmstat balloon_migrate) - T_BM0))
+	[ "$_inf" = "$2" ] && [ "$_def" = "$3" ] && [ "$_mig" = "$4" ] &&
+		t_pass "$1" "vmstat: inflated $_inf, deflated $_def, migrated $_mig" ||
+		t_fail "$1" "vmstat: inflated $_inf, deflated $_def, migrated $_mig; expected $2, $3, $4${5:+ ($5)}"
+}
+
 # t_load MODULE [PARAMS...]: insmod /modules/MODULE.ko, fail the test if it
 # does not load.
 t_load()

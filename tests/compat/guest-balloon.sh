@@ -10,7 +10,6 @@
 # counters must agree throughout; deflated to empty, the balloon's destroy
 # must find it empty.
 D=/sys/kernel/debug/mc_balloon
-vm() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 st() { awk -v k="$1" '$1 == k { print $2 }' $D/stats; }
 memtotal() { awk '$1 == "MemTotal:" { print $2 }' /proc/meminfo; }
 verify() # NAME: the hypervisor's view matches the balloon
@@ -19,7 +18,7 @@ verify() # NAME: the hypervisor's view matches the balloon
 	[ "$_v" = "pages $(st pages) bad 0" ] && t_pass "$1" "$_v" || t_fail "$1" "$_v (driver: $(st pages) pages)"
 }
 
-bi0=$(vm balloon_inflate) bd0=$(vm balloon_deflate) bm0=$(vm balloon_migrate)
+t_balloon_mark
 t_fill_top_block
 t_load mc_balloon
 m0=$(memtotal)
@@ -56,10 +55,8 @@ m3=$(memtotal)
 # the pages given up by -ENOENT came back to the managed count as well
 [ "$m3" = "$m0" ] && t_pass managed-count-balanced "MemTotal $m3 kB as before inflating" ||
 	t_fail managed-count-balanced "MemTotal $m3 kB after deflating everything, $m0 before inflating ($(st enoent) pages given up by -ENOENT)"
-inf=$(($(vm balloon_inflate) - bi0)) def=$(($(vm balloon_deflate) - bd0)) mig=$(($(vm balloon_migrate) - bm0))
-[ "$inf" = 8192 ] && [ "$def" = 8192 ] && [ "$mig" = "$(st migrated)" ] &&
-	t_pass balloon-counters "vmstat: inflated $inf, deflated $def, migrated $mig" ||
-	t_fail balloon-counters "vmstat: inflated $inf, deflated $def (expected 8192 each: $(st enoent) by -ENOENT), migrated $mig (driver: $(st migrated))"
+t_balloon_counters balloon-counters 8192 8192 "$(st migrated)" \
+	"driver: migrated $(st migrated), $(st enoent) given up by -ENOENT"
 t_unload mc_balloon
 dmesg | grep -q 'mc_balloon: destroyed empty' && t_pass destroy-empty ||
 	t_fail destroy-empty "movcompat_balloon_destroy() did not find the balloon empty"

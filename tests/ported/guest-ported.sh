@@ -12,8 +12,7 @@
 for drv in ${MC_PORTED:-}; do
 	D=/sys/kernel/debug/$drv
 	st() { awk -v k="$1" '$1 == k { print $2 }' $D/stats; }
-	vm() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
-	bi0=$(vm balloon_inflate) bd0=$(vm balloon_deflate) bm0=$(vm balloon_migrate)
+	t_balloon_mark
 	t_fill_top_block
 	t_load "$drv"
 	t_unfill_top_block
@@ -36,10 +35,7 @@ for drv in ${MC_PORTED:-}; do
 	t_unload "$drv"
 	case $drv in balloon_*)
 		# the balloon core's own counters agree with the driver's
-		inf=$(($(vm balloon_inflate) - bi0)) def=$(($(vm balloon_deflate) - bd0))
-		mig=$(($(vm balloon_migrate) - bm0))
-		[ "$inf" = "$n" ] && [ "$def" = "$n" ] && [ "$mig" = "$mt" ] &&
-			t_pass "$drv-balloon-counters" "inflated $inf, deflated $def, migrated $mig" ||
-			t_fail "$drv-balloon-counters" "vmstat: inflated $inf, deflated $def, migrated $mig; driver: $n pages, migrated $mt"
+		t_balloon_counters "$drv-balloon-counters" "$n" "$n" "$mt" \
+			"the driver's pages and migrations"
 	esac
 done
