@@ -38,26 +38,26 @@ table=$(awk -F'\t' -v order="$order" -v commit="$commit" -v stamp="$stamp" '
 		      " ratios), medians of the runs; the limit is every page copied once into a fresh page, which" \
 		      " `init_on_alloc=1` (Debian'"'"'s default) zeroes first."
 		print ""
-		print "| kernel | core / kernel, offlining (`init_on_alloc=1` / `0`) | core / limit | kernel / limit | compaction, core: pages/s, huge pages gained | compaction, kernel: pages/s, huge pages gained | probes cold / cached (s) |"
+		print "| kernel | core / kernel, offlining (`init_on_alloc=1` / `0`) | core / limit | kernel / limit | compaction pages/s, core / kernel | huge pages obtained: no compaction / after the core / after the kernel | probes cold / cached (s) |"
 		print "|---|---|---|---|---|---|---|"
 		n = split(order, ks, " ")
 		for (i = 1; i <= n; i++) {
 			k = ks[i]
 			if (!(k in have))
 				continue
-			ccore = "-"
+			crate = "-"
 			if (f("compact", k, "core_pages_per_s") != "-")
-				ccore = kps(f("compact", k, "core_pages_per_s")) ", " f("compact", k, "core_hugepages_gained")
-			ckern = "-"
-			if (f("compact", k, "kernel_pages_per_s") != "-")
-				ckern = kps(f("compact", k, "kernel_pages_per_s")) ", " f("compact", k, "kernel_hugepages_gained")
-			else if (f("compact", k, "ratio") == "n/a")
-				ckern = "no hook"
+				crate = kps(f("compact", k, "core_pages_per_s")) " / " \
+					(f("compact", k, "ratio") == "n/a" ? "no hook" : kps(f("compact", k, "kernel_pages_per_s")))
+			hp = "-"
+			if (f("compact", k, "none_hugepages") != "-")
+				hp = f("compact", k, "none_hugepages") " / " f("compact", k, "core_hugepages") " / " \
+					(f("compact", k, "ratio") == "n/a" ? "no hook" : f("compact", k, "kernel_hugepages"))
 			printf "| %s | %s | %s | %s | %s | %s | %s |\n", k,
 				pair("core", k, "ratio", "ratio_init0"),
 				pair("core", k, "core_fraction_of_copy", "core_fraction_of_copy_init0"),
 				pair("core", k, "native_fraction_of_copy", "native_fraction_of_copy_init0"),
-				ccore, ckern, pair("probes", k, "cold", "cached")
+				crate, hp, pair("probes", k, "cold", "cached")
 		}
 	}' "$tsv")
 [ "$(printf '%s\n' "$table" | grep -c '^| [0-9]')" -gt 0 ] || mc_die "no kernel has a figure in $tsv"
