@@ -148,6 +148,12 @@ struct movcompat_pass {
 	bool compaction;	/* mark destinations fresh, skip fresh pages */
 	bool movable_full;	/* ZONE_MOVABLE had no page: stop asking */
 	struct list_head rejected;	/* destinations that fell in avoid */
+	/*
+	 * a defragmenting compaction's moved sources, freed when it ends:
+	 * freed at once, the allocator handed them straight back as
+	 * destinations, inside the blocks being emptied, to be rejected
+	 */
+	struct list_head spent;
 	unsigned long nr_rejected;	/* pages on it */
 	unsigned int pool_n;	/* destinations ready: pool[0 .. pool_n) */
 	int pool_nid;

@@ -149,7 +149,15 @@ static int core_migrate_one(struct movcompat_domain *dom, struct page *src,
 			mc_table_set_pinned(&core->table, dst_pfn, MC_FRESH);
 		unlock_page(dst);	/* our reference is the driver's now */
 		unlock_page(src);
-		put_page(src);		/* the isolation reference: frees it */
+		/*
+		 * the isolation reference, normally the last: frees it, at
+		 * the end of a defragmenting pass (its sources are within
+		 * 1/8 of RAM)
+		 */
+		if (pass->nr_sources)
+			list_add(&src->lru, &pass->spent);
+		else
+			put_page(src);
 		core_stat_inc(core, migrated);
 		return 0;
 	}
@@ -184,6 +192,7 @@ static void core_pass_init(struct movcompat_core *core,
 	pass->compaction = false;
 	pass->movable_full = false;
 	INIT_LIST_HEAD(&pass->rejected);
+	INIT_LIST_HEAD(&pass->spent);
 	pass->nr_rejected = 0;
 	pass->pool_n = 0;
 	pass->pool_nid = NUMA_NO_NODE;
@@ -202,6 +211,10 @@ static void core_pass_end(struct movcompat_core *core,
 	list_for_each_entry_safe(page, next, &pass->rejected, lru) {
 		list_del(&page->lru);
 		movcompat_core_free_dst(core, page, NULL);
+	}
+	list_for_each_entry_safe(page, next, &pass->spent, lru) {
+		list_del(&page->lru);
+		put_page(page);
 	}
 	if (pass->migration)
 		clear_bit_unlock(pass->migration - core->migrations,
