@@ -104,7 +104,7 @@ static struct movcompat_migration *core_migration_of(struct movcompat_core *core
 
 	for (i = 0; i < MOVCOMPAT_CORE_SLOTS; i++)
 		if (READ_ONCE(core->migrations[i].src) == src) {
-			smp_rmb();	/* pairs with movcompat_core_migration_begin() */
+			smp_rmb();	/* pairs with core_migration_begin() */
 			return &core->migrations[i];
 		}
 	return NULL;
