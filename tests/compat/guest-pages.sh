@@ -82,6 +82,16 @@ ppb=$(t_block_pages)
 
 # 2. offline the memory blocks holding most of our pages (next on EBUSY)
 blocks=$(t_offline_candidates $D/pfns)
+if [ -z "$blocks" ] && [ "$backend" = core ]; then
+	# the core's compaction filled the densest block, and that was the
+	# top block (the fill above does not always keep the load out of
+	# it), which never goes offline: move the pages out with the core's
+	# own evacuation first, so that offlining has a block to try
+	top=$(t_top_block)
+	echo "$((top * ppb)) $ppb" >$C/evacuate
+	t_info "every page in the top block memory$top after compaction: evacuated it first, now $(t_blocks_of $D/pfns)"
+	blocks=$(t_offline_candidates $D/pfns)
+fi
 offlined=0
 tried=0
 for b in $blocks; do
