@@ -244,22 +244,40 @@ static void check_isolates_again(int idx, const char *name)
 	report(true, name, NULL);
 }
 
+/*
+ * Isolate page @idx and migrate it once with the driver behaviour
+ * @bug[@idx] switched on (off again afterwards). Sets *@old to the page
+ * and *@failed to what the core returned; false (reported as @name) when
+ * the page could not be isolated.
+ */
+static bool migrate_idx_with(bool *bug, int idx, const char *name,
+			     struct page **old, long *failed)
+{
+	struct page *page;
+
+	reset_calls();
+	bug[idx] = true;
+	page = isolate_idx(idx);
+	*old = page;
+	if (page)
+		*failed = movcompat_core_migrate_list(&dom, &page, 1,
+						      MIGRATE_SYNC, 0, 0);
+	bug[idx] = false;
+	/* migrate_list() consumed @page: *@old says whether there was one */
+	if (!*old)
+		report(false, name, "could not isolate");
+	return *old;
+}
+
 /* a permanent error: putback exactly once, page usable again */
 static void test_permanent_error(void)
 {
-	struct page *page, *old;
+	struct page *old;
 	long failed;
 
-	reset_calls();
-	fail_permanent[2] = true;
-	page = isolate_idx(2);
-	old = page;
-	if (!page) {
-		report(false, "permanent-error-putback", "could not isolate");
+	if (!migrate_idx_with(fail_permanent, 2, "permanent-error-putback",
+			      &old, &failed))
 		return;
-	}
-	failed = movcompat_core_migrate_list(&dom, &page, 1, MIGRATE_SYNC, 0, 0);
-	fail_permanent[2] = false;
 	if (failed != 1 || atomic_read(&putback_calls) != 1)
 		report(false, "permanent-error-putback",
 		       "failed %ld putback calls %d (want 1 and 1)", failed,
@@ -475,20 +493,12 @@ static void test_not_owned(void)
  */
 static void test_migrated_not_called(void)
 {
-	struct page *page, *old;
+	struct page *old;
 	long failed;
 
-	reset_calls();
-	skip_migrated[4] = true;
-	page = isolate_idx(4);
-	old = page;
-	if (!page) {
-		report(false, "migrated-not-called", "could not isolate");
-		skip_migrated[4] = false;
+	if (!migrate_idx_with(skip_migrated, 4, "migrated-not-called", &old,
+			      &failed))
 		return;
-	}
-	failed = movcompat_core_migrate_list(&dom, &page, 1, MIGRATE_SYNC, 0, 0);
-	skip_migrated[4] = false;
 	if (READ_ONCE(table[4]) != old || movcompat_core_page_isolated(&dom, old))
 		report(false, "migrated-not-called",
 		       "source left the driver or stayed isolated (failed %ld)",
@@ -508,17 +518,9 @@ static void test_error_after_migrated(void)
 	struct page *page, *old;
 	long failed;
 
-	reset_calls();
-	error_after_migrated[6] = true;
-	page = isolate_idx(6);
-	old = page;
-	if (!page) {
-		report(false, "error-after-migrated", "could not isolate");
-		error_after_migrated[6] = false;
+	if (!migrate_idx_with(error_after_migrated, 6, "error-after-migrated",
+			      &old, &failed))
 		return;
-	}
-	failed = movcompat_core_migrate_list(&dom, &page, 1, MIGRATE_SYNC, 0, 0);
-	error_after_migrated[6] = false;
 	page = READ_ONCE(table[6]);
 	if (failed || page == old || atomic_read(&putback_calls))
 		report(false, "error-after-migrated",
