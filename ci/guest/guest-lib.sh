@@ -113,11 +113,13 @@ t_leak_check()
 	t_chk "$1" "$_leak" "free (MemFree + per-cpu lists) $_f0 kB before, $_f1 kB $2"
 }
 
+# t_vmstat NAME: a /proc/vmstat counter
+t_vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
+
 # t_balloon_mark: remember /proc/vmstat's balloon counters; then
 # t_balloon_counters NAME INFLATED DEFLATED MIGRATED [WHY]: they moved by
 # exactly these since (the balloon core's view against a driver's; WHY
 # ends the failure message)
-t_vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 t_balloon_mark()
 {
 	T_BI0=$(t_vmstat balloon_inflate) T_BD0=$(t_vmstat balloon_deflate)

@@ -15,7 +15,6 @@ RUNS=${MC_BENCH_RUNS:-5}
 BLOCKS=${MC_BENCH_BLOCKS:-3}
 MEM=/sys/devices/system/memory
 
-vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 stat() { awk -v k="$1" '$1 == k { print $2 }' "/sys/kernel/debug/$2/stats"; }
 
 # Default page count: 90% of ZONE_MOVABLE's free pages, so each module's
@@ -43,13 +42,13 @@ run()
 		tried=$((tried + 1))
 		zone=$(t_zone $b)
 		m0=$(stat migrated "$m")
-		v0=$(vmstat pgmigrate_success)
+		v0=$(t_vmstat pgmigrate_success)
 		t0=$(t_now_us)
 		if echo offline >"$f" 2>/dev/null; then
 			t1=$(t_now_us)
 			t_info "run $v $r memory$b: $(($(stat migrated "$m") - m0)) pages in $((t1 - t0)) us"
 			pages=$((pages + $(stat migrated "$m") - m0))
-			vm=$((vm + $(vmstat pgmigrate_success) - v0))
+			vm=$((vm + $(t_vmstat pgmigrate_success) - v0))
 			us=$((us + t1 - t0))
 			done=$((done + 1))
 			t_online_again $b "$zone"

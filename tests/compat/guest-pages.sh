@@ -23,7 +23,6 @@ pages-core-carrier) M=mc_pages_core PARAMS=carrier=1 ;;
 esac
 D=/sys/kernel/debug/$M
 C=/sys/kernel/debug/movcompat-$M
-vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 stat() { awk -v k="$1" '$1 == k { print $2 }' $D/stats; }
 cstat() { awk -v k="$1" '$1 == k { print $2 }' $C/stats; }
 
@@ -52,8 +51,8 @@ v=$(cat $D/verify)
 [ "$v" = "checked $(stat pages) bad 0" ] && t_pass verify-after-load || t_fail verify-after-load "$v"
 
 # 1. compaction on fragmented memory
-vm0=$(vmstat pgmigrate_success)
-bm0=$(vmstat balloon_migrate)
+vm0=$(t_vmstat pgmigrate_success)
+bm0=$(t_vmstat balloon_migrate)
 m0=$(stat migrated)
 # A full compaction (compact_memory) only moves pages below the point where
 # its two scanners meet, so whether it picks ours depends on where they
@@ -72,7 +71,7 @@ else
 	done
 fi
 m1=$(stat migrated)
-vm1=$(vmstat pgmigrate_success)
+vm1=$(t_vmstat pgmigrate_success)
 by_compaction=$((m1 - m0))
 t_info "compaction: driver migrated $by_compaction, pgmigrate_success +$((vm1 - vm0))"
 t_info "after compaction: $(t_blocks_of $D/pfns)"
@@ -114,8 +113,8 @@ for b in $blocks; do
 	[ $tried -ge 8 ] && break
 done
 m2=$(stat migrated)
-vm2=$(vmstat pgmigrate_success)
-bm2=$(vmstat balloon_migrate)
+vm2=$(t_vmstat pgmigrate_success)
+bm2=$(t_vmstat balloon_migrate)
 by_offline=$((m2 - m1))
 t_info "offlining: $offlined blocks, driver migrated $by_offline, pgmigrate_success +$((vm2 - vm1))"
 

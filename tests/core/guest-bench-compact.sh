@@ -22,7 +22,6 @@
 RUNS=${MC_BENCH_RUNS:-3}
 stat() { awk -v k="$1" '$1 == k { print $2 }' "/sys/kernel/debug/$2/stats"; }
 hugefree() { awk '$4 == "Movable" { print $(5 + 9) + 2 * $(5 + 10) }' /proc/buddyinfo; }
-vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 
 N=$(awk '/^Node .* zone/ { z = $4 } z == "Movable" && $1 == "pages" && $2 == "free" { print int($3 * 0.4); exit }' /proc/zoneinfo)
 [ -n "$N" ] && [ "$N" -gt 0 ] || { t_fail bench-npages "no ZONE_MOVABLE (movablecore= missing?)"; N=1; }
@@ -32,7 +31,7 @@ bench_run() # VARIANT MODULE RUN
 	v=$1 m=$2 r=$3
 	t_load "$m" npages="$N" fragment=1
 	[ -d "/sys/kernel/debug/$m" ] || return 0
-	hp0=$(hugefree) m0=$(stat migrated "$m") g0=$(vmstat pgmigrate_success)
+	hp0=$(hugefree) m0=$(stat migrated "$m") g0=$(t_vmstat pgmigrate_success)
 	t0=$(t_now_us)
 	if [ "$v" = none ]; then
 		:	# the baseline: what a huge page user gets from the layout as it is
@@ -43,7 +42,7 @@ bench_run() # VARIANT MODULE RUN
 	fi
 	us=$(($(t_now_us) - t0))
 	pages=$(($(stat migrated "$m") - m0))
-	hp1=$(hugefree) g1=$(vmstat pgmigrate_success)
+	hp1=$(hugefree) g1=$(t_vmstat pgmigrate_success)
 	# what a huge page user gets now: its allocation drains the per-cpu
 	# lists (where freed pages wait, unmerged, on 6.7+) and compacts, as
 	# the kernel does for THP

@@ -23,7 +23,6 @@ MB=${MC_MOVRAM_MB:-16}		# per region; the disk has 3: A file, B writer, C discar
 ROUNDS=${MC_MOVRAM_ROUNDS:-3}
 PPM=256				# 4 KiB pages per MiB
 st() { awk -v k="$1" '$1 == k { print $2 }' $D/stats; }
-vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 sha() { sha256sum | cut -d' ' -f1; }
 region() { dd if=$DEV bs=1M skip=$1 count=$MB iflag=direct 2>/dev/null | sha; }
 sha_b() { if [ $(($1 % 2)) = 0 ]; then echo "$sha_b0"; else echo "$sha_b1"; fi; }	# file b(N%2)
@@ -133,7 +132,7 @@ done
 	t_fail subpage-pages-movable "$(($(st unmovable) - unmov0)) fresh pages could not be made movable"
 
 # ---- 3. compaction of the idle disk, then rounds with a reader and a writer
-vm0=$(vmstat pgmigrate_success)
+vm0=$(t_vmstat pgmigrate_success)
 m0=$(st migrated)
 echo 1 >/proc/sys/vm/compact_memory
 [ "$backend" = core ] && echo 1 >$core_compact
@@ -202,7 +201,7 @@ while [ $r -le $ROUNDS ]; do
 	t_info "round $r: compaction migrated $((m1 - m0)), offlined${done:- nothing}: migrated $((m2 - m1))"
 	r=$((r + 1))
 done
-vm1=$(vmstat pgmigrate_success)
+vm1=$(t_vmstat pgmigrate_success)
 touch /tmp/stop
 wait $rpid $wpid
 
