@@ -32,13 +32,17 @@
  * @released_isolated: pages the driver released while the core held them
  *	isolated: dropped without any callback.
  * @dst_alloc_failed: destination pages that could not be allocated.
+ * @dst_rejected: destination pages the allocator handed out where the pass
+ *	takes none (the range it evacuates, the blocks it empties): kept
+ *	aside until the pass ends.
  * @busy: pages skipped: locked, already isolated, refused by the driver.
  * @refused: pages refused before any callback (tail/compound, not ours).
  * @passes: core passes run (compaction, evacuation, offlining).
  */
 struct movcompat_core_stats {
 	atomic_long_t isolated, migrated, retried, failed, putback;
-	atomic_long_t released_isolated, dst_alloc_failed, busy, refused;
+	atomic_long_t released_isolated, dst_alloc_failed, dst_rejected;
+	atomic_long_t busy, refused;
 	atomic_long_t passes;
 };
 
@@ -148,13 +152,17 @@ struct movcompat_pass {
 	bool compaction;	/* mark destinations fresh, skip fresh pages */
 	bool movable_full;	/* ZONE_MOVABLE had no page: stop asking */
 	struct list_head rejected;	/* destinations that fell in avoid */
+	unsigned long nr_rejected;	/* pages on it */
 	/*
-	 * a defragmenting compaction's moved sources, freed when it ends:
-	 * freed at once, the allocator handed them straight back as
-	 * destinations, inside the blocks being emptied, to be rejected
+	 * moved sources inside the range being evacuated or the blocks a
+	 * defragmenting compaction empties, freed when the pass ends (or
+	 * when there are movcompat_core_pass_hold_limit() of them): freed at
+	 * once, the allocator handed them straight back as destinations, to
+	 * be rejected
 	 */
 	struct list_head spent;
-	unsigned long nr_rejected;	/* pages on it */
+	unsigned long nr_spent;		/* pages on it */
+	bool hold_spent;	/* false: free them at once (range isolated) */
 	unsigned int pool_n;	/* destinations ready: pool[0 .. pool_n) */
 	int pool_nid;
 	struct page *pool[MOVCOMPAT_CORE_POOL];
@@ -165,6 +173,24 @@ struct movcompat_pass {
 	unsigned long *sources;
 	unsigned int nr_sources;
 };
+
+/*
+ * How many pages a pass keeps aside, as rejected destinations and as spent
+ * sources each: at most the range it evacuates or the pageblocks it
+ * empties, never more than 1/MOVCOMPAT_CORE_REJECT_SHARE of RAM, at least
+ * 64.
+ */
+static inline unsigned long
+movcompat_core_pass_hold_limit(const struct movcompat_pass *pass)
+{
+	unsigned long limit;
+
+	limit = pass->nr_sources ?
+		(unsigned long)pass->nr_sources * pageblock_nr_pages :
+		pass->avoid_end - pass->avoid_start;
+	limit = min(limit, totalram_pages() / MOVCOMPAT_CORE_REJECT_SHARE);
+	return max(limit, 64UL);
+}
 
 /* @pfn lies in a pageblock the pass empties (no destination there) */
 static inline bool movcompat_core_pass_source(const struct movcompat_pass *pass,

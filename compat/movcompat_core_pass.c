@@ -76,6 +76,40 @@ static bool core_migration_reported(struct movcompat_core *core,
 	       !mc_table_test(&core->table, page_to_pfn(src), MC_PRESENT);
 }
 
+/* drop the pass's spent sources: their isolation references */
+static void core_pass_free_spent(struct movcompat_pass *pass)
+{
+	struct page *page, *next;
+
+	list_for_each_entry_safe(page, next, &pass->spent, lru) {
+		list_del(&page->lru);
+		put_page(page);
+	}
+	pass->nr_spent = 0;
+}
+
+/*
+ * Drop a moved source's isolation reference (normally the last: the page
+ * is freed), later if it lies where the pass takes no destination (the
+ * range it evacuates, the blocks it empties): freed now, the allocator
+ * would hand it straight back as a destination, to be rejected.
+ */
+static void core_pass_spend(struct movcompat_pass *pass, struct page *src)
+{
+	unsigned long pfn = page_to_pfn(src);
+
+	if (!pass->hold_spent ||
+	    ((pfn < pass->avoid_start || pfn >= pass->avoid_end) &&
+	     !(pass->nr_sources && movcompat_core_pass_source(pass, pfn)))) {
+		put_page(src);
+		return;
+	}
+	if (pass->nr_spent >= movcompat_core_pass_hold_limit(pass))
+		core_pass_free_spent(pass);
+	list_add(&src->lru, &pass->spent);
+	pass->nr_spent++;
+}
+
 /* 0: moved or dropped (released); else the page stays isolated */
 static int core_migrate_one(struct movcompat_domain *dom, struct page *src,
 			    struct movcompat_chunk *c,
@@ -149,15 +183,8 @@ static int core_migrate_one(struct movcompat_domain *dom, struct page *src,
 			mc_table_set_pinned(&core->table, dst_pfn, MC_FRESH);
 		unlock_page(dst);	/* our reference is the driver's now */
 		unlock_page(src);
-		/*
-		 * the isolation reference, normally the last: frees it, at
-		 * the end of a defragmenting pass (its sources are within
-		 * 1/8 of RAM)
-		 */
-		if (pass->nr_sources)
-			list_add(&src->lru, &pass->spent);
-		else
-			put_page(src);
+		/* the isolation reference, normally the last: frees it */
+		core_pass_spend(pass, src);
 		core_stat_inc(core, migrated);
 		return 0;
 	}
@@ -194,6 +221,8 @@ static void core_pass_init(struct movcompat_core *core,
 	INIT_LIST_HEAD(&pass->rejected);
 	INIT_LIST_HEAD(&pass->spent);
 	pass->nr_rejected = 0;
+	pass->nr_spent = 0;
+	pass->hold_spent = true;
 	pass->pool_n = 0;
 	pass->pool_nid = NUMA_NO_NODE;
 	pass->sources = NULL;
@@ -212,10 +241,7 @@ static void core_pass_end(struct movcompat_core *core,
 		list_del(&page->lru);
 		movcompat_core_free_dst(core, page, NULL);
 	}
-	list_for_each_entry_safe(page, next, &pass->spent, lru) {
-		list_del(&page->lru);
-		put_page(page);
-	}
+	core_pass_free_spent(pass);
 	if (pass->migration)
 		clear_bit_unlock(pass->migration - core->migrations,
 				 &core->migrations_used);
@@ -442,6 +468,8 @@ long movcompat_core_evacuate(struct movcompat_domain *dom,
 	down_read(&core->teardown);
 	atomic_long_inc(&core->stats.passes);
 	core_pass_init(core, &pass, mode, start_pfn, end_pfn);
+	/* a range going offline is isolated: its free pages stay there */
+	pass.hold_spent = !movcompat_core_offline_range_has(core, start_pfn);
 	left = core_count(core, start_pfn, end_pfn - 1);
 	for (sweep = 0; sweep < 3 && left; sweep++) {
 		before = left;

@@ -337,23 +337,12 @@ struct page *movcompat_core_alloc_dst(struct movcompat_core *core,
 				      struct movcompat_pass *pass,
 				      struct movcompat_chunk **cp)
 {
-	unsigned long pfn, limit;
+	unsigned long pfn, limit = movcompat_core_pass_hold_limit(pass);
 	struct movcompat_chunk *c;
 	struct page *page;
 
 	if (movcompat_fault_dst_alloc(&core->faults))
 		return NULL;
-	/*
-	 * A defragmenting pass rejects the free pages of the blocks it
-	 * empties, and each source page it frees comes straight back from
-	 * the allocator: it may hold every page of those blocks, which
-	 * core_pick_sources() keeps within the same share of RAM.
-	 */
-	limit = pass->nr_sources ?
-		(unsigned long)pass->nr_sources * pageblock_nr_pages :
-		pass->avoid_end - pass->avoid_start;
-	limit = min(limit, totalram_pages() / MOVCOMPAT_CORE_REJECT_SHARE);
-	limit = max(limit, 64UL);
 	while (pass->nr_rejected < limit) {
 		page = core_pool_get(core, pass, page_to_nid(src), &c);
 		if (!page)
@@ -369,6 +358,7 @@ struct page *movcompat_core_alloc_dst(struct movcompat_core *core,
 			mc_chunk_clear(&core->table, c, pfn, BIT(MC_RESERVED));
 		list_add(&page->lru, &pass->rejected);
 		pass->nr_rejected++;
+		core_stat_inc(core, dst_rejected);
 	}
 	return NULL;
 }

@@ -159,6 +159,7 @@ static int stats_show(struct seq_file *m, void *v)
 		   atomic_long_read(&s->released_isolated));
 	seq_printf(m, "dst_alloc_failed %ld\n",
 		   atomic_long_read(&s->dst_alloc_failed));
+	seq_printf(m, "dst_rejected %ld\n", atomic_long_read(&s->dst_rejected));
 	seq_printf(m, "busy %ld\n", atomic_long_read(&s->busy));
 	seq_printf(m, "refused %ld\n", atomic_long_read(&s->refused));
 	return 0;

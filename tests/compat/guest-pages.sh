@@ -125,11 +125,18 @@ t_info "offlining: $offlined blocks, driver migrated $by_offline, pgmigrate_succ
 if [ "$backend" = core ]; then
 	b=$(t_blocks_most_first $D/pfns | head -n 1)
 	before=$(awk -v p=$ppb -v b=$b 'int($1 / p) == b' $D/pfns | wc -l)
+	j0=$(cstat dst_rejected)
 	if echo "$((b * ppb)) $ppb" >$C/evacuate; then
 		after=$(awk -v p=$ppb -v b=$b 'int($1 / p) == b' $D/pfns | wc -l)
-		t_info "evacuate memory$b: $before pages before, $after after"
+		rej=$(($(cstat dst_rejected) - j0))
+		t_info "evacuate memory$b: $before pages before, $after after, $rej destinations rejected"
 		[ "$before" -gt 0 ] && [ "$after" = 0 ] && t_pass core-evacuate-range ||
 			t_fail core-evacuate-range "memory$b: $before pages before, $after after"
+		# a rejected page is held until the pass ends, and so is each
+		# moved source: no pfn of the block comes back, so only the
+		# pfns that were not ours can have been handed out
+		[ $rej -le $((ppb - before)) ] && t_pass core-evacuate-no-reuse ||
+			t_fail core-evacuate-no-reuse "memory$b: $rej destinations rejected, more than the $((ppb - before)) pfns not holding our pages: moved sources came back as destinations"
 	else
 		t_fail core-evacuate-range "write to $C/evacuate refused"
 	fi
