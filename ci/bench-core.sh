@@ -64,22 +64,28 @@ for key in $keys; do
 				for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
 				if (f["variant"] != v || f["run"] == 0) next
 				if (f["us"] > 0) print f["pages"] / f["us"] * 1e6 > (o "." v ".rate")
+				if (f["ev_us"] > 0) print f["ev_pages"] / f["ev_us"] * 1e6 > (o ".evacuate")
 				if (f["copy_ns"] > 0) print f["copy_pages"] / f["copy_ns"] * 1e9 > (o ".copy")
 			}' o="$o" "$info"
 	done
 	nat=$(mc_median <"$o.native.rate") core=$(mc_median <"$o.core.rate") copy=$(mc_median <"$o.copy")
+	ev=0
+	[ -s "$o.evacuate" ] && ev=$(mc_median <"$o.evacuate")
 	ratio=$(awk -v a="$core" -v b="$nat" 'BEGIN { printf "%.3f", b ? a / b : 0 }')
 	fc=$(awk -v a="$core" -v b="$copy" 'BEGIN { printf "%.3f", b ? a / b : 0 }')
 	fn=$(awk -v a="$nat" -v b="$copy" 'BEGIN { printf "%.3f", b ? a / b : 0 }')
+	fe=$(awk -v a="$ev" -v b="$copy" 'BEGIN { printf "%.3f", b ? a / b : 0 }')
 	row "$key" "native_pages_per_s$sfx" "$(printf %.0f "$nat")" pages/s
 	row "$key" "core_pages_per_s$sfx" "$(printf %.0f "$core")" pages/s
 	row "$key" "ratio$sfx" "$ratio" core/native
 	row "$key" "copy_limit_pages_per_s$sfx" "$(printf %.0f "$copy")" pages/s
 	row "$key" "core_fraction_of_copy$sfx" "$fc" core/copy
 	row "$key" "native_fraction_of_copy$sfx" "$fn" native/copy
+	row "$key" "core_evacuate_pages_per_s$sfx" "$(printf %.0f "$ev")" pages/s
+	row "$key" "core_evacuate_fraction_of_copy$sfx" "$fe" evacuate/copy
 	verdict="core at least as fast as the kernel"
 	awk -v r="$ratio" 'BEGIN { exit !(r < 1) }' && verdict="core SLOWER than the kernel"
-	table+=$(printf '\n%-8s %-4s %10.0f %10.0f %6s %10.0f %6s %6s  %s' "$key" "$init" "$nat" "$core" "$ratio" "$copy" "$fc" "$fn" "$verdict")
+	table+=$(printf '\n%-8s %-4s %10.0f %10.0f %6s %10.0f %6s %6s %6s  %s' "$key" "$init" "$nat" "$core" "$ratio" "$copy" "$fc" "$fn" "$fe" "$verdict")
 	mc_log "$key" bench "core, init_on_alloc=$init: native $(printf %.0f "$nat") pages/s, core $(printf %.0f "$core") pages/s, ratio $ratio, copy limit $(printf %.0f "$copy") pages/s"
 	done
 done
@@ -88,6 +94,8 @@ echo
 echo "Migration core vs the kernel's own migration (memory-block offlining, same pages, same boot,"
 echo "ABBA runs, medians of $runs runs; clock: $clock), and the limit of the work a migration cannot"
 echo "avoid (copybench: a fresh page per page, zeroed by the allocator when init_on_alloc=1, and a copy)."
-printf '%-8s %-4s %10s %10s %6s %10s %6s %6s  %s' kernel init "native/s" "core/s" ratio "limit/s" "c/lim" "n/lim" verdict
+echo "c/lim and n/lim: offlining (the kernel's offline work included); e/lim: the core's own evacuation"
+echo "of the blocks holding its pages (movcompat_domain_evacuate(), no offlining)."
+printf '%-8s %-4s %10s %10s %6s %10s %6s %6s %6s  %s' kernel init "native/s" "core/s" ratio "limit/s" "c/lim" "n/lim" "e/lim" verdict
 echo "$table"
 exit $rc

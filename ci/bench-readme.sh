@@ -36,10 +36,12 @@ table=$(awk -F'\t' -v order="$order" -v commit="$commit" -v stamp="$stamp" '
 		print "Measured by `make bench` at commit " commit " (" stamp "; host loadavg " f("bench", "-", "host_load") \
 		      "). QEMU with `-icount` (guest time counts instructions, so host load does not move the" \
 		      " ratios), medians of the runs; the limit is every page copied once into a fresh page, which" \
-		      " `init_on_alloc=1` (Debian'"'"'s default) zeroes first."
+		      " `init_on_alloc=1` (Debian'"'"'s default) zeroes first. Offlining includes the kernel'"'"'s own offline" \
+		      " work (isolating the block, freeing the sources into it, taking it out of the allocator) for" \
+		      " both backends; the core'"'"'s evacuation is the core'"'"'s migration of the same pages alone."
 		print ""
-		print "| kernel | core / kernel, offlining (`init_on_alloc=1` / `0`) | core / limit | kernel / limit | compaction pages/s, core / kernel | huge pages obtained: no compaction / after the core / after the kernel | probes cold / cached (s) |"
-		print "|---|---|---|---|---|---|---|"
+		print "| kernel | core / kernel, offlining (`init_on_alloc=1` / `0`) | core / limit, offlining | kernel / limit, offlining | core / limit, evacuation | compaction pages/s, core / kernel | huge pages obtained: no compaction / after the core / after the kernel | probes cold / cached (s) |"
+		print "|---|---|---|---|---|---|---|---|"
 		n = split(order, ks, " ")
 		for (i = 1; i <= n; i++) {
 			k = ks[i]
@@ -53,10 +55,11 @@ table=$(awk -F'\t' -v order="$order" -v commit="$commit" -v stamp="$stamp" '
 			if (f("compact", k, "none_hugepages") != "-")
 				hp = f("compact", k, "none_hugepages") " / " f("compact", k, "core_hugepages") " / " \
 					(f("compact", k, "ratio") == "n/a" ? "no hook" : f("compact", k, "kernel_hugepages"))
-			printf "| %s | %s | %s | %s | %s | %s | %s |\n", k,
+			printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", k,
 				pair("core", k, "ratio", "ratio_init0"),
 				pair("core", k, "core_fraction_of_copy", "core_fraction_of_copy_init0"),
 				pair("core", k, "native_fraction_of_copy", "native_fraction_of_copy_init0"),
+				pair("core", k, "core_evacuate_fraction_of_copy", "core_evacuate_fraction_of_copy_init0"),
 				crate, hp, pair("probes", k, "cold", "cached")
 		}
 	}' "$tsv")

@@ -6,10 +6,14 @@
 # kernel's own migration (native backend) and once on movcompat's core
 # (mc_pages_core, MOVCOMPAT_BACKEND=core), alternating in ABBA order. Each
 # run offlines up to three memory blocks holding the module's pages (the
-# kernel migrates them, or the core's notifier does) and then copies every
-# page once into a fresh page (copybench: the copy-bandwidth limit). One
-# line per run:
-#   # info: BENCH variant=V run=R pages=P us=T copy_pages=C copy_ns=N
+# kernel migrates them, or the core's notifier does); the core's runs then
+# also evacuate up to three blocks holding its pages through the core's
+# debugfs "evacuate" (movcompat_domain_evacuate(): the core's migration
+# alone, without the kernel's offlining around it); every run then copies
+# every page once into a fresh page (copybench: the copy-bandwidth limit).
+# One line per run (ev_* are 0 on the native backend; ev_rejected: the
+# destinations the evacuation's allocations found inside its range):
+#   # info: BENCH variant=V run=R pages=P us=T ev_pages=E ev_us=U ev_rejected=J copy_pages=C copy_ns=N
 # Run 0 of each variant is a warm-up.
 RUNS=${MC_BENCH_RUNS:-3}
 MEM=/sys/devices/system/memory
@@ -17,6 +21,29 @@ stat() { awk -v k="$1" '$1 == k { print $2 }' "/sys/kernel/debug/$2/stats"; }
 
 N=$(awk '/^Node .* zone/ { z = $4 } z == "Movable" && $1 == "pages" && $2 == "free" { print int($3 * 0.9); exit }' /proc/zoneinfo)
 [ -n "$N" ] && [ "$N" -gt 0 ] || { t_fail bench-npages "no ZONE_MOVABLE (movablecore= missing?)"; N=1; }
+
+# bench_evacuate NAME MODULE: on the core backend, evacuate the three
+# blocks holding most of the module's pages; sets ev_pages, ev_us and
+# ev_rejected
+bench_evacuate()
+{
+	ev_pages=0 ev_us=0 ev_rejected=0
+	e=/sys/kernel/debug/movcompat-$2/evacuate
+	[ -w "$e" ] || return 0
+	j0=$(stat dst_rejected "movcompat-$2")
+	ppb=$(t_block_pages) n=0
+	for b in $(t_blocks_most_first "/sys/kernel/debug/$2/pfns"); do
+		m0=$(stat migrated "$2")
+		t0=$(t_now_us)
+		echo "$((b * ppb)) $ppb" >"$e" || t_fail "$1-evacuate" "$2: evacuating memory$b refused"
+		ev_us=$((ev_us + $(t_now_us) - t0))
+		ev_pages=$((ev_pages + $(stat migrated "$2") - m0))
+		n=$((n + 1))
+		[ $n -ge 3 ] && break
+	done
+	ev_rejected=$(($(stat dst_rejected "movcompat-$2") - j0))
+	[ $ev_pages -gt 0 ] && t_pass "$1-evacuate" || t_fail "$1-evacuate" "$2: no page moved by evacuating $n blocks"
+}
 
 bench_run() # VARIANT MODULE RUN
 {
@@ -39,11 +66,12 @@ bench_run() # VARIANT MODULE RUN
 		[ $done -ge 3 ] || [ $tried -ge 8 ] && break
 	done
 	[ $pages -gt 0 ] && t_pass "$v-$r-offline" || t_fail "$v-$r-offline" "$m: no page moved ($done of $tried blocks offlined)"
+	bench_evacuate "$v-$r" "$m"
 	c=$(cat "/sys/kernel/debug/$m/copybench")
 	set -- $c
 	v_ok=$(cat "/sys/kernel/debug/$m/verify")
 	[ "$v_ok" = "checked $N bad 0" ] && t_pass "$v-$r-verify" || t_fail "$v-$r-verify" "$m: $v_ok"
-	t_info "BENCH variant=$v backend=$(stat backend "$m") run=$r pages=$pages us=$us copy_pages=$2 copy_ns=$4"
+	t_info "BENCH variant=$v backend=$(stat backend "$m") run=$r pages=$pages us=$us ev_pages=$ev_pages ev_us=$ev_us ev_rejected=$ev_rejected copy_pages=$2 copy_ns=$4"
 	t_unload "$m"
 }
 
