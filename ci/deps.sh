@@ -53,6 +53,9 @@ if [ $cocci = 1 ] && [ $lint = 1 ]; then
 		/usr/bin/python3 -c "import ${m%%:*}" 2>/dev/null || missing="$missing ${m#*:}"
 	done
 fi
+# npm fetches over TLS; a site's npmrc may name the system's CA bundle
+# (cafile=/etc/ssl/certs/ca-certificates.crt), which a minimal system lacks
+[ $lint = 1 ] && ! [ -r /etc/ssl/certs/ca-certificates.crt ] && missing="$missing ca-certificates"
 # libelf for the kbuild packages' objtool and resolve_btfids binaries
 [ -e /usr/lib/x86_64-linux-gnu/libelf.so.1 ] || missing="$missing libelf1"
 

@@ -3,12 +3,13 @@
 #
 # Run the README's commands as on a fresh Debian 12 machine: a new minimal
 # bookworm chroot (debootstrap --variant=minbase, plus git and make, the two
-# things a user needs to clone and type "make"), the host's apt sources
-# copied in unchanged, a clone of this repository at HEAD and an empty
-# movcompat cache. The command runs once cold and, with --warm, once more
+# things a user needs to clone and type "make"), the host's apt sources,
+# npm configuration and local certificate authorities (the site's
+# registries and how it reaches them) copied in unchanged, a clone of
+# this repository at HEAD and an empty movcompat cache. The command runs once cold and, with --warm, once more
 # on the same cache from a new clone; both wall times are printed.
-# Nothing of the host's is used but its kernel, its apt sources and the
-# repository's committed files.
+# Nothing of the host's is used but its kernel, that site configuration
+# and the repository's committed files.
 #
 # usage: ci/fresh-run.sh [--dir DIR] [--warm] [--keep] [-- COMMAND...]
 #        default COMMAND: make test; default DIR: /var/tmp/movcompat-fresh
@@ -54,6 +55,15 @@ cp -a /etc/apt/sources.list.d/. "$root/etc/apt/sources.list.d/"
 [ -e /etc/apt/sources.list ] && cp /etc/apt/sources.list "$root/etc/apt/sources.list"
 [ -d /etc/apt/apt.conf.d ] && cp -an /etc/apt/apt.conf.d/. "$root/etc/apt/apt.conf.d/"
 cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null
+# and its npm configuration and local certificate authorities (a site's
+# TLS proxy signs with its own; ca-certificates, installed by ci/deps.sh,
+# adds them to the bundle npm reads)
+[ -r /etc/npmrc ] && cp /etc/npmrc "$root/etc/npmrc"
+[ -r "$HOME/.npmrc" ] && cp "$HOME/.npmrc" "$root/root/.npmrc"
+if [ -d /usr/local/share/ca-certificates ]; then
+	mkdir -p "$root/usr/local/share/ca-certificates"
+	cp -a /usr/local/share/ca-certificates/. "$root/usr/local/share/ca-certificates/"
+fi
 chroot "$root" apt-get update -qq >>"$dir/debootstrap.log" 2>&1 ||
 	mc_die "apt-get update in the fresh machine failed; see $dir/debootstrap.log" 1
 
