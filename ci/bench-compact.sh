@@ -26,7 +26,7 @@ bench=$MC_RESULTS/bench.tsv
 row() { printf 'compact\t%s\t%s\t%s\t%s\n' "$@" >>"$bench"; }
 qargs=$(mc_bench_qemu_args "$clock")
 
-rc=0 table=
+rc=0 table='' notes=''
 for key in $keys; do
 	[ "$want" = all ] || [[ " $want " == *" $key "* ]] || continue
 	out=$MC_BUILD/$key/bench-compact
@@ -39,7 +39,7 @@ for key in $keys; do
 	fi
 	variants="kernel core"
 	[ "$(modinfo -F movcompat_backend "$out/native/mc_pages.ko")" = core ] && variants=core
-	rm -f "$out".*.rate "$out".*.hp "$out.copy"
+	rm -f "$out".*.rate "$out".*.hp "$out".*.moved "$out.copy"
 	MOVCOMPAT_QEMU_ARGS=$qargs MOVCOMPAT_SMP=1 MOVCOMPAT_QUIET=1 bash "$MC_CI/vm.sh" "$key" --name bench-compact \
 		--guest "$MC_TOP/tests/core/guest-bench-compact.sh" \
 		--module "$out/native/mc_pages.ko" --module "$out/core/mc_pages_core.ko" \
@@ -50,6 +50,7 @@ for key in $keys; do
 		for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
 		if (f["run"] == 0) next
 		if (f["us"] > 0 && f["variant"] != "none") print f["pages"] / f["us"] * 1e6 > (o "." f["variant"] ".rate")
+		if (f["variant"] != "none") print f["pages"] > (o "." f["variant"] ".moved")
 		print f["hugepages"] > (o "." f["variant"] ".hp")
 		if (f["copy_ns"] > 0) print f["copy_pages"] / f["copy_ns"] * 1e9 > (o ".copy")
 	}' o="$out" "$MC_BUILD/$key/vm-bench-compact/info.txt"
@@ -63,6 +64,12 @@ for key in $keys; do
 			continue
 		fi
 		r=$(mc_median <"$out.$v.rate") hp=$(mc_median <"$out.$v.hp")
+		moved=$(sort -n "$out.$v.moved" | sed -n '1p;$p' | paste -sd-)
+		row "$key" "${v}_pages_moved" "$moved" "pages moved per run, fewest-most"
+		# runs that moved unlike amounts: the median rate mixes them
+		awk -v m="$moved" 'BEGIN { split(m, a, "-"); exit !(a[2] > 4 * a[1]) }' &&
+			notes+=$(printf '\n  uneven: %s: %s compaction moved %s pages per run (fewest-most); its median rate mixes unlike runs (see %s)' \
+				"$key" "$v" "$moved" "$MC_BUILD/$key/vm-bench-compact/console.log")
 		row "$key" "${v}_pages_per_s" "$(printf %.0f "$r")" pages/s
 		row "$key" "${v}_hugepages" "$hp" "huge pages obtained"
 		line+=$(printf ' %10.0f %6s' "$r" "$hp")
@@ -89,4 +96,5 @@ echo "obtains afterwards (hp; same boot, ABBA runs, medians of $runs runs; clock
 echo "loadavg $(cut -d' ' -f1-3 /proc/loadavg))."
 printf '%-8s %6s %10s %6s %10s %6s %6s %10s %6s' kernel "none" "kernel/s" "k hp" "core/s" "c hp" ratio "copy/s" "c/copy"
 echo "$table"
+[ -z "$notes" ] || echo "$notes"
 exit $rc

@@ -32,6 +32,12 @@ table=$(awk -F'\t' -v order="$order" -v commit="$commit" -v stamp="$stamp" '
 		return f(part, k, a) " / " f(part, k, b)
 	}
 	function kps(x) { return x == "-" || x == "n/a" ? x : sprintf("%d k", x / 1000 + 0.5) }
+	# a compaction whose runs moved unlike amounts (bench-compact: "uneven")
+	function uneven(k, w,   a) {
+		if (split(f("compact", k, w "_pages_moved"), a, "-") != 2 || a[2] <= 4 * a[1])
+			return ""
+		return " (uneven runs: " a[1] "-" a[2] " pages)"
+	}
 	END {
 		print "Measured by `make bench` at commit " commit " (" stamp "; host loadavg " f("bench", "-", "host_load") \
 		      "). QEMU with `-icount` (guest time counts instructions, so host load does not move the" \
@@ -49,8 +55,8 @@ table=$(awk -F'\t' -v order="$order" -v commit="$commit" -v stamp="$stamp" '
 				continue
 			crate = "-"
 			if (f("compact", k, "core_pages_per_s") != "-")
-				crate = kps(f("compact", k, "core_pages_per_s")) " / " \
-					(f("compact", k, "ratio") == "n/a" ? "no hook" : kps(f("compact", k, "kernel_pages_per_s")))
+				crate = kps(f("compact", k, "core_pages_per_s")) uneven(k, "core") " / " \
+					(f("compact", k, "ratio") == "n/a" ? "no hook" : kps(f("compact", k, "kernel_pages_per_s")) uneven(k, "kernel"))
 			hp = "-"
 			if (f("compact", k, "none_hugepages") != "-")
 				hp = f("compact", k, "none_hugepages") " / " f("compact", k, "core_hugepages") " / " \

@@ -125,14 +125,15 @@ expect probe-batch-blame 0 "right" \
 
 # README's performance table comes from make bench's rows: a fixture
 # bench.tsv gives the kernels that have figures, in the kernel list's
-# order, and a README without the markers is refused unchanged.
+# order, a compaction whose runs moved unlike amounts is marked, and a
+# README without the markers is refused unchanged.
 printf '%s\n' '# x' '<!-- bench-table:begin -->' 'old table' '<!-- bench-table:end -->' 'tail' >"$tmp/readme.md"
-printf 'core\t6.12\tratio\t1.150\tcore/kernel\ncore\t6.1\tratio\t1.187\tcore/kernel\ncore\t6.1\tratio_init0\t1.262\tcore/kernel\ncompact\t7.3\tcore_pages_per_s\t168400\tpages/s\ncompact\t7.3\tnone_hugepages\t548\thuge pages obtained\ncompact\t7.3\tcore_hugepages\t666\thuge pages obtained\ncompact\t7.3\tratio\tn/a\tno hook\nbench\t-\thost_load\t0.5-1.0\tloadavg\n' >"$tmp/bench.tsv"
+printf 'core\t6.12\tratio\t1.150\tcore/kernel\ncore\t6.1\tratio\t1.187\tcore/kernel\ncore\t6.1\tratio_init0\t1.262\tcore/kernel\ncompact\t7.3\tcore_pages_per_s\t168400\tpages/s\ncompact\t7.3\tnone_hugepages\t548\thuge pages obtained\ncompact\t7.3\tcore_hugepages\t666\thuge pages obtained\ncompact\t7.3\tratio\tn/a\tno hook\ncompact\t7.3\tcore_pages_moved\t700-30000\tpages\nbench\t-\thost_load\t0.5-1.0\tloadavg\n' >"$tmp/bench.tsv"
 expect bench-readme-table 0 "right" bash -c '
 	bash "$1/bench-readme.sh" --tsv "$2/bench.tsv" --readme "$2/readme.md" >/dev/null &&
 	rows=$(grep "^| [0-9]" "$2/readme.md" | cut -d"|" -f2-3 | tr -s " " | tr "\n" ";") &&
 	[ "$rows" = " 6.1 | 1.187 / 1.262 ; 6.12 | 1.150 / - ; 7.3 | - ;" ] &&
-	grep -q "^| 7.3 | - | - | - | - | 168 k / no hook | 548 / 666 / no hook | - |$" "$2/readme.md" &&
+	grep -q "^| 7.3 | - | - | - | - | 168 k (uneven runs: 700-30000 pages) / no hook | 548 / 666 / no hook | - |$" "$2/readme.md" &&
 	grep -q "host loadavg 0.5-1.0" "$2/readme.md" && ! grep -q "old table" "$2/readme.md" &&
 	[ "$(tail -n 1 "$2/readme.md")" = tail ] && echo right || { echo "table: ${rows:-none}"; exit 1; }' _ "$C" "$tmp"
 printf '%s\n' '# no markers' >"$tmp/readme2.md"
