@@ -43,7 +43,7 @@ table=$(awk -F'\t' -v order="$order" -v commit="$commit" -v stamp="$stamp" '
 		      "). QEMU with `-icount` (guest time counts instructions, so host load does not move the" \
 		      " ratios), medians of the runs; the limit is every page copied once into a fresh page, which" \
 		      " `init_on_alloc=1` (Debian'"'"'s default) zeroes first. Offlining includes the kernel'"'"'s own offline" \
-		      " work (isolating the block, freeing the sources into it, taking it out of the allocator) for" \
+		      " work (isolating the block, scanning it, taking its free pages out of the allocator) for" \
 		      " both backends; the core'"'"'s evacuation is the core'"'"'s migration of the same pages alone."
 		print ""
 		print "| kernel | core / kernel, offlining (`init_on_alloc=1` / `0`) | core / limit, offlining | kernel / limit, offlining | core / limit, evacuation | compaction pages/s, core / kernel | huge pages obtained: no compaction / after the core / after the kernel | probes cold / cached (s) |"

@@ -6,8 +6,9 @@
 # things a user needs to clone and type "make"), the host's apt sources,
 # npm configuration and local certificate authorities (the site's
 # registries and how it reaches them) copied in unchanged, a clone of
-# this repository at HEAD and an empty movcompat cache. The command runs once cold and, with --warm, once more
-# on the same cache from a new clone; both wall times are printed.
+# this repository at HEAD and an empty movcompat cache. The command runs
+# once cold and, with --warm, once more on the same cache from a new clone;
+# both wall times are printed.
 # Nothing of the host's is used but its kernel, that site configuration
 # and the repository's committed files.
 #
