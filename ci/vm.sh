@@ -6,8 +6,9 @@
 # stream the console with timestamps, take the results from the guest, and
 # scan the console for kernel errors (ci/console-errors.txt, but for the
 # transient reports of ci/console-benign.txt). A boot is
-# retried only when the kernel died before /init ran; every retry is
-# reported.
+# retried only when the kernel died before /init ran or /init did not start
+# within MOVCOMPAT_VM_INIT_DEADLINE seconds (a guest hung in early boot);
+# every retry is reported.
 #
 # usage: ci/vm.sh KEY --guest [TEST=]SCRIPT... [--module FILE.ko]... [--name NAME]
 #                 [--timeout SECONDS] [--mem MB] [--append "KERNEL ARGS"]
@@ -17,9 +18,11 @@
 # MC_SLOW, and the boot turns on debug_pagealloc and page_owner.
 # Environment: MOVCOMPAT_ACCEL, MOVCOMPAT_SMP, MOVCOMPAT_BOOT_ARGS (kernel),
 # MOVCOMPAT_QEMU_ARGS (extra QEMU options, e.g. the benchmarks' -icount),
-# MOVCOMPAT_KASLR=1, MOVCOMPAT_QUIET=1, MOVCOMPAT_BOOT=bzimage.
+# MOVCOMPAT_KASLR=1, MOVCOMPAT_QUIET=1, MOVCOMPAT_BOOT=bzimage,
+# MOVCOMPAT_VM_INIT_DEADLINE (seconds to /init, default 120, times the
+# debug kernels' factor).
 # exit:  0 pass; 1 guest test failed; 2 kernel error on the console;
-#        3 QEMU timeout; 4 kernel died before /init on every try; 64 usage
+#        3 QEMU timeout; 4 no /init on every try (died or hung); 64 usage
 # Writes build/KEY/vm-NAME/{console.log,result.env,tests.tsv}; tests.tsv has
 # one row per guest script: TEST STATUS CHECKS_PASSED CHECKS_FAILED REASON.
 # A kernel error is blamed on the test running when it was printed; the
@@ -47,6 +50,10 @@ for g in "${gspecs[@]}"; do
 done
 mc_kernel "$key"
 timeout=$((timeout * K_SLOW))
+init_deadline=${MOVCOMPAT_VM_INIT_DEADLINE:-120}
+[[ "$init_deadline" =~ ^[1-9][0-9]*$ ]] ||
+	mc_die "MOVCOMPAT_VM_INIT_DEADLINE='$init_deadline' is not a number of seconds (unset it for the default, 120)" 64
+init_deadline=$((init_deadline * K_SLOW))
 [ "$K_SLOW" = 1 ] || envs+=("MC_SLOW=$K_SLOW")
 [ ${#guests[@]} -gt 0 ] || mc_die "no --guest script given; $usage" 64
 for g in "${guests[@]}"; do
@@ -125,14 +132,15 @@ kaslr=nokaslr
 [ "${MOVCOMPAT_KASLR:-0}" = 1 ] && kaslr=
 
 # boot_once N: runs QEMU, streams the console to the terminal and to
-# console.log with timestamps; sets B_TIMEOUT=1 when killed by the timeout.
+# console.log with timestamps; sets B_TIMEOUT=1 when killed by the timeout,
+# B_NO_INIT=1 when killed because /init had not started by its deadline.
 boot_once()
 {
 	local try=$1 fifo=$out/console.fifo qpid wpid spid t0
 	rm -f "$fifo"
 	mkfifo "$fifo"
 	t0=${EPOCHREALTIME//[!0-9]/}
-	rm -f "$out/expected-error" "$out/expected-error-end"
+	rm -f "$out/expected-error" "$out/expected-error-end" "$out/init-started" "$out/no-init"
 	(
 		# timestamps in shell arithmetic (microseconds): a process per
 		# console line would take CPU from the guest
@@ -142,6 +150,7 @@ boot_once()
 			printf -v ts '%4d.%02d' $((d / 1000000)) $((d % 1000000 / 10000))
 			printf '[%s +%ss] %s\n' "$K_KEY" "$ts" "$line" >>"$out/console.log"
 			[ "${MOVCOMPAT_QUIET:-0}" = 1 ] || printf '  [%s +%ss] %s\n' "$K_KEY" "$ts" "$line" >&2
+			[[ $line != *MOVCOMPAT-INIT* ]] || touch "$out/init-started"
 			# a boot that must hit a kernel error can stop soon after it:
 			# at the end of its trace
 			if [ $expect_err = 1 ]; then
@@ -186,9 +195,25 @@ boot_once()
 				exit 0
 			fi
 		else
-			sleep "$timeout" &
-			s=$!
 			trap 'kill $s 2>/dev/null; exit 0' TERM
+			left=$timeout
+			# a guest that hangs in early boot (seen on 7.x under
+			# TCG: silent after the PCI probe) is killed at the /init
+			# deadline and retried, not left to the whole timeout
+			if [ "$init_deadline" -lt "$timeout" ]; then
+				sleep "$init_deadline" &
+				s=$!
+				wait $s
+				left=$((timeout - init_deadline))
+				if [ ! -e "$out/init-started" ] && kill -0 "$qpid" 2>/dev/null; then
+					trap '' TERM
+					touch "$out/no-init"
+					kill "$qpid" 2>/dev/null
+					exit 0
+				fi
+			fi
+			sleep "$left" &
+			s=$!
 			wait $s
 		fi
 		# mark first, then kill: once QEMU dies the main shell stops
@@ -206,9 +231,10 @@ boot_once()
 	wait "$wpid" 2>/dev/null
 	wait "$spid"
 	rm -f "$fifo"
-	B_TIMEOUT=0
+	B_TIMEOUT=0 B_NO_INIT=0
 	[ -e "$out/timed-out" ] && B_TIMEOUT=1
-	rm -f "$out/timed-out"
+	[ -e "$out/no-init" ] && B_NO_INIT=1
+	rm -f "$out/timed-out" "$out/no-init" "$out/init-started"
 }
 
 # the lines of the last boot only
@@ -221,17 +247,17 @@ while :; do
 	boot_once "$try"
 	last_boot >"$out/last.log"
 	grep -q 'MOVCOMPAT-INIT' "$out/last.log" && break
-	# no /init within the whole timeout (a slow boot on a loaded machine)
-	# is a timeout, not an early death to retry
+	# no /init within a timeout shorter than the /init deadline is a
+	# timeout, not an early death to retry
 	[ "$B_TIMEOUT" = 1 ] && break
 	why="kernel died before /init"
-	[ "$B_TIMEOUT" = 1 ] && why="no /init after ${timeout}s"
+	[ "$B_NO_INIT" = 1 ] && why="no /init after ${init_deadline}s (early-boot hang)"
 	if [ "$try" -ge "$retries" ]; then
 		mc_log "$K_KEY" boot "FAIL: $why on all $try tries; see $out/console.log"
 		status=EARLY_DEATH rc=4
 		break
 	fi
-	mc_log "$K_KEY" boot "RETRY $try of $retries: $why (last line: $(tail -n 1 "$out/last.log" | cut -c1-100))"
+	mc_log "$K_KEY" boot "RETRY $try of $retries: $why (last line: $(grep -v 'qemu-system-x86_64: terminating' "$out/last.log" | tail -n 1 | cut -c1-100))"
 	try=$((try + 1))
 done
 secs=$(mc_since "$t")
@@ -264,7 +290,7 @@ if [ "${status:-}" != EARLY_DEATH ]; then
 		[ "$nskip" != 0 ] || reason="guest checks: $npass passed"
 	fi
 else
-	reason="kernel died before /init on $try boots"
+	reason="$why on all $try boots"
 fi
 
 # per-test results: the KTAP result lines of subtest t, from its "# Subtest:

@@ -50,6 +50,14 @@ expect missing-guest-script 64 "guest script '$tmp/nope.sh' does not exist" \
 expect qemu-timeout 3 "QEMU timeout: guest did not finish within 8s" \
 	env MOVCOMPAT_QUIET=1 bash "$C/vm.sh" "$KEY" --name cli-timeout --timeout 8 \
 	--guest "$MC_TOP/tests/harness/guest-hang.sh"
+# A guest that never reaches /init (here: no /init in the initramfs and a
+# kernel that halts on the panic instead of rebooting, as silent as the
+# early-boot hangs of 7.x under TCG) is killed at the /init deadline and
+# retried, not left to run into the whole timeout
+expect vm-init-deadline-retries 4 "no /init after 6s \\(early-boot hang\\) on all 2 boots" \
+	env MOVCOMPAT_QUIET=1 MOVCOMPAT_VM_INIT_DEADLINE=6 bash "$C/vm.sh" "$KEY" --name cli-init-hang \
+	--timeout 100 --retries 2 --append "rdinit=/no-such-init panic=0" \
+	--guest "$MC_TOP/tests/harness/guest-smoke.sh"
 # --name names the boot's output directory (build/KEY/vm-NAME), which
 # ci/matrix.sh reads a boot group's per-test results from
 rm -rf "$MC_BUILD/$KEY/vm-guest-hang"
