@@ -41,6 +41,36 @@ mc_die()
 mc_now() { date +%s.%N; }
 mc_since() { awk -v a="$(date +%s.%N)" -v b="$1" 'BEGIN { printf "%.1f", a - b }'; }
 
+# mc_cpu_now: the CPU time, in clock ticks, that the calling shell and the
+# children it has waited for have used (user + system, with their own
+# waited-for children): run it in $(...), and after a step, mc_cpu_since
+# TICKS gives the step's CPU seconds (a step's children run in the
+# foreground, so they were all waited for). Read from /proc: no process.
+mc_cpu_now()
+{
+	local t
+	_mc_cpu_of_caller t
+	echo "$t"
+}
+mc_cpu_since()
+{
+	local t
+	_mc_cpu_of_caller t
+	awk -v a="$t" -v b="$1" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", (a - b) / hz }'
+}
+# _mc_cpu_of_caller VAR: run in a $(...) subshell, sets VAR to the ticks of
+# the subshell's parent, the shell that called mc_cpu_now or mc_cpu_since
+_mc_cpu_of_caller()
+{
+	local s fields
+	read -r s <"/proc/$BASHPID/stat"
+	read -r -a fields <<<"${s##*) }"
+	read -r s <"/proc/${fields[1]}/stat"
+	read -r -a fields <<<"${s##*) }"
+	# fields 14-17 of proc(5): utime, stime, cutime, cstime
+	printf -v "$1" '%s' $((fields[11] + fields[12] + fields[13] + fields[14]))
+}
+
 # mc_lock NAME [KERNEL STEP]: hold an exclusive lock on NAME (a file under
 # $MC_CACHE/locks) until this process exits, so two jobs never fill the same
 # cache entry at once (make test runs the matrix and the static checks side
@@ -447,13 +477,15 @@ mc_suite_package()
 
 # ---------------------------------------------------------------- results
 
-# mc_step_result KERNEL STEP STATUS SECONDS DETAIL: one row (tab separated)
-# of build/results/steps.tsv, the set-up steps' log (fetch, toolchain:
-# PASS, FAIL or UNAVAILABLE); no test is counted from it.
+# mc_step_result KERNEL STEP STATUS SECONDS DETAIL [CPU]: one row (tab
+# separated) of build/results/steps.tsv, the set-up steps' log (fetch,
+# toolchain: PASS, FAIL or UNAVAILABLE) and the time of each step: wall
+# seconds and, where measured, CPU seconds (mc_cpu_since); no test is
+# counted from it.
 mc_step_result()
 {
 	mkdir -p "$MC_RESULTS"
-	printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" >>"$MC_RESULTS/steps.tsv"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" "${6:--}" >>"$MC_RESULTS/steps.tsv"
 }
 
 # mc_copy_kernel_tree SRC DST: a copy of a kernel headers tree whose
@@ -496,35 +528,52 @@ mc_check()
 
 # mc_phase_table: where a run's time went, from build/results/steps.tsv:
 # set-up (host packages, each kernel's fetch and toolchain), module builds,
-# VM boots (each boot group), and each suite's own wall time. Lanes run side
-# by side (kernels, the static checks beside the matrix), so a phase's
-# busy seconds may add up to more than the wall clock printed below them.
+# VM boots (each boot group), and each suite's own time; per phase the wall
+# seconds of its steps and the CPU seconds they used. Lanes run side by
+# side (kernels, the static checks beside the matrix), so a phase's busy
+# seconds may add up to more than the wall clock printed below them. The
+# run's own CPU seconds (every process it waited for), divided by the
+# cores, are the least wall clock any schedule of the same work could
+# take: a run near that floor is faster only with less work.
 mc_phase_table()
 {
-	local f=$MC_RESULTS/steps.tsv
+	local f=$MC_RESULTS/steps.tsv cpu cores
 	[ -s "$f" ] || return 0
+	cpu=$(mc_cpu_since 0)
+	cores=$(nproc)
 	echo
-	echo "Where the time went (busy seconds summed over parallel lanes; wall clock last):"
-	awk -F'\t' -v wall="$(mc_since "$MC_T0")" '
-		function add(k, s) { if (!(k in sum)) ord[++no] = k; sum[k] += s; n[k]++ }
-		$2 == "deps" || $2 == "fetch" || $2 == "toolchain" { add("set-up: packages, kernels, chroots", $4) }
-		$2 == "build" { add("module builds (matrix)", $4) }
-		$2 == "boot" { add("VM boots (matrix)", $4) }
-		$2 ~ /^suite:/ { k = "suite " substr($2, 7) " (" $5 ")"; add(k, $4) }
+	echo "Where the time went (busy seconds summed over parallel lanes, and the CPU seconds they used;"
+	echo "a suite's figures include its steps above):"
+	awk -F'\t' -v wall="$(mc_since "$MC_T0")" -v cpu="$cpu" -v cores="$cores" '
+		function add(k, s, c) {
+			if (!(k in sum)) ord[++no] = k
+			sum[k] += s; n[k]++
+			if (c != "" && c != "-") { csum[k] += c; cn[k]++ }
+		}
+		function row(k, cnt) {
+			printf "  %-44s %8.1f s  %9s  %s\n", k, sum[k],
+			       cn[k] ? sprintf("%8.1f s", csum[k]) : "       - ", cnt
+		}
+		$2 == "deps" || $2 == "fetch" || $2 == "toolchain" { add("set-up: packages, kernels, chroots", $4, $6) }
+		$2 == "build" { add("module builds (matrix)", $4, $6) }
+		$2 == "boot" { add("VM boots (matrix)", $4, $6) }
+		$2 ~ /^suite:/ { k = "suite " substr($2, 7) " (" $5 ")"; add(k, $4, $6) }
 		END {
+			printf "  %-44s %10s  %9s\n", "", "busy", "CPU"
 			order = "set-up: packages, kernels, chroots|module builds (matrix)|VM boots (matrix)"
 			m = split(order, first, "|")
 			for (i = 1; i <= m; i++)
 				if (first[i] in sum)
-					printf "  %-44s %8.1f s  (%d)\n", first[i], sum[first[i]], n[first[i]]
+					row(first[i], "(" n[first[i]] ")")
 			for (j = 1; j <= no; j++) {
 				k = ord[j]
 				skip = 0
 				for (i = 1; i <= m; i++) if (k == first[i]) skip = 1
 				if (!skip)
-					printf "  %-44s %8.1f s\n", k, sum[k]
+					row(k, "")
 			}
-			printf "  %-44s %8.1f s\n", "wall clock", wall
+			printf "  %-44s %8.1f s  %8.1f s\n", "wall clock; CPU of the whole run", wall, cpu
+			printf "  %-44s %8.1f s  (CPU / %d cores: no schedule of this work is faster)\n", "least wall clock", cpu / cores, cores
 		}' "$f"
 }
 
