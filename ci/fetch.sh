@@ -120,11 +120,13 @@ fetch_debug()
 {
 	if mc_debug_source "$K_KEY"; then
 		mc_log "$K_KEY" fetch "linux-source-$D_SERIES $D_VER ($(basename "$D_DEB")); the kernel is built in the toolchain step"
-		mc_step_result "$K_KEY" fetch PASS "$(mc_since "$t")" "linux-source-$D_SERIES $D_VER" "$(mc_cpu_since "$c")"
+		mc_cpu_secs cpu "$c"
+		mc_step_result "$K_KEY" fetch PASS "$(mc_since "$t")" "linux-source-$D_SERIES $D_VER" "$cpu"
 		return 0
 	fi
 	mc_log "$K_KEY" fetch "UNAVAILABLE: $R_WHY"
-	mc_step_result "$K_KEY" fetch UNAVAILABLE "$(mc_since "$t")" "$R_WHY" "$(mc_cpu_since "$c")"
+	mc_cpu_secs cpu "$c"
+	mc_step_result "$K_KEY" fetch UNAVAILABLE "$(mc_since "$t")" "$R_WHY" "$cpu"
 	return 2
 }
 
@@ -135,21 +137,24 @@ fetch_local()
 	local why
 	if [ -s "$K_DIR/boot/vmlinuz" ] && [ -s "$(mc_kdir "$K_KEY")/Module.symvers" ]; then
 		mc_log "$K_KEY" fetch "a kernel built by its user: $K_DIR/boot/vmlinuz, tree $(mc_kdir "$K_KEY")"
-		mc_step_result "$K_KEY" fetch PASS "$(mc_since "$t")" "local kernel in $K_DIR" "$(mc_cpu_since "$c")"
+		mc_cpu_secs cpu "$c"
+		mc_step_result "$K_KEY" fetch PASS "$(mc_since "$t")" "local kernel in $K_DIR" "$cpu"
 		return 0
 	fi
 	why="layout local: put the bzImage at $K_DIR/boot/vmlinuz and the built tree (with Module.symvers) at $K_DIR/tree (a symlink will do)"
 	mc_log "$K_KEY" fetch "UNAVAILABLE: $why"
-	mc_step_result "$K_KEY" fetch UNAVAILABLE "$(mc_since "$t")" "$why" "$(mc_cpu_since "$c")"
+	mc_cpu_secs cpu "$c"
+	mc_step_result "$K_KEY" fetch UNAVAILABLE "$(mc_since "$t")" "$why" "$cpu"
 	return 2
 }
 
 # fetch_one KEY: download, verify, extract. Prints one progress line.
 fetch_one()
 {
-	local t c role pkg deb n=0 dl=0 bytes=0 why
+	local t c cpu role pkg deb n=0 dl=0 bytes=0 why
 	mc_kernel "$1"
-	t=$(mc_now) c=$(mc_cpu_now)
+	t=$(mc_now)
+	mc_cpu_ticks c
 	if [ "$K_LAYOUT" = debug ]; then
 		fetch_debug
 		return
@@ -164,7 +169,8 @@ fetch_one()
 		n=$((n + 1))
 		if ! resolve "$role" "$pkg"; then
 			mc_log "$K_KEY" fetch "UNAVAILABLE: $R_WHY"
-			mc_step_result "$K_KEY" fetch UNAVAILABLE "$(mc_since "$t")" "$R_WHY" "$(mc_cpu_since "$c")"
+			mc_cpu_secs cpu "$c"
+			mc_step_result "$K_KEY" fetch UNAVAILABLE "$(mc_since "$t")" "$R_WHY" "$cpu"
 			return 2
 		fi
 		[ -z "$R_NOTE" ] || mc_log "$K_KEY" fetch "note: $R_NOTE"
@@ -172,7 +178,8 @@ fetch_one()
 		if ! { [ -s "$deb" ] && [ "$(cat "$deb.sha256" 2>/dev/null)" = "$R_SHA" ]; }; then
 			if ! mc_fetch_deb "$R_URL" "$R_SHA" "$deb"; then
 				mc_log "$K_KEY" fetch "UNAVAILABLE: $MC_FETCH_WHY"
-				mc_step_result "$K_KEY" fetch UNAVAILABLE "$(mc_since "$t")" "$MC_FETCH_WHY" "$(mc_cpu_since "$c")"
+				mc_cpu_secs cpu "$c"
+				mc_step_result "$K_KEY" fetch UNAVAILABLE "$(mc_since "$t")" "$MC_FETCH_WHY" "$cpu"
 				return 2
 			fi
 			dl=$((dl + 1))
@@ -184,10 +191,12 @@ fetch_one()
 	extract_boot || return 2
 	if [ $dl = 0 ]; then
 		mc_log "$K_KEY" fetch "cache hit ($n packages) $(mc_since "$t")s"
-		mc_step_result "$K_KEY" fetch PASS "$(mc_since "$t")" "cache hit" "$(mc_cpu_since "$c")"
+		mc_cpu_secs cpu "$c"
+		mc_step_result "$K_KEY" fetch PASS "$(mc_since "$t")" "cache hit" "$cpu"
 	else
 		mc_log "$K_KEY" fetch "downloaded $dl of $n packages ($((bytes / 1048576)) MiB) in $(mc_since "$t")s"
-		mc_step_result "$K_KEY" fetch PASS "$(mc_since "$t")" "downloaded $dl" "$(mc_cpu_since "$c")"
+		mc_cpu_secs cpu "$c"
+		mc_step_result "$K_KEY" fetch PASS "$(mc_since "$t")" "downloaded $dl" "$cpu"
 	fi
 }
 

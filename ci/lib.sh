@@ -41,34 +41,28 @@ mc_die()
 mc_now() { date +%s.%N; }
 mc_since() { awk -v a="$(date +%s.%N)" -v b="$1" 'BEGIN { printf "%.1f", a - b }'; }
 
-# mc_cpu_now: the CPU time, in clock ticks, that the calling shell and the
-# children it has waited for have used (user + system, with their own
-# waited-for children): run it in $(...), and after a step, mc_cpu_since
-# TICKS gives the step's CPU seconds (a step's children run in the
-# foreground, so they were all waited for). Read from /proc: no process.
-mc_cpu_now()
-{
-	local t
-	_mc_cpu_of_caller t
-	echo "$t"
-}
-mc_cpu_since()
-{
-	local t
-	_mc_cpu_of_caller t
-	awk -v a="$t" -v b="$1" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", (a - b) / hz }'
-}
-# _mc_cpu_of_caller VAR: run in a $(...) subshell, sets VAR to the ticks of
-# the subshell's parent, the shell that called mc_cpu_now or mc_cpu_since
-_mc_cpu_of_caller()
+# mc_cpu_ticks VAR: sets VAR to the CPU time, in clock ticks, that this
+# shell and the children it has waited for have used (user + system, with
+# their own waited-for children; proc(5) fields 14-17), read from /proc with
+# no process. mc_cpu_secs VAR TICKS: sets VAR to the CPU seconds used since
+# mc_cpu_ticks gave TICKS (one decimal). Call both directly, not in $(...),
+# which would read a subshell's time. A step's CPU is exact when its
+# children ran in the foreground: a background child reaped during the
+# step counts for it (ci/test.sh measures its suites in subshells).
+mc_cpu_ticks()
 {
 	local s fields
 	read -r s <"/proc/$BASHPID/stat"
 	read -r -a fields <<<"${s##*) }"
-	read -r s <"/proc/${fields[1]}/stat"
-	read -r -a fields <<<"${s##*) }"
-	# fields 14-17 of proc(5): utime, stime, cutime, cstime
 	printf -v "$1" '%s' $((fields[11] + fields[12] + fields[13] + fields[14]))
+}
+mc_cpu_secs()
+{
+	local now d
+	mc_cpu_ticks now
+	: "${MC_HZ:=$(getconf CLK_TCK)}"
+	d=$(((now - $2) * 10 / MC_HZ))
+	printf -v "$1" '%d.%d' $((d / 10)) $((d % 10))
 }
 
 # mc_lock NAME [KERNEL STEP]: hold an exclusive lock on NAME (a file under
@@ -480,7 +474,7 @@ mc_suite_package()
 # mc_step_result KERNEL STEP STATUS SECONDS DETAIL [CPU]: one row (tab
 # separated) of build/results/steps.tsv, the set-up steps' log (fetch,
 # toolchain: PASS, FAIL or UNAVAILABLE) and the time of each step: wall
-# seconds and, where measured, CPU seconds (mc_cpu_since); no test is
+# seconds and, where measured, CPU seconds (mc_cpu_secs); no test is
 # counted from it.
 mc_step_result()
 {
@@ -539,7 +533,7 @@ mc_phase_table()
 {
 	local f=$MC_RESULTS/steps.tsv cpu cores
 	[ -s "$f" ] || return 0
-	cpu=$(mc_cpu_since 0)
+	mc_cpu_secs cpu 0
 	cores=$(nproc)
 	echo
 	echo "Where the time went (busy seconds summed over parallel lanes, and the CPU seconds they used;"

@@ -69,11 +69,13 @@ build_module()
 		grep -q "^${variant}[[:space:]]" "$MC_TOP/$dir/variants" 2>/dev/null ||
 			mc_die "module $spec: no variant '$variant' in $dir/variants" 64
 	fi
-	local t c rc
-	t=$(mc_now) c=$(mc_cpu_now)
+	local t c cpu rc
+	t=$(mc_now)
+	mc_cpu_ticks c
 	bash "$MC_CI/build.sh" "$key" "$MC_TOP/$dir" "$(module_out "$key" "$spec")" -- "${args[@]}"
 	rc=$?
-	mc_step_result "$key" build "$([ $rc = 0 ] && echo PASS || echo FAIL)" "$(mc_since "$t")" "$spec" "$(mc_cpu_since "$c")"
+	mc_cpu_secs cpu "$c"
+	mc_step_result "$key" build "$([ $rc = 0 ] && echo PASS || echo FAIL)" "$(mc_since "$t")" "$spec" "$cpu"
 	return $rc
 }
 
@@ -82,7 +84,7 @@ build_module()
 boot_group()
 {
 	local key=$1 group=$2 tests=$3 mods=$4 guests=$5 opts=$6 d f ok=1 rc
-	local kos=() gargs=() t c ts tr seen=" "
+	local kos=() gargs=() t c cpu ts tr seen=" "
 	for d in $mods; do
 		[[ "$seen" == *" $d "* ]] && continue
 		seen+="$d "
@@ -98,10 +100,12 @@ boot_group()
 	fi
 	for t in $guests; do gargs+=(--guest "$t"); done
 	# shellcheck disable=SC2086 # options are word lists by design
-	t=$(mc_now) c=$(mc_cpu_now)
+	t=$(mc_now)
+	mc_cpu_ticks c
 	bash "$MC_CI/vm.sh" "$key" --name "$group" "${gargs[@]}" "${kos[@]}" $opts
 	rc=$?
-	mc_step_result "$key" boot "$([ $rc = 0 ] && echo PASS || echo FAIL)" "$(mc_since "$t")" "$group" "$(mc_cpu_since "$c")"
+	mc_cpu_secs cpu "$c"
+	mc_step_result "$key" boot "$([ $rc = 0 ] && echo PASS || echo FAIL)" "$(mc_since "$t")" "$group" "$cpu"
 	local dir=$MC_BUILD/$key/vm-$group status='' reason='' seconds=0 boots=1
 	# shellcheck disable=SC1091
 	. "$dir/result.env" 2>/dev/null || { status=FAIL reason="vm.sh exited $rc without a result"; }

@@ -27,21 +27,36 @@ mkdir -p "$MC_RESULTS"
 
 deps=--test
 [ $kernel_only = 1 ] && deps=
-t=$(mc_now) c=$(mc_cpu_now)
+c='' cpu=''
+t=$(mc_now)
+mc_cpu_ticks c
 bash "$MC_CI/deps.sh" ${deps:+"$deps"} || mc_die "host packages missing; see above"
-mc_step_result - deps PASS "$(mc_since "$t")" "ci/deps.sh $deps" "$(mc_cpu_since "$c")"
+mc_cpu_secs cpu "$c"
+mc_step_result - deps PASS "$(mc_since "$t")" "ci/deps.sh $deps" "$cpu"
 
 # suite SUITE CMD...: run one suite; a suite that fails without recording a
 # failure of its own (it died early, e.g. on a missing tool) gets one, so
 # it can never end as "0 failed"
 suite()
 {
-	local name=$1 rc t c
+	local name=$1 rc t cpu
 	shift
-	t=$(mc_now) c=$(mc_cpu_now)
-	"$@"
+	t=$(mc_now) cpu=$(mktemp)
+	# its CPU is measured in a subshell of its own: this shell also reaps
+	# the static checks that run beside the matrix, and their CPU would
+	# count for the suite that was running when they ended
+	(
+		c='' s=''
+		mc_cpu_ticks c
+		"$@"
+		rc=$?
+		mc_cpu_secs s "$c"
+		echo "$s" >"$cpu"
+		exit $rc
+	)
 	rc=$?
-	mc_step_result - "suite:$name" "$([ $rc = 0 ] && echo PASS || echo FAIL)" "$(mc_since "$t")" "$(basename "$2")" "$(mc_cpu_since "$c")"
+	mc_step_result - "suite:$name" "$([ $rc = 0 ] && echo PASS || echo FAIL)" "$(mc_since "$t")" "$(basename "$2")" "$(cat "$cpu")"
+	rm -f "$cpu"
 	if [ $rc != 0 ] && ! awk -F'\t' -v s="$name" '$1 == s && $4 == "FAIL" { f = 1 } END { exit !f }' "$MC_RESULTS/tests.tsv"; then
 		mc_result "$name" - suite-exit FAIL 0 "$* exited $rc without recording a failed test; see its output above"
 	fi

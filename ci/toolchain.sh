@@ -76,9 +76,10 @@ chroot_headers()
 
 prepare_one()
 {
-	local t c
+	local t c cpu
 	mc_kernel "$1"
-	t=$(mc_now) c=$(mc_cpu_now)
+	t=$(mc_now)
+	mc_cpu_ticks c
 	mc_own_tree "$K_KEY" || [ -s "$K_DIR/debs.list" ] ||
 		mc_die "kernel $K_KEY is not fetched: run 'bash ci/fetch.sh $K_KEY' first"
 	if [ "$K_LAYOUT" = local ]; then
@@ -97,7 +98,8 @@ prepare_one()
 			bash "$MC_CI/debug-kernel.sh" "$K_KEY" || return 1
 		fi
 	fi
-	mc_step_result "$K_KEY" toolchain PASS "$(mc_since "$t")" "$K_ENV" "$(mc_cpu_since "$c")"
+	mc_cpu_secs cpu "$c"
+	mc_step_result "$K_KEY" toolchain PASS "$(mc_since "$t")" "$K_ENV" "$cpu"
 }
 
 [ $# -gt 0 ] || mc_die "usage: ci/toolchain.sh KEY..." 64

@@ -73,8 +73,8 @@ expect options-set-any-variable 0 "^foo bar 1 x y$" \
 # The phase table's CPU seconds: a step's CPU is that of the children the
 # caller waited for (a busy child counts, a sleeping one does not)
 expect cpu-of-waited-children 0 "^busy [0-9.]+ sleep 0\\.[0-9]$" \
-	bash -c '. "$1/lib.sh"; c=$(mc_cpu_now); bash -c "i=0; while [ \$i -lt 400000 ]; do i=\$((i + 1)); done"
-		b=$(mc_cpu_since "$c"); c=$(mc_cpu_now); sleep 1; s=$(mc_cpu_since "$c")
+	bash -c '. "$1/lib.sh"; mc_cpu_ticks c; bash -c "i=0; while [ \$i -lt 400000 ]; do i=\$((i + 1)); done"
+		mc_cpu_secs b "$c"; mc_cpu_ticks c; sleep 1; mc_cpu_secs s "$c"
 		awk -v b="$b" -v s="$s" "BEGIN { exit !(b >= 0.3 && s < 0.2) }" && echo "busy $b sleep $s" ||
 		{ echo "busy child $b s, sleeping child $s s of CPU (want >= 0.3 and < 0.2)"; exit 1; }' _ "$C"
 # A boot group's options are declared once, on its "group" row
