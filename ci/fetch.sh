@@ -120,13 +120,11 @@ fetch_debug()
 {
 	if mc_debug_source "$K_KEY"; then
 		mc_log "$K_KEY" fetch "linux-source-$D_SERIES $D_VER ($(basename "$D_DEB")); the kernel is built in the toolchain step"
-		mc_cpu_secs cpu "$c"
-		mc_step_result "$K_KEY" fetch PASS "$(mc_since "$t")" "linux-source-$D_SERIES $D_VER" "$cpu"
+		mc_step_done "$K_KEY" fetch PASS "linux-source-$D_SERIES $D_VER" "$t" "$c"
 		return 0
 	fi
 	mc_log "$K_KEY" fetch "UNAVAILABLE: $R_WHY"
-	mc_cpu_secs cpu "$c"
-	mc_step_result "$K_KEY" fetch UNAVAILABLE "$(mc_since "$t")" "$R_WHY" "$cpu"
+	mc_step_done "$K_KEY" fetch UNAVAILABLE "$R_WHY" "$t" "$c"
 	return 2
 }
 
@@ -137,21 +135,19 @@ fetch_local()
 	local why
 	if [ -s "$K_DIR/boot/vmlinuz" ] && [ -s "$(mc_kdir "$K_KEY")/Module.symvers" ]; then
 		mc_log "$K_KEY" fetch "a kernel built by its user: $K_DIR/boot/vmlinuz, tree $(mc_kdir "$K_KEY")"
-		mc_cpu_secs cpu "$c"
-		mc_step_result "$K_KEY" fetch PASS "$(mc_since "$t")" "local kernel in $K_DIR" "$cpu"
+		mc_step_done "$K_KEY" fetch PASS "local kernel in $K_DIR" "$t" "$c"
 		return 0
 	fi
 	why="layout local: put the bzImage at $K_DIR/boot/vmlinuz and the built tree (with Module.symvers) at $K_DIR/tree (a symlink will do)"
 	mc_log "$K_KEY" fetch "UNAVAILABLE: $why"
-	mc_cpu_secs cpu "$c"
-	mc_step_result "$K_KEY" fetch UNAVAILABLE "$(mc_since "$t")" "$why" "$cpu"
+	mc_step_done "$K_KEY" fetch UNAVAILABLE "$why" "$t" "$c"
 	return 2
 }
 
 # fetch_one KEY: download, verify, extract. Prints one progress line.
 fetch_one()
 {
-	local t c cpu role pkg deb n=0 dl=0 bytes=0 why
+	local t c role pkg deb n=0 dl=0 bytes=0 why
 	mc_kernel "$1"
 	t=$(mc_now)
 	mc_cpu_ticks c
@@ -169,8 +165,7 @@ fetch_one()
 		n=$((n + 1))
 		if ! resolve "$role" "$pkg"; then
 			mc_log "$K_KEY" fetch "UNAVAILABLE: $R_WHY"
-			mc_cpu_secs cpu "$c"
-			mc_step_result "$K_KEY" fetch UNAVAILABLE "$(mc_since "$t")" "$R_WHY" "$cpu"
+			mc_step_done "$K_KEY" fetch UNAVAILABLE "$R_WHY" "$t" "$c"
 			return 2
 		fi
 		[ -z "$R_NOTE" ] || mc_log "$K_KEY" fetch "note: $R_NOTE"
@@ -178,8 +173,7 @@ fetch_one()
 		if ! { [ -s "$deb" ] && [ "$(cat "$deb.sha256" 2>/dev/null)" = "$R_SHA" ]; }; then
 			if ! mc_fetch_deb "$R_URL" "$R_SHA" "$deb"; then
 				mc_log "$K_KEY" fetch "UNAVAILABLE: $MC_FETCH_WHY"
-				mc_cpu_secs cpu "$c"
-				mc_step_result "$K_KEY" fetch UNAVAILABLE "$(mc_since "$t")" "$MC_FETCH_WHY" "$cpu"
+				mc_step_done "$K_KEY" fetch UNAVAILABLE "$MC_FETCH_WHY" "$t" "$c"
 				return 2
 			fi
 			dl=$((dl + 1))
@@ -191,12 +185,10 @@ fetch_one()
 	extract_boot || return 2
 	if [ $dl = 0 ]; then
 		mc_log "$K_KEY" fetch "cache hit ($n packages) $(mc_since "$t")s"
-		mc_cpu_secs cpu "$c"
-		mc_step_result "$K_KEY" fetch PASS "$(mc_since "$t")" "cache hit" "$cpu"
+		mc_step_done "$K_KEY" fetch PASS "cache hit" "$t" "$c"
 	else
 		mc_log "$K_KEY" fetch "downloaded $dl of $n packages ($((bytes / 1048576)) MiB) in $(mc_since "$t")s"
-		mc_cpu_secs cpu "$c"
-		mc_step_result "$K_KEY" fetch PASS "$(mc_since "$t")" "downloaded $dl" "$cpu"
+		mc_step_done "$K_KEY" fetch PASS "downloaded $dl" "$t" "$c"
 	fi
 }
 

@@ -482,6 +482,15 @@ mc_step_result()
 	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" "${6:--}" >>"$MC_RESULTS/steps.tsv"
 }
 
+# mc_step_done KERNEL STEP STATUS DETAIL T TICKS: mc_step_result for a step
+# that began at T (mc_now) and TICKS (mc_cpu_ticks, in this same shell)
+mc_step_done()
+{
+	local cpu
+	mc_cpu_secs cpu "$6"
+	mc_step_result "$1" "$2" "$3" "$(mc_since "$5")" "$4" "$cpu"
+}
+
 # mc_copy_kernel_tree SRC DST: a copy of a kernel headers tree whose
 # top-level relative links (Debian's scripts, tools) point at the original's
 # targets, so that the copy builds wherever it is (the harness tests spoil

@@ -75,13 +75,12 @@ build_module()
 	# (trixie's): kbuild makes the module's BTF from its debug info
 	# then, and pahole fails on a module without any
 	[ -e "$(mc_kdir_host "$key")/vmlinux" ] || args+=(KCFLAGS=-g0)
-	local t c cpu rc
+	local t c rc
 	t=$(mc_now)
 	mc_cpu_ticks c
 	bash "$MC_CI/build.sh" "$key" "$MC_TOP/$dir" "$(module_out "$key" "$spec")" -- "${args[@]}"
 	rc=$?
-	mc_cpu_secs cpu "$c"
-	mc_step_result "$key" build "$([ $rc = 0 ] && echo PASS || echo FAIL)" "$(mc_since "$t")" "$spec" "$cpu"
+	mc_step_done "$key" build "$([ $rc = 0 ] && echo PASS || echo FAIL)" "$spec" "$t" "$c"
 	return $rc
 }
 
@@ -90,7 +89,7 @@ build_module()
 boot_group()
 {
 	local key=$1 group=$2 tests=$3 mods=$4 guests=$5 opts=$6 d f ok=1 rc
-	local kos=() gargs=() t c cpu ts tr seen=" "
+	local kos=() gargs=() t c ts tr seen=" "
 	for d in $mods; do
 		[[ "$seen" == *" $d "* ]] && continue
 		seen+="$d "
@@ -110,8 +109,7 @@ boot_group()
 	mc_cpu_ticks c
 	bash "$MC_CI/vm.sh" "$key" --name "$group" "${gargs[@]}" "${kos[@]}" $opts
 	rc=$?
-	mc_cpu_secs cpu "$c"
-	mc_step_result "$key" boot "$([ $rc = 0 ] && echo PASS || echo FAIL)" "$(mc_since "$t")" "$group" "$cpu"
+	mc_step_done "$key" boot "$([ $rc = 0 ] && echo PASS || echo FAIL)" "$group" "$t" "$c"
 	local dir=$MC_BUILD/$key/vm-$group status='' reason='' seconds=0 boots=1
 	# shellcheck disable=SC1091
 	. "$dir/result.env" 2>/dev/null || { status=FAIL reason="vm.sh exited $rc without a result"; }

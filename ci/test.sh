@@ -27,12 +27,11 @@ mkdir -p "$MC_RESULTS"
 
 deps=--test
 [ $kernel_only = 1 ] && deps=
-c='' cpu=''
+c=''
 t=$(mc_now)
 mc_cpu_ticks c
 bash "$MC_CI/deps.sh" ${deps:+"$deps"} || mc_die "host packages missing; see above"
-mc_cpu_secs cpu "$c"
-mc_step_result - deps PASS "$(mc_since "$t")" "ci/deps.sh $deps" "$cpu"
+mc_step_done - deps PASS "ci/deps.sh $deps" "$t" "$c"
 
 # suite SUITE CMD...: run one suite; a suite that fails without recording a
 # failure of its own (it died early, e.g. on a missing tool) gets one, so

@@ -76,7 +76,7 @@ chroot_headers()
 
 prepare_one()
 {
-	local t c cpu
+	local t c
 	mc_kernel "$1"
 	t=$(mc_now)
 	mc_cpu_ticks c
@@ -98,8 +98,7 @@ prepare_one()
 			bash "$MC_CI/debug-kernel.sh" "$K_KEY" || return 1
 		fi
 	fi
-	mc_cpu_secs cpu "$c"
-	mc_step_result "$K_KEY" toolchain PASS "$(mc_since "$t")" "$K_ENV" "$cpu"
+	mc_step_done "$K_KEY" toolchain PASS "$K_ENV" "$t" "$c"
 }
 
 [ $# -gt 0 ] || mc_die "usage: ci/toolchain.sh KEY..." 64

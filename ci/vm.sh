@@ -249,6 +249,8 @@ kernel_lines()
 	grep -v -i -e 'command line:' -e '=== boot ' "$out/last.log" | grep -v -E -- "$ktapre" |
 		if [ -n "$benre" ]; then grep -v -E -- "$benre"; else cat; fi
 }
+# the first of them that is a kernel error (ci/console-errors.txt)
+first_kernel_error() { kernel_lines | grep -E -m1 -- "$errre"; }
 
 # tcg_flake: the last boot's first kernel error is a breakpoint trap
 # (int3) in a kernel that no test module had tainted yet: QEMU TCG
@@ -259,7 +261,7 @@ kernel_lines()
 tcg_flake()
 {
 	local e
-	e=$(kernel_lines | grep -E -m1 -- "$errre")
+	e=$(first_kernel_error)
 	[[ "$e" =~ (Oops:\ )?int3:\ [0-9a-f]{4}\ \[#[0-9]+\] ]] || return 1
 	grep -F -A 4 -- "$e" "$out/last.log" | grep -E -m1 'CPU: [0-9]+ .*(Not tainted|Tainted: )' |
 		grep -q 'Not tainted' || return 1
@@ -293,7 +295,7 @@ while :; do
 done
 secs=$(mc_since "$t")
 
-errline=$(kernel_lines | grep -E -- "$errre" | head -n 1)
+errline=$(first_kernel_error)
 result=$(grep -o 'MOVCOMPAT-RESULT pass=[0-9]* fail=[0-9]* skip=[0-9]*' "$out/last.log" | tail -n 1)
 npass=$(sed -n 's/.*pass=\([0-9]*\).*/\1/p' <<<"$result")
 nfail=$(sed -n 's/.*fail=\([0-9]*\).*/\1/p' <<<"$result")
